@@ -1,0 +1,80 @@
+/** How diagnostics, summaries and progress look on stderr. The only place that formats output for people. */
+import type { Diagnostic } from '../core/diagnostics.js';
+import type { RunResult } from '../core/run.js';
+
+export type DiagnosticsMode = 'text' | 'json';
+
+export interface Printer {
+  diagnostic(d: Diagnostic): void;
+  /** Print the count of suppressed diagnostics, if any. */
+  finish(): void;
+}
+
+function where(d: Diagnostic): string {
+  let s = d.file ?? 'annoconv';
+  if (d.line !== undefined) {
+    s += `:${d.line}`;
+    if (d.column !== undefined) s += `:${d.column}`;
+  } else if (d.row !== undefined) s += `:row ${d.row}`;
+  return s;
+}
+
+export function formatText(d: Diagnostic): string {
+  const extra: string[] = [];
+  if (d.line === undefined && d.record !== undefined) extra.push(`record ${d.record}`);
+  if (d.pointer) extra.push(`at ${d.pointer}`);
+  if (d.offset !== undefined && d.line === undefined) extra.push(`byte ${d.offset}`);
+  return `${where(d)}: ${d.severity} ${d.code} ${d.message}${extra.length ? ` (${extra.join(', ')})` : ''}`;
+}
+
+export function formatJson(d: Diagnostic): string {
+  return JSON.stringify({
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+    file: d.file ?? null,
+    line: d.line ?? null,
+    column: d.column ?? null,
+    record: d.record ?? null,
+    pointer: d.pointer ?? null,
+    ...(d.offset !== undefined ? { offset: d.offset } : {}),
+    ...(d.row !== undefined ? { row: d.row } : {}),
+  });
+}
+
+export function createPrinter(mode: DiagnosticsMode, quiet: boolean, max: number, write: (s: string) => void): Printer {
+  let shown = 0;
+  let hidden = 0;
+  return {
+    diagnostic(d) {
+      if (quiet && d.severity !== 'error') return;
+      if (max > 0 && shown >= max) {
+        hidden++;
+        return;
+      }
+      shown++;
+      write((mode === 'json' ? formatJson(d) : formatText(d)) + '\n');
+    },
+    finish() {
+      if (hidden === 0) return;
+      const d: Diagnostic = {
+        severity: 'info',
+        code: 'DIAGNOSTICS_TRUNCATED',
+        message: `${hidden} more diagnostic(s) not shown (--max-diagnostics ${max}; 0 shows all)`,
+      };
+      write((mode === 'json' ? formatJson(d) : formatText(d)) + '\n');
+    },
+  };
+}
+
+const n = (x: number): string => x.toLocaleString('en-US');
+
+export function summaryLine(name: string, r: RunResult, validating: boolean): string {
+  const parts = validating
+    ? [`${n(r.read)} records`, `${n(r.read - r.rejected)} valid`, `${n(r.rejected)} invalid`]
+    : [`read ${n(r.read)}`, `wrote ${n(r.written)}`, `rejected ${n(r.rejected)}`];
+  parts.push(`${n(r.errors)} errors`, `${n(r.warnings)} warnings`);
+  let s = `${name} (${r.from}${r.to ? ' -> ' + r.to : ''}): ${parts.join(', ')}`;
+  if (r.losses.length) s += '; dropped ' + r.losses.map((l) => `${n(l.count)} ${l.what} (${l.reason})`).join(', ');
+  return s;
+}

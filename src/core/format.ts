@@ -1,0 +1,75 @@
+/**
+ * The format descriptor: what a format is called, how to recognise it, and a lazy loader for its
+ * reader and writer. Core and CLI know formats only through this interface.
+ */
+import type { Dataset, Item } from '../model/types.js';
+import type { DiagnosticSink, Place } from './diagnostics.js';
+import type { InputSource, OutputSink } from './io.js';
+import type { Options } from './options.js';
+
+/** What a reader yields, in batches. */
+export type ReadEvent =
+  | { type: 'dataset'; dataset: Dataset }
+  | { type: 'item'; item: Item; place: Place; raw?: string | Buffer }
+  | { type: 'reject'; place: Place; raw?: string | Buffer };
+
+export interface ReadContext {
+  /** Display name of the input. */
+  file: string;
+  options: Options;
+  report: DiagnosticSink;
+}
+
+export type FormatReader = (input: InputSource, ctx: ReadContext) => AsyncIterable<ReadEvent[]>;
+
+export interface WriteContext {
+  options: Options;
+  report: DiagnosticSink;
+  /**
+   * Count information the target cannot hold. Returns false when loss is not allowed (--strict):
+   * the writer must then refuse the item (an error has already been reported for it).
+   */
+  lose(what: string, count: number, reason: string, place?: Place): boolean;
+}
+
+/** Writes items to a sink. `write` may refuse an item by reporting an error diagnostic for it. */
+export interface FormatWriter {
+  dataset?(dataset: Dataset): void | Promise<void>;
+  write(item: Item, place: Place): void | Promise<void>;
+  end(): void | Promise<void>;
+}
+
+export interface FormatImpl {
+  read?: FormatReader;
+  createWriter?(sink: OutputSink, ctx: WriteContext): FormatWriter;
+}
+
+/** A format-specific command-line option, added to the CLI from the registry. */
+export interface FormatOption {
+  type: 'string' | 'boolean' | 'number';
+  describe: string;
+  choices?: readonly string[];
+  default?: string | boolean | number;
+}
+
+/** The first bytes of an input, for detection by content. */
+export interface Sample {
+  name: string;
+  text: string;
+  /** True when the sample holds the whole input. */
+  complete: boolean;
+}
+
+export interface FormatDescriptor {
+  id: string;
+  aliases: readonly string[];
+  title: string;
+  extensions: readonly string[];
+  can: { read: boolean; write: boolean; validate: boolean };
+  /** JSON Schema file name under schemas/, when the format has one. */
+  schema?: string;
+  /** Confidence 0..1 that the sample is this format. */
+  detect?(sample: Sample): number;
+  options?: Record<string, FormatOption>;
+  load(): Promise<FormatImpl>;
+}

@@ -1,0 +1,273 @@
+/**
+ * Inputs and outputs: files, stdin/stdout, peeking for detection, buffered writing with
+ * backpressure, atomic `-o` files (temp + rename) and quiet handling of a closed stdout pipe.
+ */
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { stat, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Writable } from 'node:stream';
+import { AnnoconvError, diag } from './diagnostics.js';
+import { registerTemp, unregisterTemp } from './cleanup.js';
+
+const CHUNK = 1024 * 1024;
+
+/** A readable input: a file or stdin. `chunks()` may be consumed once; `peek()` does not consume. */
+export interface InputSource {
+  name: string;
+  path?: string;
+  size?: number;
+  /** Bytes handed out by `chunks()` so far (for progress). */
+  bytesRead: number;
+  peek(bytes: number): Promise<Buffer>;
+  chunks(): AsyncIterable<Buffer>;
+}
+
+class StreamInput implements InputSource {
+  bytesRead = 0;
+  private head: Buffer[] = [];
+  private headLen = 0;
+  private iter: AsyncIterator<Buffer> | undefined;
+  private done = false;
+
+  constructor(
+    readonly name: string,
+    private readonly open: () => AsyncIterable<Buffer>,
+    readonly path?: string,
+    readonly size?: number,
+  ) {}
+
+  private iterator(): AsyncIterator<Buffer> {
+    this.iter ??= this.open()[Symbol.asyncIterator]();
+    return this.iter;
+  }
+
+  private async next(): Promise<Buffer | undefined> {
+    if (this.done) return undefined;
+    try {
+      const r = await this.iterator().next();
+      if (r.done) {
+        this.done = true;
+        return undefined;
+      }
+      return typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+    } catch (e) {
+      throw readError(this.name, e);
+    }
+  }
+
+  async peek(bytes: number): Promise<Buffer> {
+    while (this.headLen < bytes) {
+      const c = await this.next();
+      if (!c) break;
+      this.head.push(c);
+      this.headLen += c.length;
+    }
+    const all = Buffer.concat(this.head);
+    return all.subarray(0, bytes);
+  }
+
+  async *chunks(): AsyncIterable<Buffer> {
+    for (const c of this.head) {
+      this.bytesRead += c.length;
+      yield c;
+    }
+    this.head = [];
+    this.headLen = 0;
+    for (;;) {
+      const c = await this.next();
+      if (!c) return;
+      this.bytesRead += c.length;
+      yield c;
+    }
+  }
+}
+
+function readError(name: string, e: unknown): AnnoconvError {
+  if (e instanceof AnnoconvError) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  return new AnnoconvError(diag('INPUT_READ_FAILED', `reading ${name} failed: ${msg}`, { file: name }), 3);
+}
+
+/** Open a file path, or stdin for '-' / undefined. Missing files fail here with exit code 3. */
+export async function openInput(path: string | undefined): Promise<InputSource> {
+  if (path === undefined || path === '-') {
+    return new StreamInput('<stdin>', () => process.stdin);
+  }
+  let size: number;
+  try {
+    const st = await stat(path);
+    if (st.isDirectory()) {
+      throw new AnnoconvError(diag('INPUT_NOT_FOUND', `${path} is a directory, not a file`, { file: path }), 3);
+    }
+    size = st.size;
+  } catch (e) {
+    if (e instanceof AnnoconvError) throw e;
+    const code = (e as NodeJS.ErrnoException).code ?? 'unknown';
+    throw new AnnoconvError(diag('INPUT_NOT_FOUND', `cannot open ${path} (${code})`, { file: path }), 3);
+  }
+  return new StreamInput(path, () => createReadStream(path, { highWaterMark: CHUNK }), path, size);
+}
+
+/** An input made from bytes in memory (library use and tests). */
+export function bufferInput(data: Buffer | string, name = '<memory>'): InputSource {
+  const buf = typeof data === 'string' ? Buffer.from(data) : data;
+  return new StreamInput(name, async function* () {
+    for (let i = 0; i < buf.length; i += CHUNK) yield buf.subarray(i, i + CHUNK);
+  });
+}
+
+/** Raised when the reader of stdout went away (`| head`): the run ends quietly. */
+export class PipeClosedError extends Error {
+  constructor() {
+    super('output pipe closed');
+    this.name = 'PipeClosedError';
+  }
+}
+
+/** Buffered output with backpressure. Data goes through `write`; `flush` awaits the device. */
+export interface OutputSink {
+  readonly name: string;
+  write(data: string | Buffer): void;
+  /** Push buffered data out when enough has gathered; awaits backpressure. */
+  flush(force?: boolean): Promise<void>;
+  /** Flush everything and finish (rename a temp file into place). */
+  close(): Promise<void>;
+  /** Give up: remove a temp file, leave nothing behind. */
+  abort(): Promise<void>;
+}
+
+const FLUSH_AT = 256 * 1024;
+
+class StreamSink implements OutputSink {
+  private parts: (string | Buffer)[] = [];
+  private size = 0;
+  private failure: Error | undefined;
+
+  constructor(
+    readonly name: string,
+    protected readonly stream: Writable,
+    private readonly isStdout: boolean,
+  ) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      this.failure = this.isStdout && e.code === 'EPIPE' ? new PipeClosedError() : writeError(name, e);
+    });
+  }
+
+  write(data: string | Buffer): void {
+    this.parts.push(data);
+    this.size += data.length;
+  }
+
+  protected check(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  async flush(force = false): Promise<void> {
+    this.check();
+    if (!force && this.size < FLUSH_AT) return;
+    if (this.size === 0) return;
+    const parts = this.parts;
+    this.parts = [];
+    this.size = 0;
+    const chunk = parts.every((p) => typeof p === 'string')
+      ? (parts as string[]).join('')
+      : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+    const ok = this.stream.write(chunk);
+    if (!ok) await this.drain();
+    this.check();
+  }
+
+  private drain(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.stream.off('drain', done);
+        this.stream.off('error', done);
+        this.stream.off('close', done);
+        resolve();
+      };
+      this.stream.on('drain', done);
+      this.stream.on('error', done);
+      this.stream.on('close', done);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.flush(true);
+  }
+
+  async abort(): Promise<void> {
+    this.parts = [];
+    this.size = 0;
+  }
+}
+
+function writeError(name: string, e: unknown): AnnoconvError {
+  const msg = e instanceof Error ? e.message : String(e);
+  return new AnnoconvError(diag('OUTPUT_WRITE_FAILED', `writing ${name} failed: ${msg}`, { file: name }), 3);
+}
+
+class AtomicFileSink extends StreamSink {
+  constructor(
+    private readonly finalPath: string,
+    private readonly tempPath: string,
+    stream: WriteStream,
+  ) {
+    super(finalPath, stream, false);
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    await new Promise<void>((resolve, reject) => {
+      this.stream.end((e?: Error | null) => (e ? reject(writeError(this.finalPath, e)) : resolve()));
+    });
+    this.check();
+    try {
+      await rename(this.tempPath, this.finalPath);
+    } catch (e) {
+      throw writeError(this.finalPath, e);
+    } finally {
+      unregisterTemp(this.tempPath);
+    }
+  }
+
+  override async abort(): Promise<void> {
+    await super.abort();
+    this.stream.destroy();
+    await unlink(this.tempPath).catch(() => undefined);
+    unregisterTemp(this.tempPath);
+  }
+}
+
+/** Open stdout for '-' / undefined, else a temp file beside `path` that `close()` renames into place. */
+export async function openOutput(path: string | undefined): Promise<OutputSink> {
+  if (path === undefined || path === '-') return new StreamSink('<stdout>', process.stdout, true);
+  const tempPath = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  registerTemp(tempPath);
+  const stream = createWriteStream(tempPath);
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', (e) => {
+      unregisterTemp(tempPath);
+      reject(writeError(path, e));
+    });
+  });
+  return new AtomicFileSink(path, tempPath, stream);
+}
+
+/** A sink that keeps everything in memory (library use and tests). */
+export class MemorySink implements OutputSink {
+  readonly name = '<memory>';
+  private parts: (string | Buffer)[] = [];
+  write(data: string | Buffer): void {
+    this.parts.push(data);
+  }
+  async flush(): Promise<void> {}
+  async close(): Promise<void> {}
+  async abort(): Promise<void> {
+    this.parts = [];
+  }
+  text(): string {
+    return this.parts.map((p) => p.toString()).join('');
+  }
+}

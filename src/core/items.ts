@@ -1,0 +1,32 @@
+/** Reading a file as a plain async stream of model items (library use). */
+import type { Dataset, Item } from '../model/types.js';
+import type { DiagnosticSink } from './diagnostics.js';
+import { openInput, type InputSource } from './io.js';
+import { defaultOptions, type Options } from './options.js';
+import { requireFormat } from './registry.js';
+import { detectFormat } from './detect.js';
+import { AnnoconvError, diag } from './diagnostics.js';
+
+export interface ReadItemsParams {
+  from?: string;
+  options?: Partial<Options>;
+  onDiagnostic?: DiagnosticSink;
+  /** Receives the dataset header when the format has one. */
+  onDataset?: (d: Dataset) => void;
+}
+
+/** The valid items of an input, in order; invalid records are reported and skipped. */
+export async function* readItems(input: string | InputSource, params: ReadItemsParams = {}): AsyncGenerator<Item> {
+  const source = typeof input === 'object' ? input : await openInput(input);
+  const format = params.from ? requireFormat(params.from, 'read') : (await detectFormat(source))?.format;
+  if (!format) throw new AnnoconvError(diag('INPUT_UNKNOWN_FORMAT', 'cannot tell the format of this input', { file: source.name }));
+  const impl = await format.load();
+  const read = impl.read!;
+  const options = defaultOptions(params.options);
+  for await (const batch of read(source, { file: source.name, options, report: params.onDiagnostic ?? (() => undefined) })) {
+    for (const ev of batch) {
+      if (ev.type === 'item') yield ev.item;
+      else if (ev.type === 'dataset') params.onDataset?.(ev.dataset);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The pipeline: reader -> (validated, normalized) items -> writer, with the error policy, the
+ * rejects file, the loss report and the run's counters. It never prints and never exits.
+ */
+import type { FormatImpl, ReadEvent, WriteContext } from './format.js';
+import type { InputSource, OutputSink } from './io.js';
+import type { Options } from './options.js';
+import { AnnoconvError, diag, type Diagnostic, type DiagnosticSink, type Place } from './diagnostics.js';
+
+/** One line of the loss report: what was dropped, how often, why. */
+export interface Loss {
+  what: string;
+  count: number;
+  reason: string;
+}
+
+export interface RunStats {
+  /** Records read from the input (items and rejected records). */
+  read: number;
+  written: number;
+  rejected: number;
+  errors: number;
+  warnings: number;
+  losses: Loss[];
+}
+
+export interface PipelineParams {
+  input: InputSource;
+  reader: FormatImpl;
+  /** Absent for validation only. */
+  writer?: FormatImpl;
+  output?: OutputSink;
+  rejects?: OutputSink;
+  options: Options;
+  onDiagnostic: DiagnosticSink;
+  /** Called after each batch with the counters so far. */
+  onProgress?: (stats: RunStats) => void;
+}
+
+export function emptyStats(): RunStats {
+  return { read: 0, written: 0, rejected: 0, errors: 0, warnings: 0, losses: [] };
+}
+
+export async function runPipeline(p: PipelineParams): Promise<RunStats> {
+  const stats = emptyStats();
+  const { options } = p;
+  let stop: Diagnostic | undefined;
+  const report: DiagnosticSink = (d) => {
+    if (d.severity === 'error') {
+      stats.errors++;
+      if (options.onInvalid === 'fail') stop ??= d;
+    } else if (d.severity === 'warning') stats.warnings++;
+    p.onDiagnostic(d);
+  };
+  const losses = new Map<string, Loss>();
+  const lossPlaces = new Map<string, Place | undefined>();
+  const wctx: WriteContext = {
+    options,
+    report,
+    lose(what, count, reason, place) {
+      if (options.strict) {
+        report(diag('LOSS_DROPPED', `${count} ${what} would be dropped: ${reason} (--strict)`, place ?? {}, 'error'));
+        return false;
+      }
+      const key = what + '\u0000' + reason;
+      const l = losses.get(key);
+      if (l) l.count += count;
+      else {
+        losses.set(key, { what, count, reason });
+        lossPlaces.set(key, place);
+      }
+      return true;
+    },
+  };
+  const writer = p.writer && p.output ? p.writer.createWriter?.(p.output, wctx) : undefined;
+  const read = p.reader.read;
+  if (!read) throw new AnnoconvError(diag('OPTION_NOT_SUPPORTED', 'the input format cannot be read'), 2);
+
+  const reject = (ev: { raw?: string | Buffer }): void => {
+    stats.rejected++;
+    if (p.rejects && ev.raw !== undefined) {
+      p.rejects.write(ev.raw);
+      p.rejects.write('\n');
+    }
+  };
+
+  for await (const batch of read(p.input, { file: p.input.name, options, report })) {
+    for (const ev of batch as ReadEvent[]) {
+      if (ev.type === 'dataset') {
+        if (writer?.dataset) await writer.dataset(ev.dataset);
+        continue;
+      }
+      stats.read++;
+      if (ev.type === 'reject') {
+        reject(ev);
+      } else if (writer) {
+        const before = stats.errors;
+        await writer.write(ev.item, ev.place);
+        if (stats.errors > before) reject(ev);
+        else stats.written++;
+      }
+      if (stop) {
+        throw new AnnoconvError(diag('RUN_STOPPED', `stopped at the first invalid record (${stop.code}) because of --on-invalid fail`, placeOf(stop)), 1);
+      }
+    }
+    if (p.output) await p.output.flush();
+    if (p.rejects) await p.rejects.flush();
+    p.onProgress?.(stats);
+  }
+  if (writer) await writer.end();
+  for (const [key, l] of losses) {
+    stats.losses.push(l);
+    report(diag('LOSS_DROPPED', `dropped ${l.count} ${l.what}: ${l.reason}`, lossPlaces.get(key) ? { file: lossPlaces.get(key)!.file } : {}));
+  }
+  return stats;
+}
+
+function placeOf(d: Diagnostic): Place {
+  const { file, line, column, record, pointer, offset, row } = d;
+  return { file, line, column, record, pointer, offset, row };
+}

@@ -1,0 +1,11 @@
+/**
+ * The built-in formats, in detection-priority order. Adding a format = one line here plus its folder.
+ */
+import type { FormatDescriptor } from '../core/format.js';
+import { annoconv } from './annoconv/index.js';
+import { jsonl } from './jsonl/index.js';
+
+export const FORMATS: readonly FormatDescriptor[] = [
+  annoconv,
+  jsonl,
+];

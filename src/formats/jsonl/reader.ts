@@ -1,0 +1,180 @@
+/**
+ * items.jsonlines reader (Annotto item import), FORMATS.md §1.
+ *
+ * Quirks the server has and this reader mirrors: lines split on \n or \r\n; empty lines skipped; a
+ * whitespace-only line aborts the server's import (warned; an error with --strict); `type` and
+ * `datatype` are aliases and giving both is an error even when equal; `data` is closed (exactly the
+ * key its type needs); `metadata` must be an object, `null` is tolerated by the server (warned).
+ */
+import type { ReadContext, ReadEvent } from '../../core/format.js';
+import type { InputSource } from '../../core/io.js';
+import { splitLines, type LineProblem } from '../../core/lines.js';
+import { diag, type Place } from '../../core/diagnostics.js';
+import type { Code } from '../../core/codes.js';
+import { validator } from '../../core/schemas.js';
+import { IdSet } from '../../core/idset.js';
+import type { Item, ItemKind, JsonObject } from '../../model/types.js';
+import { mapSchemaErrors } from './schema-errors.js';
+import { checkMediaUrl, isRfc4122 } from './urls.js';
+import { JSONL_TOLERATED_KEYS } from './keys.js';
+import { setOwn } from '../../core/safe.js';
+
+interface FileState {
+  ids: IdSet;
+  types: Map<string, number>;
+  nonUuid: number;
+  firstNonUuidLine: number;
+  records: number;
+}
+
+export async function* readJsonl(input: InputSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
+  const validate = validator('jsonl.schema.json');
+  const fo = ctx.options.format;
+  const projectType = typeof fo.projectType === 'string' ? fo.projectType : undefined;
+  const allowExtraData = fo.allowExtraData === true;
+  const file = ctx.file;
+  const st: FileState = { ids: new IdSet(), types: new Map(), nonUuid: 0, firstNonUuidLine: 0, records: 0 };
+  let lastLine = 0;
+
+  for await (const batch of splitLines(input.chunks(), ctx.options.maxRecordSize)) {
+    if (batch.bom) ctx.report(diag('INPUT_BOM', 'UTF-8 byte order mark at the start of the file (stripped; JSON.parse on the server would fail on it)', { file, line: 1, column: 1 }));
+    const events: ReadEvent[] = [];
+    const lines = batch.lines;
+    for (let i = 0; i < lines.length; i++) {
+      const line = batch.first + i;
+      lastLine = line;
+      const text = lines[i]!;
+      if (batch.problems?.has(i)) {
+        const record = st.records++;
+        events.push(problemEvent(batch.problems.get(i)!, { file, line, record }, ctx));
+        continue;
+      }
+      if (text.length === 0) continue;
+      const c0 = text.charCodeAt(0);
+      if (c0 !== 123 && text.trim() === '') {
+        const severity = ctx.options.strict ? 'error' : 'warning';
+        ctx.report(diag('JSONL_WHITESPACE_LINE', 'line holds only whitespace: the server aborts the whole import on it', { file, line, column: 1 }, severity));
+        if (severity === 'error') events.push({ type: 'reject', place: { file, line }, raw: text });
+        continue;
+      }
+      const record = st.records++;
+      const place: Place = { file, line, record };
+      let rec: unknown;
+      try {
+        rec = JSON.parse(text);
+      } catch (e) {
+        const col = jsonErrorColumn(e);
+        ctx.report(diag('JSONL_INVALID_JSON', `not valid JSON: ${jsonErrorText(e)}`, col ? { ...place, column: col } : place));
+        events.push({ type: 'reject', place, raw: text });
+        continue;
+      }
+      if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
+        ctx.report(diag('JSONL_NOT_OBJECT', `line is ${Array.isArray(rec) ? 'an array' : rec === null ? 'null' : 'a ' + typeof rec}, not an item object`, place));
+        events.push({ type: 'reject', place, raw: text });
+        continue;
+      }
+      const obj = rec as Record<string, unknown>;
+      let errors = 0;
+      const report = (code: Code, message: string, ptr?: string, severity?: 'error' | 'warning'): void => {
+        const d = diag(code, message, ptr === undefined ? place : { ...place, pointer: ptr }, severity);
+        if (d.severity === 'error') errors++;
+        ctx.report(d);
+      };
+      if (!validate(obj)) {
+        for (const f of mapSchemaErrors(validate.errors ?? [], obj)) {
+          const sev = f.code === 'JSONL_DATA_EXTRA_KEY' && allowExtraData ? 'warning' : undefined;
+          report(f.code, f.message, f.pointer, sev);
+        }
+      }
+      const uuid = obj.uuid;
+      if (typeof uuid === 'string' && uuid.length > 0) {
+        const prev = st.ids.add(uuid, line);
+        if (prev) report('JSONL_UUID_DUPLICATE', `uuid ${JSON.stringify(uuid)} was already used on line ${prev}`, '/uuid');
+        else if (!isRfc4122(uuid) && st.nonUuid++ === 0) st.firstNonUuidLine = line;
+      }
+      const kind = (obj.type ?? obj.datatype) as string | undefined;
+      if (typeof kind === 'string') {
+        st.types.set(kind, (st.types.get(kind) ?? 0) + 1);
+        if (projectType && kind !== projectType) {
+          report('JSONL_TYPE_MISMATCH', `item type "${kind}" differs from the project type "${projectType}"`, obj.type !== undefined ? '/type' : '/datatype');
+        }
+      }
+      if (obj.metadata === null) report('JSONL_METADATA_NULL', '"metadata" is null; the documentation asks for an object or no key', '/metadata');
+      const data = obj.data as Record<string, unknown> | undefined;
+      if (data && typeof data === 'object' && typeof data.url === 'string' && (kind === 'image' || kind === 'video' || kind === 'audio')) {
+        for (const f of checkMediaUrl(data.url)) report(f.code, f.message, '/data/url');
+      }
+      if (errors > 0) {
+        events.push({ type: 'reject', place, raw: text });
+        continue;
+      }
+      events.push({ type: 'item', item: toItem(obj), place, raw: text });
+    }
+    yield events;
+  }
+  finish(st, ctx, lastLine);
+}
+
+function problemEvent(p: LineProblem, place: Place, ctx: ReadContext): ReadEvent {
+  if (p.kind === 'utf8') {
+    ctx.report(diag('INPUT_INVALID_UTF8', 'line is not valid UTF-8', place));
+    return { type: 'reject', place, raw: p.raw };
+  }
+  ctx.report(diag('INPUT_RECORD_TOO_LARGE', `line of ${p.bytes} bytes exceeds --max-record-size ${ctx.options.maxRecordSize}; skipped`, place));
+  return { type: 'reject', place };
+}
+
+/** File-level findings, reported once with counts rather than once per line. */
+function finish(st: FileState, ctx: ReadContext, lastLine: number): void {
+  const file = ctx.file;
+  if (st.nonUuid > 0) {
+    ctx.report(diag('JSONL_UUID_NOT_RFC4122', `${st.nonUuid} uuid value(s) are not RFC 4122 UUIDs (first on line ${st.firstNonUuidLine}); the server accepts any string`, { file, line: st.firstNonUuidLine, pointer: '/uuid' }));
+  }
+  if (st.types.size > 1) {
+    const list = [...st.types].map(([t, n]) => `${t}: ${n}`).join(', ');
+    ctx.report(diag('JSONL_TYPE_MIXED', `the file mixes item types (${list}); a project holds one type`, { file }));
+  }
+  if (st.records === 0) ctx.report(diag('INPUT_EMPTY', 'no items in the input', { file, line: Math.max(lastLine, 1) }));
+}
+
+/** Position from V8's JSON.parse message, as a 1-based column. */
+function jsonErrorColumn(e: unknown): number | undefined {
+  const m = /position (\d+)/.exec(e instanceof Error ? e.message : '');
+  return m ? Number(m[1]) + 1 : undefined;
+}
+
+function jsonErrorText(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.replace(/\s*\(line \d+ column \d+\)$/, '').replace(/, "[\s\S]*" is not valid JSON$/, '').slice(0, 200);
+}
+
+const KINDS: Record<string, ItemKind> = { text: 'text', image: 'image', video: 'video', audio: 'audio', html: 'html' };
+
+function toItem(obj: Record<string, unknown>): Item {
+  const typeKey = obj.type !== undefined ? 'type' : 'datatype';
+  const kind = KINDS[obj[typeKey] as string]!;
+  const data = obj.data as Record<string, unknown>;
+  const item: Item = { id: obj.uuid as string, kind, metadata: {}, annotations: [] };
+  const extras: JsonObject = {};
+  if (typeKey === 'type') extras.typeKey = 'type';
+  if (kind === 'text') item.text = data.text as string;
+  else if (kind === 'html') item.html = data.html as string;
+  else item.url = data.url as string;
+  const extraData: JsonObject = {};
+  let hasExtraData = false;
+  for (const k of Object.keys(data)) {
+    if (k === 'text' || k === 'url' || k === 'html') continue;
+    setOwn(extraData, k, data[k]);
+    hasExtraData = true;
+  }
+  if (hasExtraData) extras.data = extraData;
+  if (obj.metadata === null) extras.metadataNull = true;
+  else if (obj.metadata !== undefined) {
+    item.metadata = obj.metadata as JsonObject;
+    if (Object.keys(item.metadata).length === 0) extras.metadataEmpty = true;
+  }
+  if (Array.isArray(obj.tags)) item.tags = obj.tags as string[];
+  for (const k of JSONL_TOLERATED_KEYS) if (obj[k] !== undefined) extras[k] = obj[k];
+  if (Object.keys(extras).length > 0) item.extras = { jsonl: extras };
+  return item;
+}

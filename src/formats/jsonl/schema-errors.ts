@@ -1,0 +1,93 @@
+/**
+ * Turns ajv's errors for schemas/jsonl.schema.json into one coded finding per problem.
+ */
+import type { Code } from '../../core/codes.js';
+import type { SchemaError } from '../../core/schemas.js';
+import { pointer } from '../../core/diagnostics.js';
+
+export interface Finding {
+  code: Code;
+  message: string;
+  pointer: string;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return `a string (${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)})`;
+  return `a ${typeof v}`;
+}
+
+function at(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const seg of path.split('/').slice(1)) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return cur;
+}
+
+export function mapSchemaErrors(errors: readonly SchemaError[], rec: Record<string, unknown>): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  const add = (code: Code, message: string, ptr: string): void => {
+    const key = code + ptr;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({ code, message, pointer: ptr });
+  };
+  for (const e of errors) {
+    const path = e.instancePath;
+    const sp = e.schemaPath;
+    if (sp.startsWith('#/oneOf/')) continue; // the oneOf error itself says what happened
+    if (e.keyword === 'if') continue;
+    if (sp.startsWith('#/oneOf') && e.keyword === 'oneOf') {
+      const both = Array.isArray((e.params as { passingSchemas?: unknown }).passingSchemas);
+      if (both) add('JSONL_TYPE_BOTH', 'both "type" and "datatype" are given; give exactly one (they are aliases)', '');
+      else add('JSONL_TYPE_MISSING', 'neither "type" nor "datatype" is given', '');
+      continue;
+    }
+    if (path === '') {
+      if (e.keyword === 'required') {
+        const p = (e.params as { missingProperty: string }).missingProperty;
+        if (p === 'uuid') add('JSONL_UUID_MISSING', 'the item has no "uuid"', '/uuid');
+        else if (p === 'data') add('JSONL_DATA_MISSING', 'the item has no "data" object', '/data');
+        continue;
+      }
+      if (e.keyword === 'additionalProperties') {
+        const p = (e.params as { additionalProperty: string }).additionalProperty;
+        add('JSONL_UNKNOWN_KEY', `unknown top-level key "${p}" (the server rejects it)`, pointer(p));
+        continue;
+      }
+    }
+    if (path === '/uuid') {
+      add('JSONL_UUID_TYPE', `"uuid" must be a non-empty string, got ${describe(rec.uuid)}`, path);
+      continue;
+    }
+    if (path === '/type' || path === '/datatype') {
+      add('JSONL_TYPE_INVALID', `"${path.slice(1)}" must be one of text, image, video, audio, html; got ${describe(at(rec, path))}`, path);
+      continue;
+    }
+    if (path === '/metadata') {
+      add('JSONL_METADATA_NOT_OBJECT', `"metadata" must be an object, got ${describe(rec.metadata)}`, path);
+      continue;
+    }
+    if (path === '/data') {
+      if (e.keyword === 'type') add('JSONL_DATA_MISSING', `"data" must be an object, got ${describe(rec.data)}`, path);
+      else if (e.keyword === 'required') {
+        const p = (e.params as { missingProperty: string }).missingProperty;
+        add('JSONL_DATA_FIELD_MISSING', `"data.${p}" is required for this item type`, `/data/${p}`);
+      } else if (e.keyword === 'additionalProperties') {
+        const p = (e.params as { additionalProperty: string }).additionalProperty;
+        add('JSONL_DATA_EXTRA_KEY', `"data.${p}" is not allowed for this item type (data is closed)`, pointer('data', p));
+      }
+      continue;
+    }
+    if (path.startsWith('/data/')) {
+      add('JSONL_DATA_FIELD_TYPE', `"${path.slice(1).replace('/', '.')}" must be a string, got ${describe(at(rec, path))}`, path);
+      continue;
+    }
+    add('JSONL_FIELD_TYPE', `${path.slice(1) || 'record'} ${e.message ?? 'is invalid'}`, path);
+  }
+  return out;
+}

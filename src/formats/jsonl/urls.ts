@@ -1,0 +1,67 @@
+/**
+ * URL rules of the Annotto server for media items (FORMATS.md §1.3): http(s) only; S3 shapes its
+ * parser reads right (`s3-REGION.amazonaws.com/BUCKET/KEY`, `BUCKET.s3.REGION.amazonaws.com/KEY`,
+ * `BUCKET.s3-REGION.amazonaws.com/KEY`) and those it silently mis-parses.
+ */
+import type { Code } from '../../core/codes.js';
+
+export interface UrlFinding {
+  code: Code;
+  message: string;
+}
+
+const SCHEME = /^https?:\/\//i;
+const HOST_AND_KEY = /^https?:\/\/([^/?#]*)\/?([^?#]*)/i;
+const PATH_STYLE_DASH = /^s3-[a-z0-9-]+\.amazonaws\.com(?::\d+)?$/i;
+const VIRTUAL_HOST = /^(.+)\.s3[.-]([a-z0-9-]+)\.amazonaws\.com(?::\d+)?$/i;
+
+/** Findings for one media URL, in order of severity. */
+export function checkMediaUrl(url: string): UrlFinding[] {
+  const out: UrlFinding[] = [];
+  if (!SCHEME.test(url)) {
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
+    out.push({
+      code: 'JSONL_URL_SCHEME',
+      message: scheme
+        ? `URL scheme "${scheme}:" is not accepted; the server takes http(s) URLs only (for S3 use https://BUCKET.s3.REGION.amazonaws.com/KEY)`
+        : 'URL is not an absolute http(s) URL',
+    });
+  }
+  if (/\s/.test(url)) out.push({ code: 'JSONL_URL_WHITESPACE', message: 'URL contains whitespace; encode it as %20' });
+  const m = HOST_AND_KEY.exec(url);
+  if (!m) return out;
+  const host = m[1]!;
+  const key = m[2]!;
+  if (!/\.?amazonaws\.com(?::\d+)?$/i.test(host)) return out;
+  let s3 = true;
+  if (PATH_STYLE_DASH.test(host)) {
+    // form 1: fine
+  } else {
+    const vh = VIRTUAL_HOST.exec(host);
+    if (vh && !vh[1]!.includes('.') && vh[2]!.toLowerCase() !== 'amazonaws') {
+      // forms 2 and 3: fine
+    } else if (vh && vh[1]!.includes('.')) {
+      out.push({
+        code: 'JSONL_URL_S3_MISPARSED',
+        message: `bucket name "${vh[1]}" contains dots: the server takes only its first label as the bucket`,
+      });
+    } else if (/^(.+\.)?s3(\.[a-z0-9-]+)?\.amazonaws\.com/i.test(host)) {
+      out.push({
+        code: 'JSONL_URL_S3_MISPARSED',
+        message: `S3 URL form "${host}" is not one the server parses (it reads the wrong bucket); use https://BUCKET.s3.REGION.amazonaws.com/KEY`,
+      });
+    } else {
+      s3 = false;
+    }
+  }
+  if (s3 && key.includes('+')) {
+    out.push({ code: 'JSONL_URL_S3_PLUS', message: 'S3 key contains "+": the server does not turn it into a space; encode a space as %20' });
+  }
+  return out;
+}
+
+const RFC4122 = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isRfc4122(s: string): boolean {
+  return RFC4122.test(s);
+}

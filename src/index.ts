@@ -1,0 +1,19 @@
+/**
+ * annoconv as a library. Everything the CLI does is available here; nothing here prints or exits:
+ * problems arrive through `onDiagnostic`, and fatal ones as a thrown {@link AnnoconvError}.
+ */
+export { convert, validate, detect } from './core/run.js';
+export type { ConvertParams, CommonParams, RunResult } from './core/run.js';
+export type { RunStats, Loss } from './core/pipeline.js';
+export { readItems } from './core/items.js';
+export { listFormats, findFormat } from './core/registry.js';
+export type { FormatDescriptor } from './core/format.js';
+export { openInput, openOutput, bufferInput, MemorySink } from './core/io.js';
+export type { InputSource, OutputSink } from './core/io.js';
+export { AnnoconvError } from './core/diagnostics.js';
+export type { Diagnostic, Severity, Place } from './core/diagnostics.js';
+export { CODES } from './core/codes.js';
+export type { Code } from './core/codes.js';
+export type { Options } from './core/options.js';
+export * from './model/types.js';
+export * as geometry from './model/geometry.js';

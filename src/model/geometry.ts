@@ -1,0 +1,289 @@
+/**
+ * The only home of coordinate math. Model coordinates are absolute pixels, origin top-left,
+ * continuous; rotation is degrees clockwise (y down) about the box's top-left corner (MODEL.md).
+ */
+import type { Rle } from './types.js';
+
+/** Axis-aligned box in model form. */
+export interface Xywh {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** Corner form: (xmin, ymin) top-left, (xmax, ymax) bottom-right, continuous pixels. */
+export interface Xyxy {
+  xmin: number;
+  ymin: number;
+  xmax: number;
+  ymax: number;
+}
+
+export function xyxyToXywh(b: Xyxy): Xywh {
+  return { x: b.xmin, y: b.ymin, w: b.xmax - b.xmin, h: b.ymax - b.ymin };
+}
+
+export function xywhToXyxy(b: Xywh): Xyxy {
+  return { xmin: b.x, ymin: b.y, xmax: b.x + b.w, ymax: b.y + b.h };
+}
+
+/** Percent of a size (0–100) to pixels. */
+export function percentToPx(value: number, size: number): number {
+  return (value / 100) * size;
+}
+
+/** Pixels to percent of a size (0–100). */
+export function pxToPercent(value: number, size: number): number {
+  return (value / size) * 100;
+}
+
+/** Fraction of a size (0–1) to pixels. */
+export function fractionToPx(value: number, size: number): number {
+  return value * size;
+}
+
+/** Pixels to a fraction of a size (0–1). */
+export function pxToFraction(value: number, size: number): number {
+  return value / size;
+}
+
+/** Box given by its centre and size (YOLO) to model form. */
+export function centreToXywh(cx: number, cy: number, w: number, h: number): Xywh {
+  return { x: cx - w / 2, y: cy - h / 2, w, h };
+}
+
+/** Model box to centre + size. */
+export function xywhToCentre(b: Xywh): { cx: number; cy: number; w: number; h: number } {
+  return { cx: b.x + b.w / 2, cy: b.y + b.h / 2, w: b.w, h: b.h };
+}
+
+/**
+ * 1-based inclusive integer pixel box (Pascal VOC devkit) to model form, with the offset policy:
+ * `offset` 1 (devkit rule) gives x = xmin - 1, w = xmax - xmin + 1; `offset` 0 takes the numbers as
+ * continuous corners (x = xmin, w = xmax - xmin).
+ */
+export function inclusiveToXywh(b: Xyxy, offset: 0 | 1): Xywh {
+  if (offset === 1) return { x: b.xmin - 1, y: b.ymin - 1, w: b.xmax - b.xmin + 1, h: b.ymax - b.ymin + 1 };
+  return xyxyToXywh(b);
+}
+
+/** Inverse of {@link inclusiveToXywh}. */
+export function xywhToInclusive(b: Xywh, offset: 0 | 1): Xyxy {
+  if (offset === 1) return { xmin: b.x + 1, ymin: b.y + 1, xmax: b.x + b.w, ymax: b.y + b.h };
+  return xywhToXyxy(b);
+}
+
+const DEG = Math.PI / 180;
+
+/** The four corners of a box rotated about its top-left corner, clockwise from that corner. */
+export function rotatedCorners(b: Xywh, rotationDeg: number): [number, number][] {
+  const c = Math.cos(rotationDeg * DEG);
+  const s = Math.sin(rotationDeg * DEG);
+  const at = (dx: number, dy: number): [number, number] => [b.x + dx * c - dy * s, b.y + dx * s + dy * c];
+  return [at(0, 0), at(b.w, 0), at(b.w, b.h), at(0, b.h)];
+}
+
+/** Axis-aligned envelope of a rotated box. */
+export function rotatedEnvelope(b: Xywh, rotationDeg: number): Xywh {
+  if (!rotationDeg) return { ...b };
+  return pointsEnvelope(rotatedCorners(b, rotationDeg).flat());
+}
+
+/** A box rotated about its centre (CVAT) expressed with the model's corner pivot. */
+export function centreRotationToCorner(b: Xywh, rotationDeg: number): Xywh {
+  const cx = b.x + b.w / 2;
+  const cy = b.y + b.h / 2;
+  const c = Math.cos(rotationDeg * DEG);
+  const s = Math.sin(rotationDeg * DEG);
+  const dx = -b.w / 2;
+  const dy = -b.h / 2;
+  return { x: cx + dx * c - dy * s, y: cy + dx * s + dy * c, w: b.w, h: b.h };
+}
+
+/** Inverse of {@link centreRotationToCorner}: the unrotated box whose centre is the rotated centre. */
+export function cornerRotationToCentre(b: Xywh, rotationDeg: number): Xywh {
+  const c = Math.cos(rotationDeg * DEG);
+  const s = Math.sin(rotationDeg * DEG);
+  const cx = b.x + (b.w / 2) * c - (b.h / 2) * s;
+  const cy = b.y + (b.w / 2) * s + (b.h / 2) * c;
+  return { x: cx - b.w / 2, y: cy - b.h / 2, w: b.w, h: b.h };
+}
+
+/** Envelope of a flat [x1, y1, x2, y2, ...] list. */
+export function pointsEnvelope(flat: readonly number[]): Xywh {
+  let xmin = Infinity;
+  let ymin = Infinity;
+  let xmax = -Infinity;
+  let ymax = -Infinity;
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const x = flat[i]!;
+    const y = flat[i + 1]!;
+    if (x < xmin) xmin = x;
+    if (x > xmax) xmax = x;
+    if (y < ymin) ymin = y;
+    if (y > ymax) ymax = y;
+  }
+  if (xmin === Infinity) return { x: 0, y: 0, w: 0, h: 0 };
+  return { x: xmin, y: ymin, w: xmax - xmin, h: ymax - ymin };
+}
+
+/** Envelope of several rings. */
+export function ringsEnvelope(rings: readonly (readonly number[])[]): Xywh {
+  return pointsEnvelope(rings.flat());
+}
+
+/** Area of one ring by the shoelace formula (absolute value). */
+export function ringArea(flat: readonly number[]): number {
+  const n = Math.floor(flat.length / 2);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const j = (i + 1) % n;
+    sum += flat[2 * i]! * flat[2 * j + 1]! - flat[2 * j]! * flat[2 * i + 1]!;
+  }
+  return Math.abs(sum) / 2;
+}
+
+/** Sum of the ring areas of a multi-part polygon. */
+export function polygonArea(rings: readonly (readonly number[])[]): number {
+  let a = 0;
+  for (const r of rings) a += ringArea(r);
+  return a;
+}
+
+/** Decode COCO-style RLE to a column-major bitmap of h*w bytes (0/1). */
+export function rleDecode(rle: Rle): Uint8Array {
+  const [h, w] = rle.size;
+  const out = new Uint8Array(h * w);
+  let pos = 0;
+  let value = 0;
+  for (const run of rle.counts) {
+    const end = Math.min(pos + run, out.length);
+    if (value) out.fill(1, pos, end);
+    pos = end;
+    value ^= 1;
+  }
+  return out;
+}
+
+/** Encode a column-major bitmap (non-zero = set) to COCO-style RLE. */
+export function rleEncode(bits: Uint8Array, h: number, w: number): Rle {
+  const counts: number[] = [];
+  let value = 0;
+  let run = 0;
+  for (let i = 0; i < h * w; i++) {
+    const b = bits[i] ? 1 : 0;
+    if (b !== value) {
+      counts.push(run);
+      run = 0;
+      value = b;
+    }
+    run++;
+  }
+  counts.push(run);
+  return { size: [h, w], counts };
+}
+
+/** Column-major (COCO) bitmap to row-major. */
+export function columnToRowMajor(bits: Uint8Array, h: number, w: number): Uint8Array {
+  const out = new Uint8Array(h * w);
+  for (let x = 0; x < w; x++) for (let y = 0; y < h; y++) out[y * w + x] = bits[x * h + y]!;
+  return out;
+}
+
+/** Row-major bitmap to column-major (COCO). */
+export function rowToColumnMajor(bits: Uint8Array, h: number, w: number): Uint8Array {
+  const out = new Uint8Array(h * w);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[x * h + y] = bits[y * w + x]!;
+  return out;
+}
+
+/** Number of set pixels of an RLE mask. */
+export function rleArea(rle: Rle): number {
+  let a = 0;
+  for (let i = 1; i < rle.counts.length; i += 2) a += rle.counts[i]!;
+  return a;
+}
+
+/** Tight box of an RLE mask in pixels (zero box when empty). */
+export function rleBbox(rle: Rle): Xywh {
+  const [h] = rle.size;
+  let pos = 0;
+  let xmin = Infinity;
+  let ymin = Infinity;
+  let xmax = -Infinity;
+  let ymax = -Infinity;
+  for (let i = 0; i < rle.counts.length; i++) {
+    const run = rle.counts[i]!;
+    if (i % 2 === 1 && run > 0) {
+      const first = pos;
+      const last = pos + run - 1;
+      const x0 = Math.floor(first / h);
+      const x1 = Math.floor(last / h);
+      xmin = Math.min(xmin, x0);
+      xmax = Math.max(xmax, x1);
+      if (x0 === x1) {
+        ymin = Math.min(ymin, first % h);
+        ymax = Math.max(ymax, last % h);
+      } else {
+        ymin = 0;
+        ymax = h - 1;
+      }
+    }
+    pos += run;
+  }
+  if (xmin === Infinity) return { x: 0, y: 0, w: 0, h: 0 };
+  return { x: xmin, y: ymin, w: xmax - xmin + 1, h: ymax - ymin + 1 };
+}
+
+/**
+ * Decode the compressed COCO RLE string (pycocotools' LEB128-like 6-bit ASCII with deltas) to counts.
+ * Returns null when the string is malformed.
+ */
+export function rleFromString(s: string): number[] | null {
+  const counts: number[] = [];
+  let p = 0;
+  while (p < s.length) {
+    let x = 0;
+    let k = 0;
+    let more = 1;
+    while (more) {
+      if (p >= s.length) return null;
+      const c = s.charCodeAt(p) - 48;
+      if (c < 0 || c > 63) return null;
+      x |= (c & 0x1f) << (5 * k);
+      more = c & 0x20;
+      p++;
+      k++;
+      if (!more && c & 0x10) x |= -1 << (5 * k);
+      if (k > 7) return null;
+    }
+    if (counts.length > 2) x += counts[counts.length - 2]!;
+    counts.push(x);
+  }
+  return counts;
+}
+
+/** Encode counts to the compressed COCO RLE string. */
+export function rleToString(counts: readonly number[]): string {
+  let s = '';
+  for (let i = 0; i < counts.length; i++) {
+    let x = counts[i]!;
+    if (i > 2) x -= counts[i - 2]!;
+    let more = 1;
+    while (more) {
+      let c = x & 0x1f;
+      x >>= 5;
+      more = c & 0x10 ? (x !== -1 ? 1 : 0) : x !== 0 ? 1 : 0;
+      if (more) c |= 0x20;
+      s += String.fromCharCode(c + 48);
+    }
+  }
+  return s;
+}
+
+/** True when every number is finite. */
+export function allFinite(values: readonly unknown[]): boolean {
+  for (const v of values) if (typeof v !== 'number' || !Number.isFinite(v)) return false;
+  return true;
+}

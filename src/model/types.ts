@@ -1,0 +1,176 @@
+/**
+ * The one internal model every format reads into and writes from. MODEL.md beside this file is its
+ * specification: units, rotation pivot, RLE order.
+ */
+
+/** What kind of media an item is. */
+export type ItemKind =
+  | 'image'
+  | 'video'
+  | 'audio'
+  | 'text'
+  | 'html'
+  | 'pdf'
+  | 'dicom'
+  | 'nifti'
+  | 'image_group'
+  | 'image_sequence'
+  | 'dicom_series';
+
+export const ITEM_KINDS: readonly ItemKind[] = [
+  'image', 'video', 'audio', 'text', 'html', 'pdf', 'dicom', 'nifti',
+  'image_group', 'image_sequence', 'dicom_series',
+];
+
+/** A plain JSON object. */
+export type JsonObject = { [key: string]: unknown };
+
+/** Facts about the media file itself. Units: bytes, seconds, frames per second, hertz. */
+export interface MediaFacts {
+  mimeType?: string;
+  fileSize?: number;
+  fps?: number;
+  duration?: number;
+  frames?: number;
+  sampleRate?: number;
+  bitDepth?: number;
+  codec?: string;
+  channels?: number;
+}
+
+/** A media asset and its labels. */
+export interface Item {
+  id: string;
+  kind: ItemKind;
+  url?: string;
+  urls?: string[];
+  text?: string;
+  html?: string;
+  path?: string;
+  title?: string;
+  /** Pixels, when known. */
+  width?: number;
+  /** Pixels, when known. */
+  height?: number;
+  media?: MediaFacts;
+  /** Always a plain object. */
+  metadata: JsonObject;
+  tags?: string[];
+  annotations: Annotation[];
+  /** Per-format passthrough, keyed by format id. */
+  extras?: { [format: string]: JsonObject };
+}
+
+/** Fields every annotation may carry. */
+export interface AnnotationCommon {
+  id?: string;
+  label?: string;
+  categoryId?: number;
+  score?: number;
+  origin?: 'annotation' | 'prediction';
+  author?: string;
+  createdAt?: string;
+  attributes?: JsonObject;
+  group?: string;
+  extras?: { [format: string]: JsonObject };
+}
+
+/** Axis-aligned box in pixels; `rotation` in degrees clockwise about the top-left corner. */
+export interface BoxAnnotation extends AnnotationCommon {
+  kind: 'box';
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  rotation?: number;
+}
+
+/** One object in one or more parts; each ring is a flat [x1, y1, x2, y2, ...] list in pixels. */
+export interface PolygonAnnotation extends AnnotationCommon {
+  kind: 'polygon';
+  rings: number[][];
+}
+
+/** COCO-style run-length mask: size [h, w], runs over the column-major mask, zeros first. */
+export interface Rle {
+  size: [number, number];
+  counts: number[];
+}
+
+export interface MaskAnnotation extends AnnotationCommon {
+  kind: 'mask';
+  rle: Rle;
+}
+
+/** [x, y, v]: v 0 = not labelled, 1 = labelled hidden, 2 = visible. */
+export type Keypoint = [number, number, number];
+
+export interface KeypointsAnnotation extends AnnotationCommon {
+  kind: 'keypoints';
+  points: Keypoint[];
+}
+
+export interface ClassificationAnnotation extends AnnotationCommon {
+  kind: 'classification';
+  labels: string[];
+}
+
+/** Code point offsets into the item text, end exclusive. */
+export interface SpanAnnotation extends AnnotationCommon {
+  kind: 'span';
+  start: number;
+  end: number;
+  text?: string;
+}
+
+export interface TextAnnotation extends AnnotationCommon {
+  kind: 'text';
+  values: string[];
+}
+
+export interface RelationAnnotation extends AnnotationCommon {
+  kind: 'relation';
+  from: string;
+  to: string;
+  direction: 'left' | 'right' | 'bi';
+  labels?: string[];
+}
+
+export type Annotation =
+  | BoxAnnotation
+  | PolygonAnnotation
+  | MaskAnnotation
+  | KeypointsAnnotation
+  | ClassificationAnnotation
+  | SpanAnnotation
+  | TextAnnotation
+  | RelationAnnotation;
+
+export type AnnotationKind = Annotation['kind'];
+
+export const ANNOTATION_KINDS: readonly AnnotationKind[] = [
+  'box', 'polygon', 'mask', 'keypoints', 'classification', 'span', 'text', 'relation',
+];
+
+export interface Category {
+  id: number;
+  name: string;
+  supercategory?: string;
+  keypoints?: string[];
+  /** 1-based index pairs into `keypoints`, as COCO. */
+  skeleton?: [number, number][];
+  extras?: { [format: string]: JsonObject };
+}
+
+/** What belongs to the file rather than to one item. */
+export interface Dataset {
+  categories: Category[];
+  info?: JsonObject;
+  licenses?: JsonObject[];
+  extras?: { [format: string]: JsonObject };
+}
+
+/** A fresh item with the required fields set. */
+export function newItem(id: string, kind: ItemKind): Item {
+  return { id, kind, metadata: {}, annotations: [] };
+}
