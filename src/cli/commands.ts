@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import { convert, validate, detect } from '../core/run.js';
 import { listFormats, requireFormat } from '../core/registry.js';
-import { schemaText } from '../core/schemas.js';
+import { schemaText } from '../core/schema-files.js';
 import { AnnoconvError, diag } from '../core/diagnostics.js';
 import type { Options } from '../core/options.js';
 import { createProgress } from './progress.js';

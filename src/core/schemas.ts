@@ -1,51 +1,51 @@
 /**
- * JSON Schemas under schemas/, compiled with ajv once per process and on first use only (ajv's load
- * and compile cost stays off the startup path of commands that do not need it).
+ * Compiled validators for the JSON Schemas under schemas/. At build time schema-build.ts turns each
+ * entry of SCHEMA_ENTRIES into ajv standalone code (dist/schemas/), so a run pays neither ajv's load
+ * nor its compile; when that code is absent (running from sources) ajv compiles on first use.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { loadSchema, SCHEMA_ENTRIES, standaloneModule, exportName } from './schema-files.js';
 
-const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
+export type SchemaError = ErrorObject;
 
-type AjvCtor = typeof AjvModule.default;
-const Ajv = ((AjvModule as unknown as { default?: AjvCtor }).default ?? AjvModule) as AjvCtor;
-
-const instances = new Map<string, { ajv: InstanceType<AjvCtor>; id: string }>();
-const compiled = new Map<string, ValidateFunction>();
-
-/** The parsed schema file `schemas/<file>`. */
-export function loadSchema(file: string): object {
-  return JSON.parse(readFileSync(SCHEMA_DIR + file, 'utf8')) as object;
+/** A validator as ajv makes them: true when valid, else `errors` holds every problem. */
+export interface Validator {
+  (data: unknown): boolean;
+  errors?: SchemaError[] | null;
 }
 
-/** The schema file's text, as shipped. */
-export function schemaText(file: string): string {
-  return readFileSync(SCHEMA_DIR + file, 'utf8');
-}
+const cache = new Map<string, Validator>();
 
 /**
- * A compiled validator reporting all errors of a record, for the whole schema file or for one of its
- * definitions (`fragment` such as "#/definitions/item").
+ * The validator for a schema file, or for one of its definitions (`fragment` such as
+ * "#/definitions/item"). The pair must be listed in SCHEMA_ENTRIES.
  */
-export function validator(file: string, fragment = ''): ValidateFunction {
+export async function validator(file: string, fragment = ''): Promise<Validator> {
   const key = file + fragment;
-  let v = compiled.get(key);
-  if (!v) {
-    let inst = instances.get(file);
-    if (!inst) {
-      const ajv = new Ajv({ allErrors: true, strict: false });
-      const schema = loadSchema(file) as { $id?: string };
-      const id = schema.$id ?? file;
-      ajv.addSchema(schema, id);
-      inst = { ajv, id };
-      instances.set(file, inst);
-    }
-    v = inst.ajv.getSchema(inst.id + (fragment || '#'));
-    if (!v) throw new Error(`schema ${file}${fragment} not found`);
-    compiled.set(key, v);
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const fragments = SCHEMA_ENTRIES[file];
+  if (!fragments || !fragments.includes(fragment)) throw new Error(`schema entry ${key} is not listed in SCHEMA_ENTRIES`);
+  let v: Validator | undefined;
+  try {
+    const mod = (await import(standaloneModule(file))) as Record<string, Validator>;
+    v = mod[exportName(fragment)];
+  } catch {
+    v = undefined;
   }
+  v ??= await compileNow(file, fragment);
+  cache.set(key, v);
   return v;
 }
 
-export type SchemaError = ErrorObject;
+async function compileNow(file: string, fragment: string): Promise<Validator> {
+  const { default: AjvModule } = await import('ajv');
+  const Ajv = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as unknown as typeof AjvModule.default;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const schema = loadSchema(file) as { $id?: string };
+  const id = schema.$id ?? file;
+  ajv.addSchema(schema, id);
+  const v = ajv.getSchema(id + (fragment || '#'));
+  if (!v) throw new Error(`schema ${file}${fragment} not found`);
+  return v as Validator;
+}

@@ -13,8 +13,8 @@ import type { Dataset, Item } from '../../model/types.js';
 const SCHEMA = 'annoconv.schema.json';
 
 export async function* readAnnoconv(input: InputSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
-  const itemSchema = validator(SCHEMA, '#/definitions/item');
-  const headerSchema = validator(SCHEMA, '#/definitions/header');
+  const itemSchema = await validator(SCHEMA, '#/definitions/item');
+  const headerSchema = await validator(SCHEMA, '#/definitions/header');
   const file = ctx.file;
   const ids = new IdSet();
   let records = 0;

@@ -28,7 +28,7 @@ interface FileState {
 }
 
 export async function* readJsonl(input: InputSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
-  const validate = validator('jsonl.schema.json');
+  const validate = await validator('jsonl.schema.json');
   const fo = ctx.options.format;
   const projectType = typeof fo.projectType === 'string' ? fo.projectType : undefined;
   const allowExtraData = fo.allowExtraData === true;
