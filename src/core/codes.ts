@@ -20,7 +20,6 @@ export const CODES = {
   INPUT_BOM: c('warning', 'the input starts with a UTF-8 byte order mark (stripped)'),
   INPUT_EMPTY: c('warning', 'the input holds no records'),
   INPUT_UNKNOWN_FORMAT: c('error', 'the format could not be detected from the content; pass --format/--from'),
-  INPUT_TOO_DEEP: c('error', 'a record nests arrays or objects deeper than the reader allows'),
   OUTPUT_WRITE_FAILED: c('error', 'writing the output failed (disk full, permission, closed device)'),
   OPTION_INVALID: c('error', 'a command-line option or library option is invalid'),
   OPTION_UNKNOWN_FORMAT: c('error', 'no format has this id or alias'),

@@ -42,7 +42,7 @@ export class IdSet {
     b = Math.imul(b ^ (b >>> 16), 0xc2b2ae35);
     b ^= b >>> 16;
     a >>>= 0;
-    b = (b >>> 0) | 1; // never 0: 0 marks an empty slot
+    b = (b | 1) >>> 0; // never 0: 0 marks an empty slot
     let i = a & this.mask;
     for (;;) {
       const s = this.h2[i]!;
