@@ -14,6 +14,11 @@ export const outcome = { exitCode: 0 };
 
 type Args = Globals & Record<string, unknown>;
 
+/** yargs hands a lone "-" positional over as ""; both mean stdin/stdout. */
+const path = (v: unknown): string | undefined => (v === '' ? '-' : (v as string | undefined));
+
+const EXIT_CODES = 'Exit codes: 0 ok, 1 invalid input or rejected records, 2 usage error, 3 I/O error.';
+
 const camel = (s: string): string => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** Every format's own options, as yargs options. */
@@ -70,19 +75,20 @@ export function registerCommands(y: Argv): void {
           .option('url-prefix', { type: 'string', describe: 'prefix turning file names into URLs (e.g. https://bucket.s3.eu-west-1.amazonaws.com/imgs/)' })
           .example('$0 convert --from jsonl --to annoconv items.jsonlines > items.annoconv', 'items to the model line format')
           .example('cat items.annoconv | $0 convert --from annoconv --to jsonl -o items.jsonlines', 'and back, from a pipe, atomically')
-          .example('$0 convert items.jsonlines --to jsonl --rejects bad.jsonlines -o good.jsonlines', 'split valid and invalid lines'),
+          .example('$0 convert items.jsonlines --to jsonl --rejects bad.jsonlines -o good.jsonlines', 'split valid and invalid lines')
+          .epilogue(EXIT_CODES),
       ),
     async (args) => {
       const a = args as unknown as Args;
       const printer = printerFor(a);
       const progress = createProgress(!a.quiet);
-      const input = a.input as string | undefined;
+      const input = path(a.input);
       try {
         const r = await convert({
           input,
           from: a.from as string | undefined,
           to: a.to as string,
-          output: a.output as string | undefined,
+          output: path(a.output),
           rejects: a.rejects as string | undefined,
           options: optionsFrom(a),
           onDiagnostic: (d) => {
@@ -93,7 +99,7 @@ export function registerCommands(y: Argv): void {
         });
         progress.clear();
         printer.finish();
-        if (!a.quiet) err(summaryLine(input ?? '<stdin>', r, false) + '\n');
+        if (!a.quiet) err(summaryLine(input === undefined || input === '-' ? '<stdin>' : input, r, false) + '\n');
         outcome.exitCode = r.exitCode;
       } catch (e) {
         progress.clear();
@@ -114,11 +120,12 @@ export function registerCommands(y: Argv): void {
           .option('strict', { type: 'boolean', default: false, describe: 'treat lenient cases as errors' })
           .option('on-invalid', { choices: ['skip', 'fail'] as const, default: 'skip' as const, describe: 'fail: stop at the first invalid record' })
           .example('$0 validate items.jsonlines', 'check a file before uploading it')
-          .example('$0 validate items.jsonlines --diagnostics json', 'one JSON object per problem, for CI'),
+          .example('$0 validate items.jsonlines --diagnostics json', 'one JSON object per problem, for CI')
+          .epilogue(EXIT_CODES),
       ),
     async (args) => {
       const a = args as unknown as Args;
-      const inputs = (a.inputs as string[] | undefined)?.length ? (a.inputs as string[]) : ['-'];
+      const inputs = (a.inputs as string[] | undefined)?.length ? (a.inputs as string[]).map((v) => path(v)!) : ['-'];
       let worst = 0;
       for (const input of inputs) {
         const printer = printerFor(a);
@@ -155,7 +162,7 @@ export function registerCommands(y: Argv): void {
     async (args) => {
       const a = args as unknown as Args;
       try {
-        const id = await detect(a.input as string);
+        const id = await detect(path(a.input)!);
         if (id) {
           process.stdout.write(id + '\n');
           outcome.exitCode = 0;

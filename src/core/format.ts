@@ -11,13 +11,20 @@ import type { Options } from './options.js';
 export type ReadEvent =
   | { type: 'dataset'; dataset: Dataset }
   | { type: 'item'; item: Item; place: Place; raw?: string | Buffer }
-  | { type: 'reject'; place: Place; raw?: string | Buffer };
+  | { type: 'reject'; place: Place; raw?: string | Buffer }
+  /** `count` valid records that were not turned into items (validation only: `materialize` false). */
+  | { type: 'valid'; count: number };
 
 export interface ReadContext {
   /** Display name of the input. */
   file: string;
   options: Options;
   report: DiagnosticSink;
+  /**
+   * False when nobody consumes the items (validation): a reader may then check records without
+   * building items and yield `valid` counts instead.
+   */
+  materialize: boolean;
 }
 
 export type FormatReader = (input: InputSource, ctx: ReadContext) => AsyncIterable<ReadEvent[]>;

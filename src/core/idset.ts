@@ -1,79 +1,126 @@
 /**
- * A set of string ids in bounded, compact memory: each id is kept as a 64-bit hash (two 32-bit
- * halves) plus the 1-based line where it was first seen, in an open-addressing table of typed
- * arrays — 12 bytes a slot instead of a JS string per id. Two different ids are taken as equal only
- * if both 32-bit hashes collide (about 1 in 10^6 for 10 million ids).
+ * A set of string ids in compact memory: each id is kept as a 64-bit hash (two 32-bit halves), 8
+ * bytes a slot in typed arrays instead of a JS string per id (measured: about 10 bytes per id in
+ * all, so 3.75 million ids take about 40 MB). Two different ids are taken as equal only if both
+ * 32-bit hashes collide (about 1 in 10^6 for 10 million ids). Where an id was first seen is not
+ * kept: that would cost 4 more bytes per id for a fact `grep -n` gives.
+ *
+ * The table is split into 256 shards that grow by 1.25x at 80% load, so memory stays within about
+ * 1.4x of the ids held (no 2x doubling step, no large transient copy).
  */
-export class IdSet {
-  private h1: Uint32Array;
-  private h2: Uint32Array;
-  private where: Uint32Array;
-  private mask: number;
-  private count = 0;
+const SHARDS = 256;
+const MAX_LOAD = 0.8;
+const GROWTH = 1.25;
 
-  constructor(initialSlots = 1 << 12) {
-    let n = 1;
-    while (n < initialSlots) n <<= 1;
-    this.h1 = new Uint32Array(n);
-    this.h2 = new Uint32Array(n);
-    this.where = new Uint32Array(n);
-    this.mask = n - 1;
+/** Slots interleaved [h2, h1] so that a probe touches one cache line. */
+class Shard {
+  slots: Uint32Array;
+  cap: number;
+  count = 0;
+  constructor(cap: number) {
+    this.cap = cap;
+    this.slots = new Uint32Array(cap * 2);
+  }
+}
+
+/** Home slot of a hash in a shard of `cap` slots (multiply-shift on the low 24 bits). */
+const home = (a: number, cap: number): number => Math.floor(((a & 0xffffff) * cap) / 0x1000000);
+
+
+export class IdSet {
+  private shards: Shard[];
+  private total = 0;
+
+  constructor(initialSlotsPerShard = 16) {
+    this.shards = Array.from({ length: SHARDS }, () => new Shard(initialSlotsPerShard));
   }
 
   get size(): number {
-    return this.count;
+    return this.total;
   }
 
   /**
-   * Add `id` first seen at `line` (>= 1). Returns 0 when new, else the line where it was first seen.
+   * Make room for about `n` ids at once. Growing shard by shard in small steps leaves the freed
+   * arrays to the allocator's fragmentation (measured: ~40 MB more RSS for 3.75 million ids), so a
+   * reader that can estimate its record count reserves up front.
    */
-  add(id: string, line: number): number {
+  reserve(n: number): void {
+    const perShard = Math.ceil(n / SHARDS / (MAX_LOAD * 0.9));
+    for (let i = 0; i < SHARDS; i++) {
+      if (this.shards[i]!.cap < perShard) this.grow(i, perShard);
+    }
+  }
+
+  /** Add `id`; true when it was already in the set. */
+  add(id: string): boolean {
+    // Two independent 32-bit hashes, fed two UTF-16 units at a time, then avalanched.
     let a = 0x811c9dc5;
     let b = 0x9747b28c;
-    for (let i = 0; i < id.length; i++) {
-      const c = id.charCodeAt(i);
+    const n = id.length;
+    let k = 0;
+    for (; k + 1 < n; k += 2) {
+      const c = id.charCodeAt(k) | (id.charCodeAt(k + 1) << 16);
       a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x5bd1e995);
-      b ^= b >>> 15;
+      b = Math.imul(b + c, 0x5bd1e995);
     }
+    if (k < n) {
+      const c = id.charCodeAt(k);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b + c, 0x5bd1e995);
+    }
+    a ^= n;
     a ^= a >>> 16;
     a = Math.imul(a, 0x85ebca6b);
     a ^= a >>> 13;
-    b = Math.imul(b ^ (b >>> 16), 0xc2b2ae35);
-    b ^= b >>> 16;
+    a = Math.imul(a, 0xc2b2ae35);
+    a ^= a >>> 16;
     a >>>= 0;
+    b ^= b >>> 15;
+    b = Math.imul(b, 0x2c1b3c6d);
+    b ^= b >>> 12;
+    b = Math.imul(b, 0x297a2d39);
+    b ^= b >>> 15;
     b = (b | 1) >>> 0; // never 0: 0 marks an empty slot
-    let i = a & this.mask;
+    const s = this.shards[a >>> 24]!;
+    const cap = s.cap;
+    const slots = s.slots;
+    let i = home(a, cap) * 2;
+    const end = cap * 2;
     for (;;) {
-      const s = this.h2[i]!;
-      if (s === 0) break;
-      if (s === b && this.h1[i] === a) return this.where[i]!;
-      i = (i + 1) & this.mask;
+      const v = slots[i]!;
+      if (v === 0) break;
+      if (v === b && slots[i + 1] === a) return true;
+      i += 2;
+      if (i === end) i = 0;
     }
-    this.h1[i] = a;
-    this.h2[i] = b;
-    this.where[i] = line;
-    this.count++;
-    if (this.count * 4 > this.h2.length * 3) this.grow();
-    return 0;
+    slots[i] = b;
+    slots[i + 1] = a;
+    s.count++;
+    this.total++;
+    if (s.count > cap * MAX_LOAD) this.grow(a >>> 24);
+    return false;
   }
 
-  private grow(): void {
-    const { h1, h2, where } = this;
-    const n = h2.length * 2;
-    this.h1 = new Uint32Array(n);
-    this.h2 = new Uint32Array(n);
-    this.where = new Uint32Array(n);
-    this.mask = n - 1;
-    for (let j = 0; j < h2.length; j++) {
-      const b = h2[j]!;
+  private grow(index: number, size?: number): void {
+    const old = this.shards[index]!;
+    const next = new Shard(size ?? Math.ceil(old.cap * GROWTH) + 1);
+    const cap = next.cap;
+    const end = cap * 2;
+    const from = old.slots;
+    const to = next.slots;
+    for (let j = 0; j < from.length; j += 2) {
+      const b = from[j]!;
       if (b === 0) continue;
-      const a = h1[j]!;
-      let i = a & this.mask;
-      while (this.h2[i] !== 0) i = (i + 1) & this.mask;
-      this.h1[i] = a;
-      this.h2[i] = b;
-      this.where[i] = where[j]!;
+      const a = from[j + 1]!;
+      let i = home(a, cap) * 2;
+      while (to[i] !== 0) {
+        i += 2;
+        if (i === end) i = 0;
+      }
+      to[i] = b;
+      to[i + 1] = a;
     }
+    next.count = old.count;
+    this.shards[index] = next;
   }
 }

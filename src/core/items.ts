@@ -23,7 +23,7 @@ export async function* readItems(input: string | InputSource, params: ReadItemsP
   const impl = await format.load();
   const read = impl.read!;
   const options = defaultOptions(params.options);
-  for await (const batch of read(source, { file: source.name, options, report: params.onDiagnostic ?? (() => undefined) })) {
+  for await (const batch of read(source, { file: source.name, options, report: params.onDiagnostic ?? (() => undefined), materialize: true })) {
     for (const ev of batch) {
       if (ev.type === 'item') yield ev.item;
       else if (ev.type === 'dataset') params.onDataset?.(ev.dataset);

@@ -84,10 +84,14 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
     }
   };
 
-  for await (const batch of read(p.input, { file: p.input.name, options, report })) {
+  for await (const batch of read(p.input, { file: p.input.name, options, report, materialize: writer !== undefined })) {
     for (const ev of batch as ReadEvent[]) {
       if (ev.type === 'dataset') {
         if (writer?.dataset) await writer.dataset(ev.dataset);
+        continue;
+      }
+      if (ev.type === 'valid') {
+        stats.read += ev.count;
         continue;
       }
       stats.read++;

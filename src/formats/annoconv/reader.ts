@@ -65,8 +65,7 @@ export async function* readAnnoconv(input: InputSource, ctx: ReadContext): Async
         continue;
       }
       const item = rec as Item;
-      const prev = ids.add(item.id, line);
-      if (prev) ctx.report(diag('MODEL_ID_DUPLICATE', `item id ${JSON.stringify(item.id)} was already used on line ${prev}`, { ...place, pointer: '/id' }));
+      if (ids.add(item.id)) ctx.report(diag('MODEL_ID_DUPLICATE', `item id ${JSON.stringify(item.id)} is already used by an earlier line`, { ...place, pointer: '/id' }));
       items++;
       events.push({ type: 'item', item, place, raw: text });
     }

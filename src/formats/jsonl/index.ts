@@ -7,6 +7,8 @@ function detect(sample: Sample): number {
   const obj = firstLineObject(sample);
   if (obj) {
     if ('annoconv' in obj || ('kind' in obj && 'annotations' in obj)) return 0;
+    // Annotto predictions / annotation exports: records about items, not items
+    if (!('data' in obj) && ('annotations' in obj || 'item' in obj || 'annotation' in obj)) return 0;
     const typed = 'uuid' in obj || 'datatype' in obj || ('type' in obj && 'data' in obj);
     if (typed) return 0.9;
     return hasExtension(sample.name, EXTENSIONS) ? 0.5 : 0;

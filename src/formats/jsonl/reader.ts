@@ -11,7 +11,8 @@ import type { InputSource } from '../../core/io.js';
 import { splitLines, type LineProblem } from '../../core/lines.js';
 import { diag, type Place } from '../../core/diagnostics.js';
 import type { Code } from '../../core/codes.js';
-import { validator } from '../../core/schemas.js';
+import { validator, type Validator } from '../../core/schemas.js';
+import { plainlyValid } from './fast-check.js';
 import { IdSet } from '../../core/idset.js';
 import type { Item, ItemKind, JsonObject } from '../../model/types.js';
 import { mapSchemaErrors } from './schema-errors.js';
@@ -22,6 +23,9 @@ import { setOwn } from '../../core/safe.js';
 interface FileState {
   ids: IdSet;
   types: Map<string, number>;
+  /** Runs of the same type are counted here and folded into `types` when the type changes. */
+  lastKind: string;
+  lastKindCount: number;
   nonUuid: number;
   firstNonUuidLine: number;
   records: number;
@@ -33,12 +37,18 @@ export async function* readJsonl(input: InputSource, ctx: ReadContext): AsyncGen
   const projectType = typeof fo.projectType === 'string' ? fo.projectType : undefined;
   const allowExtraData = fo.allowExtraData === true;
   const file = ctx.file;
-  const st: FileState = { ids: new IdSet(), types: new Map(), nonUuid: 0, firstNonUuidLine: 0, records: 0 };
+  const st: FileState = { ids: new IdSet(), types: new Map(), lastKind: '', lastKindCount: 0, nonUuid: 0, firstNonUuidLine: 0, records: 0 };
   let lastLine = 0;
+  let reserved = false;
 
   for await (const batch of splitLines(input.chunks(), ctx.options.maxRecordSize)) {
+    if (!reserved) {
+      reserved = true;
+      reserveIds(st.ids, input, batch.lines);
+    }
     if (batch.bom) ctx.report(diag('INPUT_BOM', 'UTF-8 byte order mark at the start of the file (stripped; JSON.parse on the server would fail on it)', { file, line: 1, column: 1 }));
     const events: ReadEvent[] = [];
+    let valid = 0;
     const lines = batch.lines;
     for (let i = 0; i < lines.length; i++) {
       const line = batch.first + i;
@@ -58,61 +68,92 @@ export async function* readJsonl(input: InputSource, ctx: ReadContext): AsyncGen
         continue;
       }
       const record = st.records++;
-      const place: Place = { file, line, record };
       let rec: unknown;
       try {
         rec = JSON.parse(text);
       } catch (e) {
         const col = jsonErrorColumn(e);
-        ctx.report(diag('JSONL_INVALID_JSON', `not valid JSON: ${jsonErrorText(e)}`, col ? { ...place, column: col } : place));
+        const place: Place = col ? { file, line, column: col, record } : { file, line, record };
+        ctx.report(diag('JSONL_INVALID_JSON', `not valid JSON: ${jsonErrorText(e)}`, place));
         events.push({ type: 'reject', place, raw: text });
         continue;
       }
       if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
+        const place: Place = { file, line, record };
         ctx.report(diag('JSONL_NOT_OBJECT', `line is ${Array.isArray(rec) ? 'an array' : rec === null ? 'null' : 'a ' + typeof rec}, not an item object`, place));
         events.push({ type: 'reject', place, raw: text });
         continue;
       }
       const obj = rec as Record<string, unknown>;
-      let errors = 0;
-      const report = (code: Code, message: string, ptr?: string, severity?: 'error' | 'warning'): void => {
-        const d = diag(code, message, ptr === undefined ? place : { ...place, pointer: ptr }, severity);
-        if (d.severity === 'error') errors++;
-        ctx.report(d);
-      };
-      if (!validate(obj)) {
-        for (const f of mapSchemaErrors(validate.errors ?? [], obj)) {
-          const sev = f.code === 'JSONL_DATA_EXTRA_KEY' && allowExtraData ? 'warning' : undefined;
-          report(f.code, f.message, f.pointer, sev);
-        }
-      }
-      const uuid = obj.uuid;
-      if (typeof uuid === 'string' && uuid.length > 0) {
-        const prev = st.ids.add(uuid, line);
-        if (prev) report('JSONL_UUID_DUPLICATE', `uuid ${JSON.stringify(uuid)} was already used on line ${prev}`, '/uuid');
-        else if (!isRfc4122(uuid) && st.nonUuid++ === 0) st.firstNonUuidLine = line;
-      }
-      const kind = (obj.type ?? obj.datatype) as string | undefined;
-      if (typeof kind === 'string') {
-        st.types.set(kind, (st.types.get(kind) ?? 0) + 1);
-        if (projectType && kind !== projectType) {
-          report('JSONL_TYPE_MISMATCH', `item type "${kind}" differs from the project type "${projectType}"`, obj.type !== undefined ? '/type' : '/datatype');
-        }
-      }
-      if (obj.metadata === null) report('JSONL_METADATA_NULL', '"metadata" is null; the documentation asks for an object or no key', '/metadata');
-      const data = obj.data as Record<string, unknown> | undefined;
-      if (data && typeof data === 'object' && typeof data.url === 'string' && (kind === 'image' || kind === 'video' || kind === 'audio')) {
-        for (const f of checkMediaUrl(data.url)) report(f.code, f.message, '/data/url');
-      }
-      if (errors > 0) {
-        events.push({ type: 'reject', place, raw: text });
-        continue;
-      }
-      events.push({ type: 'item', item: toItem(obj), place, raw: text });
+      const errors = checkItem(obj, file, line, record, st, ctx, validate, projectType, allowExtraData);
+      if (errors > 0) events.push({ type: 'reject', place: { file, line, record }, raw: text });
+      else if (ctx.materialize) events.push({ type: 'item', item: toItem(obj), place: { file, line, record }, raw: text });
+      else valid++;
     }
+    if (valid > 0) events.push({ type: 'valid', count: valid });
     yield events;
   }
   finish(st, ctx, lastLine);
+}
+
+/** Every rule of FORMATS.md §1.6 for one parsed line; returns the number of errors reported. */
+function checkItem(
+  obj: Record<string, unknown>,
+  file: string,
+  line: number,
+  record: number,
+  st: FileState,
+  ctx: ReadContext,
+  validate: Validator,
+  projectType: string | undefined,
+  allowExtraData: boolean,
+): number {
+  let errors = 0;
+  const report = (code: Code, message: string, pointer?: string, severity?: 'error' | 'warning'): void => {
+    const d = diag(code, message, pointer === undefined ? { file, line, record } : { file, line, record, pointer }, severity);
+    if (d.severity === 'error') errors++;
+    ctx.report(d);
+  };
+  if (!plainlyValid(obj) && !validate(obj)) {
+    for (const f of mapSchemaErrors(validate.errors ?? [], obj)) {
+      const sev = f.code === 'JSONL_DATA_EXTRA_KEY' && allowExtraData ? 'warning' : undefined;
+      report(f.code, f.message, f.pointer, sev);
+    }
+  }
+  const uuid = obj.uuid;
+  if (typeof uuid === 'string' && uuid.length > 0) {
+    if (st.ids.add(uuid)) report('JSONL_UUID_DUPLICATE', `uuid ${JSON.stringify(uuid)} is already used by an earlier line`, '/uuid');
+    else if (!isRfc4122(uuid) && st.nonUuid++ === 0) st.firstNonUuidLine = line;
+  }
+  const kind = (obj.type ?? obj.datatype) as string | undefined;
+  if (typeof kind === 'string') {
+    if (kind === st.lastKind) st.lastKindCount++;
+    else countKind(st, kind);
+    if (projectType && kind !== projectType) {
+      report('JSONL_TYPE_MISMATCH', `item type "${kind}" differs from the project type "${projectType}"`, obj.type !== undefined ? '/type' : '/datatype');
+    }
+  }
+  if (obj.metadata === null) report('JSONL_METADATA_NULL', '"metadata" is null; the documentation asks for an object or no key', '/metadata');
+  const data = obj.data as Record<string, unknown> | undefined;
+  if (data && typeof data === 'object' && typeof data.url === 'string' && (kind === 'image' || kind === 'video' || kind === 'audio')) {
+    const found = checkMediaUrl(data.url);
+    for (let i = 0; i < found.length; i++) report(found[i]!.code, found[i]!.message, '/data/url');
+  }
+  return errors;
+}
+
+/** Size the uuid set once from the file size and the mean length of the first lines. */
+function reserveIds(ids: IdSet, input: InputSource, lines: string[]): void {
+  if (!input.size || lines.length < 16) return;
+  let chars = 0;
+  for (const l of lines) chars += l.length + 1;
+  ids.reserve(Math.min(Math.ceil(input.size / (chars / lines.length)), 200_000_000));
+}
+
+function countKind(st: FileState, kind: string): void {
+  if (st.lastKindCount > 0) st.types.set(st.lastKind, (st.types.get(st.lastKind) ?? 0) + st.lastKindCount);
+  st.lastKind = kind;
+  st.lastKindCount = 1;
 }
 
 function problemEvent(p: LineProblem, place: Place, ctx: ReadContext): ReadEvent {
@@ -127,9 +168,11 @@ function problemEvent(p: LineProblem, place: Place, ctx: ReadContext): ReadEvent
 /** File-level findings, reported once with counts rather than once per line. */
 function finish(st: FileState, ctx: ReadContext, lastLine: number): void {
   const file = ctx.file;
+  countKind(st, '');
   if (st.nonUuid > 0) {
     ctx.report(diag('JSONL_UUID_NOT_RFC4122', `${st.nonUuid} uuid value(s) are not RFC 4122 UUIDs (first on line ${st.firstNonUuidLine}); the server accepts any string`, { file, line: st.firstNonUuidLine, pointer: '/uuid' }));
   }
+  st.types.delete('');
   if (st.types.size > 1) {
     const list = [...st.types].map(([t, n]) => `${t}: ${n}`).join(', ');
     ctx.report(diag('JSONL_TYPE_MIXED', `the file mixes item types (${list}); a project holds one type`, { file }));

@@ -15,8 +15,35 @@ const HOST_AND_KEY = /^https?:\/\/([^/?#]*)\/?([^?#]*)/i;
 const PATH_STYLE_DASH = /^s3-[a-z0-9-]+\.amazonaws\.com(?::\d+)?$/i;
 const VIRTUAL_HOST = /^(.+)\.s3[.-]([a-z0-9-]+)\.amazonaws\.com(?::\d+)?$/i;
 
-/** Findings for one media URL, in order of severity. */
-export function checkMediaUrl(url: string): UrlFinding[] {
+const NONE: readonly UrlFinding[] = [];
+const byOrigin = new Map<string, { findings: readonly UrlFinding[]; s3: boolean }>();
+
+/**
+ * Findings for one media URL. Everything but whitespace and the S3 key depends only on the
+ * scheme and host, so that part is worked out once per origin (files repeat a handful of hosts).
+ */
+export function checkMediaUrl(url: string): readonly UrlFinding[] {
+  const m = /^https?:\/\/[^/?#]*/i.exec(url);
+  if (!m || /\s/.test(url)) return checkMediaUrlFull(url);
+  const origin = m[0];
+  let c = byOrigin.get(origin);
+  if (!c) {
+    const findings = checkMediaUrlFull(origin + '/');
+    c = { findings, s3: isS3Host(origin) };
+    if (byOrigin.size > 10_000) byOrigin.clear();
+    byOrigin.set(origin, c);
+  }
+  if (c.s3 && url.indexOf('+', origin.length) >= 0) return [...c.findings, PLUS];
+  return c.findings.length ? c.findings : NONE;
+}
+
+const PLUS: UrlFinding = { code: 'JSONL_URL_S3_PLUS', message: 'S3 key contains "+": the server does not turn it into a space; encode a space as %20' };
+
+function isS3Host(origin: string): boolean {
+  return /\.?amazonaws\.com(?::\d+)?$/i.test(origin) && /(^|[./])s3[.-]/i.test(origin);
+}
+
+function checkMediaUrlFull(url: string): UrlFinding[] {
   const out: UrlFinding[] = [];
   if (!SCHEME.test(url)) {
     const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
@@ -54,14 +81,18 @@ export function checkMediaUrl(url: string): UrlFinding[] {
       s3 = false;
     }
   }
-  if (s3 && key.includes('+')) {
-    out.push({ code: 'JSONL_URL_S3_PLUS', message: 'S3 key contains "+": the server does not turn it into a space; encode a space as %20' });
-  }
+  if (s3 && key.includes('+')) out.push(PLUS);
   return out;
 }
 
-const RFC4122 = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
+/** 8-4-4-4-12 hexadecimal digits (checked by hand: it runs once per item). */
 export function isRfc4122(s: string): boolean {
-  return RFC4122.test(s);
+  if (s.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = s.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
+  }
+  return true;
 }
