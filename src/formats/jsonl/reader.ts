@@ -10,26 +10,13 @@ import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
 import { splitLines, type LineProblem } from '../../core/lines.js';
 import { diag, type Place } from '../../core/diagnostics.js';
-import type { Code } from '../../core/codes.js';
-import { validator, type Validator } from '../../core/schemas.js';
-import { plainlyValid } from './fast-check.js';
+import { validator } from '../../core/schemas.js';
+import { ItemChecker, countKind, type FileState } from './checker.js';
 import { IdSet } from '../../core/idset.js';
 import type { Item, ItemKind, JsonObject } from '../../model/types.js';
-import { mapSchemaErrors } from './schema-errors.js';
-import { checkMediaUrl, isRfc4122 } from './urls.js';
 import { JSONL_TOLERATED_KEYS } from './keys.js';
 import { setOwn } from '../../core/safe.js';
 
-interface FileState {
-  ids: IdSet;
-  types: Map<string, number>;
-  /** Runs of the same type are counted here and folded into `types` when the type changes. */
-  lastKind: string;
-  lastKindCount: number;
-  nonUuid: number;
-  firstNonUuidLine: number;
-  records: number;
-}
 
 export async function* readJsonl(input: InputSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
   const validate = await validator('jsonl.schema.json');
@@ -38,6 +25,7 @@ export async function* readJsonl(input: InputSource, ctx: ReadContext): AsyncGen
   const allowExtraData = fo.allowExtraData === true;
   const file = ctx.file;
   const st: FileState = { ids: new IdSet(), types: new Map(), lastKind: '', lastKindCount: 0, nonUuid: 0, firstNonUuidLine: 0, records: 0 };
+  const checker = new ItemChecker(file, st, ctx, validate, projectType, allowExtraData);
   let lastLine = 0;
   let reserved = false;
 
@@ -85,7 +73,7 @@ export async function* readJsonl(input: InputSource, ctx: ReadContext): AsyncGen
         continue;
       }
       const obj = rec as Record<string, unknown>;
-      const errors = checkItem(obj, file, line, record, st, ctx, validate, projectType, allowExtraData);
+      const errors = checker.check(obj, line, record);
       if (errors > 0) events.push({ type: 'reject', place: { file, line, record }, raw: text });
       else if (ctx.materialize) events.push({ type: 'item', item: toItem(obj), place: { file, line, record }, raw: text });
       else valid++;
@@ -96,52 +84,6 @@ export async function* readJsonl(input: InputSource, ctx: ReadContext): AsyncGen
   finish(st, ctx, lastLine);
 }
 
-/** Every rule of FORMATS.md §1.6 for one parsed line; returns the number of errors reported. */
-function checkItem(
-  obj: Record<string, unknown>,
-  file: string,
-  line: number,
-  record: number,
-  st: FileState,
-  ctx: ReadContext,
-  validate: Validator,
-  projectType: string | undefined,
-  allowExtraData: boolean,
-): number {
-  let errors = 0;
-  const report = (code: Code, message: string, pointer?: string, severity?: 'error' | 'warning'): void => {
-    const d = diag(code, message, pointer === undefined ? { file, line, record } : { file, line, record, pointer }, severity);
-    if (d.severity === 'error') errors++;
-    ctx.report(d);
-  };
-  if (!plainlyValid(obj) && !validate(obj)) {
-    for (const f of mapSchemaErrors(validate.errors ?? [], obj)) {
-      const sev = f.code === 'JSONL_DATA_EXTRA_KEY' && allowExtraData ? 'warning' : undefined;
-      report(f.code, f.message, f.pointer, sev);
-    }
-  }
-  const uuid = obj.uuid;
-  if (typeof uuid === 'string' && uuid.length > 0) {
-    if (st.ids.add(uuid)) report('JSONL_UUID_DUPLICATE', `uuid ${JSON.stringify(uuid)} is already used by an earlier line`, '/uuid');
-    else if (!isRfc4122(uuid) && st.nonUuid++ === 0) st.firstNonUuidLine = line;
-  }
-  const kind = (obj.type ?? obj.datatype) as string | undefined;
-  if (typeof kind === 'string') {
-    if (kind === st.lastKind) st.lastKindCount++;
-    else countKind(st, kind);
-    if (projectType && kind !== projectType) {
-      report('JSONL_TYPE_MISMATCH', `item type "${kind}" differs from the project type "${projectType}"`, obj.type !== undefined ? '/type' : '/datatype');
-    }
-  }
-  if (obj.metadata === null) report('JSONL_METADATA_NULL', '"metadata" is null; the documentation asks for an object or no key', '/metadata');
-  const data = obj.data as Record<string, unknown> | undefined;
-  if (data && typeof data === 'object' && typeof data.url === 'string' && (kind === 'image' || kind === 'video' || kind === 'audio')) {
-    const found = checkMediaUrl(data.url);
-    for (let i = 0; i < found.length; i++) report(found[i]!.code, found[i]!.message, '/data/url');
-  }
-  return errors;
-}
-
 /** Size the uuid set once from the file size and the mean length of the first lines. */
 function reserveIds(ids: IdSet, input: InputSource, lines: string[]): void {
   if (!input.size || lines.length < 16) return;
@@ -150,11 +92,6 @@ function reserveIds(ids: IdSet, input: InputSource, lines: string[]): void {
   ids.reserve(Math.min(Math.ceil(input.size / (chars / lines.length)), 200_000_000));
 }
 
-function countKind(st: FileState, kind: string): void {
-  if (st.lastKindCount > 0) st.types.set(st.lastKind, (st.types.get(st.lastKind) ?? 0) + st.lastKindCount);
-  st.lastKind = kind;
-  st.lastKindCount = 1;
-}
 
 function problemEvent(p: LineProblem, place: Place, ctx: ReadContext): ReadEvent {
   if (p.kind === 'utf8') {

@@ -17,22 +17,35 @@ const VIRTUAL_HOST = /^(.+)\.s3[.-]([a-z0-9-]+)\.amazonaws\.com(?::\d+)?$/i;
 
 const NONE: readonly UrlFinding[] = [];
 const byOrigin = new Map<string, { findings: readonly UrlFinding[]; s3: boolean }>();
+/** The origin of the previous URL: consecutive items nearly always share it. */
+let last: { origin: string; findings: readonly UrlFinding[]; s3: boolean } | undefined;
 
 /**
  * Findings for one media URL. Everything but whitespace and the S3 key depends only on the
  * scheme and host, so that part is worked out once per origin (files repeat a handful of hosts).
  */
 export function checkMediaUrl(url: string): readonly UrlFinding[] {
-  const m = /^https?:\/\/[^/?#]*/i.exec(url);
-  if (!m || /\s/.test(url)) return checkMediaUrlFull(url);
-  const origin = m[0];
-  let c = byOrigin.get(origin);
+  if (/\s/.test(url)) return checkMediaUrlFull(url);
+  let origin: string;
+  let c: { findings: readonly UrlFinding[]; s3: boolean } | undefined;
+  if (last && url.startsWith(last.origin) && url.charCodeAt(last.origin.length) === 47) {
+    origin = last.origin;
+    c = last;
+    if (c.s3 && url.indexOf('+', origin.length) >= 0) return [...c.findings, PLUS];
+    return c.findings.length ? c.findings : NONE;
+  } else {
+    const m = /^https?:\/\/[^/?#]*/i.exec(url);
+    if (!m) return checkMediaUrlFull(url);
+    origin = m[0];
+    c = byOrigin.get(origin);
+  }
   if (!c) {
     const findings = checkMediaUrlFull(origin + '/');
     c = { findings, s3: isS3Host(origin) };
     if (byOrigin.size > 10_000) byOrigin.clear();
     byOrigin.set(origin, c);
   }
+  if (c !== last) last = { origin, findings: c.findings, s3: c.s3 };
   if (c.s3 && url.indexOf('+', origin.length) >= 0) return [...c.findings, PLUS];
   return c.findings.length ? c.findings : NONE;
 }
