@@ -1,6 +1,6 @@
 /** The CLI's commands. Each parses its options, calls the library, and prints what it returns. */
 import type { Argv } from 'yargs';
-import { convert, validate, detect } from '../core/run.js';
+import { convert, validate, detect, type CommonParams, type RunResult } from '../core/run.js';
 import { listFormats, requireFormat } from '../core/registry.js';
 import { schemaText } from '../core/schema-files.js';
 import { AnnoconvError, diag } from '../core/diagnostics.js';
@@ -58,6 +58,31 @@ function optionsFrom(args: Args): Partial<Options> {
   };
 }
 
+type Hooks = Pick<CommonParams, 'onDiagnostic' | 'onProgress'>;
+
+/** Run a library call with diagnostics printed, progress shown and the summary line; returns the exit code. */
+async function reporting(a: Args, input: string | undefined, validating: boolean, call: (hooks: Hooks) => Promise<RunResult>): Promise<number> {
+  const printer = printerFor(a);
+  const progress = createProgress(!a.quiet);
+  try {
+    const r = await call({
+      onDiagnostic: (d) => {
+        progress.clear();
+        printer.diagnostic(d);
+      },
+      onProgress: (s, src) => progress.update(s, src),
+    });
+    progress.clear();
+    printer.finish();
+    if (!a.quiet) err(summaryLine(input === undefined || input === '-' ? '<stdin>' : input, r, validating) + '\n');
+    return r.exitCode;
+  } catch (e) {
+    progress.clear();
+    printer.finish();
+    return handleError(e, a.diagnostics);
+  }
+}
+
 export function registerCommands(y: Argv): void {
   y.command(
     'convert [input]',
@@ -80,32 +105,18 @@ export function registerCommands(y: Argv): void {
       ),
     async (args) => {
       const a = args as unknown as Args;
-      const printer = printerFor(a);
-      const progress = createProgress(!a.quiet);
       const input = path(a.input);
-      try {
-        const r = await convert({
+      outcome.exitCode = await reporting(a, input, false, (hooks) =>
+        convert({
           input,
           from: a.from as string | undefined,
           to: a.to as string,
           output: path(a.output),
           rejects: a.rejects as string | undefined,
           options: optionsFrom(a),
-          onDiagnostic: (d) => {
-            progress.clear();
-            printer.diagnostic(d);
-          },
-          onProgress: (s, src) => progress.update(s, src),
-        });
-        progress.clear();
-        printer.finish();
-        if (!a.quiet) err(summaryLine(input === undefined || input === '-' ? '<stdin>' : input, r, false) + '\n');
-        outcome.exitCode = r.exitCode;
-      } catch (e) {
-        progress.clear();
-        printer.finish();
-        outcome.exitCode = handleError(e, a.diagnostics);
-      }
+          ...hooks,
+        }),
+      );
     },
   );
 
@@ -128,28 +139,10 @@ export function registerCommands(y: Argv): void {
       const inputs = (a.inputs as string[] | undefined)?.length ? (a.inputs as string[]).map((v) => path(v)!) : ['-'];
       let worst = 0;
       for (const input of inputs) {
-        const printer = printerFor(a);
-        const progress = createProgress(!a.quiet);
-        try {
-          const r = await validate({
-            input,
-            from: a.format as string | undefined,
-            options: optionsFrom(a),
-            onDiagnostic: (d) => {
-              progress.clear();
-              printer.diagnostic(d);
-            },
-            onProgress: (s, src) => progress.update(s, src),
-          });
-          progress.clear();
-          printer.finish();
-          if (!a.quiet) err(summaryLine(input === '-' ? '<stdin>' : input, r, true) + '\n');
-          worst = Math.max(worst, r.exitCode);
-        } catch (e) {
-          progress.clear();
-          printer.finish();
-          worst = Math.max(worst, handleError(e, a.diagnostics));
-        }
+        const code = await reporting(a, input, true, (hooks) =>
+          validate({ input, from: a.format as string | undefined, options: optionsFrom(a), ...hooks }),
+        );
+        worst = Math.max(worst, code);
       }
       outcome.exitCode = worst;
     },
