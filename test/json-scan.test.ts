@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { JsonScanner, type ScanEvent } from '../src/core/json-scan.js';
 
-function scan(text: string | Buffer, chunk: number, opts = { maxElementBytes: 1 << 20 }, capture?: { array: string; key: string }): ScanEvent[] {
+function scan(text: string | Buffer, chunk: number, opts = { maxElementBytes: 1 << 20 }, capture?: { array: string; keys: string[] }): ScanEvent[] {
   const buf = typeof text === 'string' ? Buffer.from(text) : text;
   const s = new JsonScanner({ ...opts, ...(capture ? { capture } : {}) });
   const out: ScanEvent[] = [];
@@ -14,7 +14,7 @@ function scan(text: string | Buffer, chunk: number, opts = { maxElementBytes: 1 
 /** What the events say, as plain data: parsed elements and values, in order. */
 function summary(events: ScanEvent[]): unknown[] {
   return events.map((e) => {
-    if (e.type === 'element') return ['el', e.key, e.index, JSON.parse(e.raw.toString()), e.captured ?? null];
+    if (e.type === 'element') return ['el', e.key, e.index, JSON.parse(e.raw.toString()), e.captured?.[0] ?? null];
     if (e.type === 'value') return ['val', e.key, JSON.parse(e.raw.toString())];
     if (e.type === 'key') return ['key', e.key];
     if (e.type === 'end-array') return ['end', e.key, e.count];
@@ -94,11 +94,16 @@ describe('JsonScanner', () => {
     }
   });
 
-  it('captures a numeric top-level key of each element, not a nested one or a string value', () => {
-    const text = JSON.stringify({ annotations: [{ id: 1, image_id: 40, bbox: [1] }, { a: { image_id: 7 }, image_id: 41 }, { image_id: 'x' }, { note: 'image_id', image_id: 42.0 }, { image_id: 43 }] });
+  it('captures numeric top-level keys of each element, not nested ones or string values', () => {
+    const text = JSON.stringify({ annotations: [{ id: 1, image_id: 40, bbox: [1] }, { a: { image_id: 7, id: 9 }, image_id: 41 }, { image_id: 'x', id: 3 }, { note: 'image_id', image_id: 42.0, id: -2 }, { image_id: 43 }], images: [{ id: 5 }] });
     for (const c of [1, 4, 1000]) {
-      const caps = scan(text, c, undefined, { array: 'annotations', key: 'image_id' }).filter((e) => e.type === 'element').map((e) => (e as { captured?: number }).captured ?? null);
-      expect(caps).toEqual([40, 41, null, 42, 43]);
+      const caps = scan(text, c, undefined, { array: 'annotations', keys: ['image_id', 'id'] })
+        .filter((e) => e.type === 'element')
+        .map((e) => {
+          const cap = (e as { captured?: (number | undefined)[] }).captured;
+          return [cap?.[0] ?? null, cap?.[1] ?? null];
+        });
+      expect(caps).toEqual([[40, 1], [41, null], [null, 3], [42, -2], [43, null], [null, null]]);
     }
   });
 

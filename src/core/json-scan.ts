@@ -15,7 +15,7 @@ export type ScanEvent =
   /** A root object key (raw JSON string bytes decoded). */
   | { type: 'key'; key: string; offset: number }
   /** An element of a top-level array (`key` null for a root array). */
-  | { type: 'element'; key: string | null; index: number; raw: Buffer; offset: number; captured?: number }
+  | { type: 'element'; key: string | null; index: number; raw: Buffer; offset: number; captured?: (number | undefined)[] }
   /** An element larger than the limit: skipped, not held. */
   | { type: 'oversized'; key: string | null; index: number; offset: number; bytes: number }
   /** A top-level value that is not an array. */
@@ -27,8 +27,8 @@ export type ScanEvent =
 
 export interface ScanOptions {
   maxElementBytes: number;
-  /** Capture this numeric top-level key of each element of this array. */
-  capture?: { array: string; key: string };
+  /** Capture these numeric top-level keys of each element of this array (`captured[k]`). */
+  capture?: { array: string; keys: string[] };
 }
 
 const enum S {
@@ -44,6 +44,15 @@ const enum S {
 }
 
 const QUOTE = 34;
+/** Byte classes for the element loop: 1 quote, 2 open, 3 close, 4 colon, 5 comma, 0 the rest. */
+const CLASS = new Uint8Array(256);
+CLASS[34] = 1;
+CLASS[123] = 2;
+CLASS[91] = 2;
+CLASS[125] = 3;
+CLASS[93] = 3;
+CLASS[58] = 4;
+CLASS[44] = 5;
 const BACKSLASH = 92;
 const isWs = (c: number): boolean => c === 32 || c === 10 || c === 13 || c === 9;
 
@@ -68,7 +77,8 @@ export class JsonScanner {
   private capturing = false;
   private captureState = 0; // 0 none, 1 key seen expect ':', 2 expect number
   private captureStart = -1;
-  private captured: number | undefined;
+  private captureKey = -1;
+  private captured: (number | undefined)[] | undefined;
   private keyStart = -1; // absolute start of a string at depth 1 of the element
 
   constructor(private readonly opts: ScanOptions) {}
@@ -281,6 +291,7 @@ export class JsonScanner {
     this.keyStart = -1;
   }
 
+
   /** Continue the current value from i; returns where to go on, or -1 when the buffer is used up. */
   private scanValue(buf: Buffer, i: number, out: ScanEvent[]): number {
     const n = buf.length;
@@ -292,62 +303,89 @@ export class JsonScanner {
       }
       return this.checkSize(n);
     }
+    // Hot loop: most bytes are digits, letters and spaces (class 0) and are passed over.
+    const capturing = this.capturing;
+    let depth = this.depth;
+    if (this.inString) {
+      const end = stringEnd(buf, i);
+      if (end < 0) return this.checkSize(n);
+      this.inString = false;
+      if (capturing && depth === 1 && this.keyStart >= 0) this.maybeKey(buf, end);
+      i = end + 1;
+      if (depth === 0) return this.finishValue(i, out);
+    }
     while (i < n) {
-      const c = buf[i]!;
-      if (this.inString) {
-        const end = stringEnd(buf, i);
-        if (end < 0) return this.checkSize(n);
-        this.inString = false;
-        if (this.capturing && this.depth === 1 && this.keyStart >= 0) this.maybeKey(buf, end);
+      const k = CLASS[buf[i]!]!;
+      if (k === 0) {
+        i++;
+        continue;
+      }
+      if (k === 1) {
+        if (capturing && depth === 1) this.keyStart = this.base + i + 1;
+        const end = stringEnd(buf, i + 1);
+        if (end < 0) {
+          this.inString = true;
+          this.depth = depth;
+          return this.checkSize(n);
+        }
+        if (capturing && depth === 1) this.maybeKey(buf, end);
         i = end + 1;
-        if (this.depth === 0) return this.finishValue(i, out);
+        if (depth === 0) {
+          this.depth = depth;
+          return this.finishValue(i, out);
+        }
         continue;
       }
-      if (c === QUOTE) {
-        this.inString = true;
-        if (this.capturing && this.depth === 1) this.keyStart = this.base + i + 1;
+      if (k === 2) {
+        depth++;
         i++;
         continue;
       }
-      if (c === 123 || c === 91) {
-        this.depth++;
+      if (k === 3) {
+        depth--;
+        if (capturing && depth === 0 && this.captureState === 2) this.endCapture(buf, i);
         i++;
+        if (depth === 0) {
+          this.depth = depth;
+          return this.finishValue(i, out);
+        }
         continue;
       }
-      if (c === 125 || c === 93) {
-        this.depth--;
-        i++;
-        if (this.capturing && this.captureState === 2 && this.depth === 0) this.endCapture(buf, i - 1);
-        if (this.depth === 0) return this.finishValue(i, out);
-        continue;
-      }
-      if (this.capturing && this.depth === 1) {
-        if (c === 58 && this.captureState === 1) {
+      if (capturing && depth === 1) {
+        if (k === 4 && this.captureState === 1) {
           this.captureState = 2;
-          this.captureStart = -1;
-        } else if (this.captureState === 2) {
-          if (c === 44) this.endCapture(buf, i);
-          else if (!isWs(c) && this.captureStart < 0) this.captureStart = this.base + i;
-        } else if (c === 44) this.captureState = 0;
+          this.captureStart = this.base + i + 1;
+        } else if (k === 5) {
+          if (this.captureState === 2) this.endCapture(buf, i);
+          this.captureState = 0;
+        }
       }
       i++;
     }
+    this.depth = depth;
     return this.checkSize(n);
   }
 
   private maybeKey(buf: Buffer, end: number): void {
-    const key = this.opts.capture!.key;
+    const keys = this.opts.capture!.keys;
     const start = this.keyStart - this.base;
     this.keyStart = -1;
     if (this.captureState === 2) return; // a string value, not a key
-    if (end - start === key.length && buf.toString('latin1', start, end) === key) this.captureState = 1;
+    const len = end - start;
+    for (let k = 0; k < keys.length; k++) {
+      if (keys[k]!.length === len && buf.toString('latin1', start, end) === keys[k]) {
+        this.captureState = 1;
+        this.captureKey = k;
+        return;
+      }
+    }
   }
 
   private endCapture(buf: Buffer, at: number): void {
     if (this.captureStart >= 0) {
       const text = buf.toString('latin1', this.captureStart - this.base, at).trim();
       const v = Number(text);
-      if (text !== '' && Number.isFinite(v)) this.captured = v;
+      if (text !== '' && Number.isFinite(v)) (this.captured ??= [])[this.captureKey] = v;
     }
     this.captureState = 0;
     this.captureStart = -1;
