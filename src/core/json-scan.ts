@@ -27,7 +27,7 @@ export type ScanEvent =
 
 export interface ScanOptions {
   maxElementBytes: number;
-  /** Capture these numeric top-level keys of each element of this array (`captured[k]`). */
+  /** Capture these numeric top-level keys of each element of this array ('' for a root array). */
   capture?: { array: string; keys: string[] };
 }
 
@@ -285,7 +285,7 @@ export class JsonScanner {
     this.skipping = false;
     const c = this.buf[i]!;
     this.scalar = c !== 123 && c !== 91 && c !== QUOTE;
-    this.capturing = arrayElem && this.opts.capture !== undefined && this.key === this.opts.capture.array;
+    this.capturing = arrayElem && this.opts.capture !== undefined && (this.key ?? '') === this.opts.capture.array;
     this.captureState = 0;
     this.captured = undefined;
     this.keyStart = -1;

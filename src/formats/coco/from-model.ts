@@ -1,0 +1,105 @@
+/**
+ * Model annotations of one item to COCO annotation records (without image_id, added by the writer).
+ * Annotations sharing an id are one COCO object (a polygon or mask plus its keypoints). `area` is
+ * kept from the source or computed (polygon area, RLE pixel count, box w x h), `bbox` kept or
+ * derived from the geometry; what COCO cannot hold is counted as loss.
+ */
+import type { WriteContext } from '../../core/format.js';
+import type { Place } from '../../core/diagnostics.js';
+import type { Annotation, Item, JsonObject } from '../../model/types.js';
+import { polygonArea, ringsEnvelope, rleArea, rleBbox, rleToString, rotatedEnvelope, pointsEnvelope } from '../../model/geometry.js';
+import { setOwn } from '../../core/safe.js';
+
+type CategoryOf = (label: string | undefined, id: number | undefined, place: Place) => number | undefined;
+
+const box4 = (b: { x: number; y: number; w: number; h: number }): number[] => [b.x, b.y, b.w, b.h];
+
+export function annotationsToCoco(item: Item, ctx: WriteContext, place: Place, category: CategoryOf): JsonObject[] {
+  const groups = new Map<string, Annotation[]>();
+  const singles: Annotation[][] = [];
+  for (const a of item.annotations) {
+    if (a.kind === 'span' || a.kind === 'relation') {
+      ctx.lose(a.kind === 'span' ? 'text spans' : 'relations', 1, 'COCO holds no text annotations', place);
+      continue;
+    }
+    if (a.id !== undefined) {
+      const g = groups.get(a.id);
+      if (g) g.push(a);
+      else {
+        const list = [a];
+        groups.set(a.id, list);
+        singles.push(list);
+      }
+    } else singles.push([a]);
+  }
+  const out: JsonObject[] = [];
+  for (const group of singles) {
+    const rec = toRecord(group, item, ctx, place, category);
+    if (rec) out.push(rec);
+  }
+  return out;
+}
+
+function toRecord(group: Annotation[], item: Item, ctx: WriteContext, place: Place, category: CategoryOf): JsonObject | undefined {
+  const primary = group.find((a) => a.kind !== 'keypoints') ?? group[0]!;
+  const kp = group.find((a) => a.kind === 'keypoints');
+  const ex: JsonObject = { ...(kp?.extras?.coco ?? {}), ...(primary.extras?.coco ?? {}) };
+  const rec: JsonObject = {};
+  rec.id = primary.id !== undefined && /^-?\d+$/.test(primary.id) ? Number(primary.id) : null;
+  const label = primary.label ?? (primary.kind === 'classification' ? primary.labels[0] : undefined);
+  const catId = category(label, primary.categoryId, place);
+  if (catId !== undefined) rec.category_id = catId;
+  else if (label !== undefined || primary.categoryId !== undefined) return undefined;
+  let area: number | undefined;
+  let bbox: number[] | undefined;
+  switch (primary.kind) {
+    case 'box': {
+      if (primary.rotation) {
+        ctx.lose('box rotations', 1, 'COCO boxes are axis-aligned (the envelope of the rotated box was written)', place);
+        bbox = box4(rotatedEnvelope(primary, primary.rotation));
+      } else bbox = box4(primary);
+      area = bbox[2]! * bbox[3]!;
+      rec.segmentation = ex.segmentation ?? [];
+      break;
+    }
+    case 'polygon':
+      rec.segmentation = primary.rings;
+      area = polygonArea(primary.rings);
+      bbox = box4(ringsEnvelope(primary.rings));
+      break;
+    case 'mask':
+      rec.segmentation = { size: primary.rle.size, counts: ex.rleString === true ? rleToString(primary.rle.counts) : primary.rle.counts };
+      area = rleArea(primary.rle);
+      bbox = box4(rleBbox(primary.rle));
+      break;
+    case 'keypoints':
+      bbox = box4(pointsEnvelope(primary.points.filter((p) => p[2] > 0).flatMap((p) => [p[0], p[1]])));
+      area = bbox[2]! * bbox[3]!;
+      break;
+    case 'classification':
+      if (primary.labels.length > 1) ctx.lose('extra labels of multi-label classifications', primary.labels.length - 1, 'a COCO annotation has one category', place);
+      break;
+    case 'text':
+      rec.caption = primary.values.join('\n');
+      break;
+    default:
+      return undefined;
+  }
+  if (kp && kp.kind === 'keypoints') {
+    rec.keypoints = kp.points.flat();
+    rec.num_keypoints = ex.num_keypoints ?? kp.points.filter((p) => p[2] > 0).length;
+  }
+  if (primary.kind !== 'classification' && primary.kind !== 'text') {
+    rec.area = ex.area ?? area;
+    rec.bbox = ex.bbox ?? bbox;
+    rec.iscrowd = ex.iscrowd ?? (primary.kind === 'mask' ? 1 : 0);
+  }
+  if (primary.score !== undefined) rec.score = primary.score;
+  if (primary.attributes) rec.attributes = primary.attributes;
+  for (const k of Object.keys(ex)) {
+    if (k === 'rleString' || k === 'num_keypoints' || Object.hasOwn(rec, k)) continue;
+    setOwn(rec, k, ex[k]);
+  }
+  void item;
+  return rec;
+}

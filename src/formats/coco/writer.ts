@@ -1,0 +1,180 @@
+/**
+ * COCO writer, streaming: images and annotations go to spill files as items arrive; at the end the
+ * ids are settled (source ids kept when they are valid and unique, else renumbered from 1 and
+ * said so), categories are settled (source ids kept, new labels numbered after them, or the
+ * --categories list imposed), and the file is written in COCO's order: info, licenses, images,
+ * annotations, categories. Memory: the category table and 16 bytes per id for the uniqueness checks.
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { FormatWriter, WriteContext } from '../../core/format.js';
+import type { OutputSink } from '../../core/io.js';
+import { AnnoconvError, diag, type Place } from '../../core/diagnostics.js';
+import { SpillDir } from '../../core/spill.js';
+import { IdSet } from '../../core/idset.js';
+import type { Category, Dataset, Item, JsonObject } from '../../model/types.js';
+import { annotationsToCoco } from './from-model.js';
+import { setOwn } from '../../core/safe.js';
+
+interface Categories {
+  list: Category[];
+  byId: Map<number, Category>;
+  byName: Map<string, Category>;
+  imposed: boolean;
+}
+
+function loadCategoryFile(path: string): Category[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new AnnoconvError(diag('OPTION_INVALID', `--categories ${path}: ${(e as Error).message}`), 2);
+  }
+  const t = text.trim();
+  if (t.startsWith('[')) {
+    const list = JSON.parse(t) as unknown[];
+    return list.map((c, i) => (typeof c === 'string' ? { id: i + 1, name: c } : { id: Number((c as Category).id ?? i + 1), name: String((c as Category).name) }));
+  }
+  return t.split(/\r?\n/).map((s) => s.trim()).filter(Boolean).map((name, i) => ({ id: i + 1, name }));
+}
+
+export function createCocoWriter(sink: OutputSink, ctx: WriteContext): FormatWriter {
+  const spill = new SpillDir('annoconv-cocow-');
+  const images = spill.file('images');
+  const anns = spill.file('annotations');
+  const imageIds = new IdSet();
+  const annIds = new IdSet();
+  let keepImageIds = true;
+  let keepAnnIds = true;
+  let renumberReason = '';
+  let dataset: Dataset | undefined;
+  const cats: Categories = { list: [], byId: new Map(), byName: new Map(), imposed: false };
+  const catFile = ctx.options.format.categories;
+  if (typeof catFile === 'string') {
+    for (const c of loadCategoryFile(catFile)) addCategory(cats, c);
+    cats.imposed = true;
+  }
+  let ordinal = 0;
+
+  function category(label: string | undefined, id: number | undefined, place: Place): number | undefined {
+    if (cats.imposed) {
+      const c = label !== undefined ? cats.byName.get(label) : id !== undefined ? cats.byId.get(id) : undefined;
+      if (!c) ctx.report(diag('COCO_CATEGORY_UNKNOWN', `label ${JSON.stringify(label ?? id)} is not in the --categories list`, place));
+      return c?.id;
+    }
+    if (id !== undefined) {
+      if (!cats.byId.has(id)) addCategory(cats, { id, name: label ?? String(id) });
+      return id;
+    }
+    if (label === undefined) return undefined;
+    let c = cats.byName.get(label);
+    if (!c) {
+      c = { id: nextId(cats), name: label };
+      addCategory(cats, c);
+    }
+    return c.id;
+  }
+
+  return {
+    dataset(d: Dataset): void {
+      dataset = d;
+      if (!cats.imposed) for (const c of d.categories) if (!cats.byId.has(c.id)) addCategory(cats, c);
+    },
+    write(item: Item, place: Place): void {
+      if (!(item.width! > 0) || !(item.height! > 0)) {
+        ctx.report(diag('COCO_NO_IMAGES', `item ${item.id}: COCO needs the image width and height, which are unknown (give them in the source, or --media-root to read them from the files)`, place));
+        return;
+      }
+      const ex = item.extras?.coco ?? {};
+      const image: JsonObject = {};
+      const srcId = Number.isInteger(ex.id) ? (ex.id as number) : /^\d+$/.test(item.id) ? Number(item.id) : undefined;
+      if (srcId === undefined || imageIds.add(String(srcId))) {
+        if (keepImageIds) renumberReason ||= srcId === undefined ? `item ${item.id} has no numeric id` : `image id ${srcId} repeats`;
+        keepImageIds = false;
+      }
+      image.id = srcId ?? null;
+      image.width = item.width;
+      image.height = item.height;
+      image.file_name = item.path ?? (item.url ? basename(item.url.split(/[?#]/)[0]!) : item.id);
+      const extraImage = (ex.image ?? {}) as JsonObject;
+      if (item.url && extraImage.coco_url === undefined) image.coco_url = item.url;
+      for (const k of Object.keys(extraImage)) setOwn(image, k, extraImage[k]);
+      const ord = ordinal++;
+      images.append(JSON.stringify(image));
+      const converted = annotationsToCoco(item, ctx, place, category);
+      for (const a of converted) {
+        const id = a.id;
+        if (!Number.isInteger(id) || (id as number) < 1 || annIds.add(String(id))) keepAnnIds = false;
+        anns.append(`${ord}\t${JSON.stringify(a)}`);
+      }
+    },
+    async end(): Promise<void> {
+      try {
+        await writeOut();
+      } finally {
+        spill.remove();
+      }
+    },
+  };
+
+  async function writeOut(): Promise<void> {
+    if (!keepImageIds) ctx.report(diag('COCO_IDS_RENUMBERED', `image ids renumbered 1..${ordinal} (${renumberReason})`, {}));
+    if (!keepAnnIds && anns.count > 0) ctx.report(diag('COCO_IDS_RENUMBERED', `annotation ids renumbered 1..${anns.count}: the source ids were missing, 0 or repeated`, {}));
+    const extra = dataset?.extras?.coco ?? {};
+    const absent = Array.isArray(extra.$absent) ? (extra.$absent as string[]) : [];
+    const head: JsonObject = {};
+    if (!absent.includes('info')) head.info = dataset?.info ?? { description: 'written by annoconv' };
+    if (!absent.includes('licenses')) head.licenses = dataset?.licenses ?? [];
+    const open = JSON.stringify(head);
+    sink.write(open.length > 2 ? open.slice(0, -1) + ',"images":[' : '{"images":[');
+    // image ids by ordinal are needed for annotations' image_id: kept ids are re-read from the spill
+    const idOf: number[] = [];
+    let n = 0;
+    for await (const line of images.stream()) {
+      const img = JSON.parse(line) as JsonObject;
+      if (!keepImageIds) img.id = n + 1;
+      idOf.push(img.id as number);
+      sink.write((n++ ? ',' : '') + JSON.stringify(img));
+      if (n % 4096 === 0) await sink.flush();
+    }
+    sink.write('],"annotations":[');
+    n = 0;
+    for await (const line of anns.stream()) {
+      const tab = line.indexOf('\t');
+      const a = JSON.parse(line.slice(tab + 1)) as JsonObject;
+      const out: JsonObject = { id: keepAnnIds ? a.id : n + 1, image_id: idOf[Number(line.slice(0, tab))] };
+      for (const k of Object.keys(a)) if (k !== 'id') setOwn(out, k, a[k]);
+      sink.write((n++ ? ',' : '') + JSON.stringify(out));
+      if (n % 4096 === 0) await sink.flush();
+    }
+    const categories = cats.list.map(categoryRecord);
+    let tail = '],"categories":' + JSON.stringify(categories);
+    for (const k of Object.keys(extra)) if (k !== '$absent') tail += ',' + JSON.stringify(k) + ':' + JSON.stringify(extra[k]);
+    sink.write(tail + '}\n');
+    await sink.flush();
+  }
+}
+
+function addCategory(cats: Categories, c: Category): void {
+  cats.list.push(c);
+  cats.byId.set(c.id, c);
+  if (!cats.byName.has(c.name)) cats.byName.set(c.name, c);
+}
+
+function nextId(cats: Categories): number {
+  let max = 0;
+  for (const c of cats.list) if (c.id > max) max = c.id;
+  return max + 1;
+}
+
+function categoryRecord(c: Category): JsonObject {
+  const out: JsonObject = { id: c.id, name: c.name, supercategory: c.supercategory ?? '' };
+  if (c.keypoints) out.keypoints = c.keypoints;
+  if (c.skeleton) out.skeleton = c.skeleton;
+  const extra = c.extras?.coco;
+  if (extra) {
+    for (const k of Object.keys(extra)) setOwn(out, k, extra[k]);
+    if (c.supercategory === undefined && extra.supercategory === undefined) delete out.supercategory;
+  }
+  return out;
+}
