@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { convert, validate } from '../src/core/run.js';
 import { MemorySink, openInput } from '../src/core/io.js';
-import type { Diagnostic } from '../src/core/diagnostics.js';
+import { AnnoconvError, type Diagnostic } from '../src/core/diagnostics.js';
 import type { Options } from '../src/core/options.js';
 import { ROOT, jsonLines, matchDiagnostics, type Expected } from './helpers/run.js';
 
@@ -48,13 +48,19 @@ for (const fmt of formats) {
         const options = splitOptions(c.options);
         let exitCode: number;
         const sink = new MemorySink();
-        if (c.command === 'convert') {
-          const r = await convert({ input, from: c.from, to: c.to!, output: sink, options, onDiagnostic: (d) => diags.push(d) });
-          exitCode = r.exitCode;
-          expect(r.read).toBe(r.written + r.rejected);
-        } else {
-          const r = await validate({ input, from: c.from, options, onDiagnostic: (d) => diags.push(d) });
-          exitCode = r.exitCode;
+        try {
+          if (c.command === 'convert') {
+            const r = await convert({ input, from: c.from, to: c.to!, output: sink, options, onDiagnostic: (d) => diags.push(d) });
+            exitCode = r.exitCode;
+            expect(r.read).toBe(r.written + r.rejected);
+          } else {
+            const r = await validate({ input, from: c.from, options, onDiagnostic: (d) => diags.push(d) });
+            exitCode = r.exitCode;
+          }
+        } catch (e) {
+          if (!(e instanceof AnnoconvError)) throw e;
+          diags.push(e.diagnostic);
+          exitCode = e.exitCode;
         }
         const expected = JSON.parse(readFileSync(join(caseDir, 'diagnostics.json'), 'utf8')) as Expected[];
         expect(matchDiagnostics(diags, expected)).toEqual({ missing: [], extra: [] });

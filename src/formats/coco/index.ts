@@ -8,7 +8,7 @@ function head(sample: Sample): string {
 function detectDataset(sample: Sample): number {
   const h = head(sample);
   if (!h.startsWith('{')) return 0;
-  const keys = ['"images"', '"annotations"', '"categories"'].filter((k) => new RegExp(k + '\\s*:').test(h)).length;
+  const keys = ['"images"', '"annotations"', '"categories"'].filter((k) => new RegExp(k + '\\s*:\\s*\\[').test(h)).length;
   if (keys >= 2) return 0.95;
   if (keys === 1 && /"(info|licenses)"\s*:/.test(h)) return 0.9;
   return keys === 1 ? 0.6 : 0;

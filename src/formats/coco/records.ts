@@ -181,7 +181,7 @@ export function annotationToModel(o: JsonObject, ctx: AnnotationContext): { find
   const common = (a: Annotation, extrasIn: JsonObject | undefined): Annotation => {
     let extras = extrasIn;
     if (isInt(o.id)) a.id = String(o.id);
-    if (isInt(o.category_id) && category) a.categoryId = o.category_id;
+    if (isInt(o.category_id) && (category || !ctx.checkCategories)) a.categoryId = o.category_id;
     else if (o.category_id !== undefined) (extras ??= {}).category_id = o.category_id;
     if (category) a.label = category.name;
     if (finite(o.score)) a.score = o.score;

@@ -85,6 +85,14 @@ export function createCocoWriter(sink: OutputSink, ctx: WriteContext): FormatWri
         ctx.report(diag('COCO_NO_IMAGES', `item ${item.id}: COCO needs the image width and height, which are unknown (give them in the source, or --media-root to read them from the files)`, place));
         return;
       }
+      // Annotations first: an item with a label outside --categories is refused whole.
+      let refused = false;
+      const converted = annotationsToCoco(item, ctx, place, (label, id, at) => {
+        const c = category(label, id, at);
+        if (c === undefined && (label !== undefined || id !== undefined)) refused = true;
+        return c;
+      });
+      if (refused) return;
       const ex = item.extras?.coco ?? {};
       const image: JsonObject = {};
       const srcId = Number.isInteger(ex.id) ? (ex.id as number) : /^\d+$/.test(item.id) ? Number(item.id) : undefined;
@@ -101,7 +109,6 @@ export function createCocoWriter(sink: OutputSink, ctx: WriteContext): FormatWri
       for (const k of Object.keys(extraImage)) setOwn(image, k, extraImage[k]);
       const ord = ordinal++;
       images.append(JSON.stringify(image));
-      const converted = annotationsToCoco(item, ctx, place, category);
       for (const a of converted) {
         const id = a.id;
         if (!Number.isInteger(id) || (id as number) < 1 || annIds.add(String(id))) keepAnnIds = false;
