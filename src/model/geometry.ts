@@ -130,7 +130,22 @@ export function pointsEnvelope(flat: readonly number[]): Xywh {
 
 /** Envelope of several rings. */
 export function ringsEnvelope(rings: readonly (readonly number[])[]): Xywh {
-  return pointsEnvelope(rings.flat());
+  let xmin = Infinity;
+  let ymin = Infinity;
+  let xmax = -Infinity;
+  let ymax = -Infinity;
+  for (const flat of rings) {
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const x = flat[i]!;
+      const y = flat[i + 1]!;
+      if (x < xmin) xmin = x;
+      if (x > xmax) xmax = x;
+      if (y < ymin) ymin = y;
+      if (y > ymax) ymax = y;
+    }
+  }
+  if (xmin === Infinity) return { x: 0, y: 0, w: 0, h: 0 };
+  return { x: xmin, y: ymin, w: xmax - xmin, h: ymax - ymin };
 }
 
 /** Area of one ring by the shoelace formula (absolute value). */

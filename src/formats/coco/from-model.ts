@@ -50,32 +50,43 @@ function toRecord(group: Annotation[], item: Item, ctx: WriteContext, place: Pla
   const catId = category(label, primary.categoryId, place);
   if (catId !== undefined) rec.category_id = catId;
   else if (label !== undefined || primary.categoryId !== undefined) return undefined;
-  let area: number | undefined;
-  let bbox: number[] | undefined;
+  // area and bbox from the source when it had them, else computed (lazily: the computation is the
+  // costly part of writing large polygon datasets)
+  let area: (() => number) | undefined;
+  let bbox: (() => number[]) | undefined;
   switch (primary.kind) {
     case 'box': {
+      let b: number[];
       if (primary.rotation) {
         ctx.lose('box rotations', 1, 'COCO boxes are axis-aligned (the envelope of the rotated box was written)', place);
-        bbox = box4(rotatedEnvelope(primary, primary.rotation));
-      } else bbox = box4(primary);
-      area = bbox[2]! * bbox[3]!;
+        b = box4(rotatedEnvelope(primary, primary.rotation));
+      } else b = box4(primary);
+      bbox = () => b;
+      area = () => b[2]! * b[3]!;
       rec.segmentation = ex.segmentation ?? [];
       break;
     }
-    case 'polygon':
-      rec.segmentation = primary.rings;
-      area = polygonArea(primary.rings);
-      bbox = box4(ringsEnvelope(primary.rings));
+    case 'polygon': {
+      const rings = primary.rings;
+      rec.segmentation = rings;
+      area = () => polygonArea(rings);
+      bbox = () => box4(ringsEnvelope(rings));
       break;
-    case 'mask':
-      rec.segmentation = { size: primary.rle.size, counts: ex.rleString === true ? rleToString(primary.rle.counts) : primary.rle.counts };
-      area = rleArea(primary.rle);
-      bbox = box4(rleBbox(primary.rle));
+    }
+    case 'mask': {
+      const rle = primary.rle;
+      rec.segmentation = { size: rle.size, counts: ex.rleString === true ? rleToString(rle.counts) : rle.counts };
+      area = () => rleArea(rle);
+      bbox = () => box4(rleBbox(rle));
       break;
-    case 'keypoints':
-      bbox = box4(pointsEnvelope(primary.points.filter((p) => p[2] > 0).flatMap((p) => [p[0], p[1]])));
-      area = bbox[2]! * bbox[3]!;
+    }
+    case 'keypoints': {
+      const points = primary.points;
+      const b = box4(pointsEnvelope(points.filter((p) => p[2] > 0).flatMap((p) => [p[0], p[1]])));
+      bbox = () => b;
+      area = () => b[2]! * b[3]!;
       break;
+    }
     case 'classification':
       if (primary.labels.length > 1) ctx.lose('extra labels of multi-label classifications', primary.labels.length - 1, 'a COCO annotation has one category', place);
       break;
@@ -90,8 +101,8 @@ function toRecord(group: Annotation[], item: Item, ctx: WriteContext, place: Pla
     rec.num_keypoints = ex.num_keypoints ?? kp.points.filter((p) => p[2] > 0).length;
   }
   if (primary.kind !== 'classification' && primary.kind !== 'text') {
-    rec.area = ex.area ?? area;
-    rec.bbox = ex.bbox ?? bbox;
+    rec.area = ex.area ?? area?.();
+    rec.bbox = ex.bbox ?? bbox?.();
     rec.iscrowd = ex.iscrowd ?? (primary.kind === 'mask' ? 1 : 0);
   }
   if (primary.score !== undefined) rec.score = primary.score;

@@ -100,7 +100,6 @@ export function createCocoWriter(sink: OutputSink, ctx: WriteContext): FormatWri
         if (keepImageIds) renumberReason ||= srcId === undefined ? `item ${item.id} has no numeric id` : `image id ${srcId} repeats`;
         keepImageIds = false;
       }
-      image.id = srcId ?? null;
       image.width = item.width;
       image.height = item.height;
       image.file_name = item.path ?? (item.url ? basename(item.url.split(/[?#]/)[0]!) : item.id);
@@ -108,11 +107,13 @@ export function createCocoWriter(sink: OutputSink, ctx: WriteContext): FormatWri
       if (item.url && extraImage.coco_url === undefined) image.coco_url = item.url;
       for (const k of Object.keys(extraImage)) setOwn(image, k, extraImage[k]);
       const ord = ordinal++;
-      images.append(JSON.stringify(image));
+      // spill lines carry the ids apart, so that the final pass splices text instead of re-parsing
+      images.append(`${srcId ?? ''}\t${JSON.stringify(image)}`);
       for (const a of converted) {
         const id = a.id;
         if (!Number.isInteger(id) || (id as number) < 1 || annIds.add(String(id))) keepAnnIds = false;
-        anns.append(`${ord}\t${JSON.stringify(a)}`);
+        delete a.id;
+        anns.append(`${ord}\t${Number.isInteger(id) ? id : ''}\t${JSON.stringify(a)}`);
       }
     },
     async end(): Promise<void> {
@@ -138,20 +139,21 @@ export function createCocoWriter(sink: OutputSink, ctx: WriteContext): FormatWri
     const idOf: number[] = [];
     let n = 0;
     for await (const line of images.stream()) {
-      const img = JSON.parse(line) as JsonObject;
-      if (!keepImageIds) img.id = n + 1;
-      idOf.push(img.id as number);
-      sink.write((n++ ? ',' : '') + JSON.stringify(img));
+      const tab = line.indexOf('\t');
+      const id = keepImageIds ? Number(line.slice(0, tab)) : n + 1;
+      idOf.push(id);
+      sink.write((n++ ? ',{"id":' : '{"id":') + id + ',' + line.slice(tab + 2));
       if (n % 4096 === 0) await sink.flush();
     }
     sink.write('],"annotations":[');
     n = 0;
     for await (const line of anns.stream()) {
-      const tab = line.indexOf('\t');
-      const a = JSON.parse(line.slice(tab + 1)) as JsonObject;
-      const out: JsonObject = { id: keepAnnIds ? a.id : n + 1, image_id: idOf[Number(line.slice(0, tab))] };
-      for (const k of Object.keys(a)) if (k !== 'id') setOwn(out, k, a[k]);
-      sink.write((n++ ? ',' : '') + JSON.stringify(out));
+      const t1 = line.indexOf('\t');
+      const t2 = line.indexOf('\t', t1 + 1);
+      const id = keepAnnIds ? Number(line.slice(t1 + 1, t2)) : n + 1;
+      const rest = line.slice(t2 + 1);
+      const head = `{"id":${id},"image_id":${idOf[Number(line.slice(0, t1))]}`;
+      sink.write((n++ ? ',' : '') + head + (rest === '{}' ? '}' : ',' + rest.slice(1)));
       if (n % 4096 === 0) await sink.flush();
     }
     const categories = cats.list.map(categoryRecord);
