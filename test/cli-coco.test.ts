@@ -1,0 +1,84 @@
+/** COCO through the CLI: acceptance cases, stdin, atomic output, temp files on interruption. */
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { cli, jsonDiagnostics, jsonLines, BIN, ROOT } from './helpers/run.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'annoconv-cli-coco-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const ACCEPT = join(ROOT, 'fixtures/coco/acceptance-invalid/input.json');
+
+describe('annoconv convert --from coco', () => {
+  it('reports a dangling category_id, a 5-number polygon and a repeated id at their pointers, converts the rest, exits 1', async () => {
+    const out = join(dir, 'acc.annoconv');
+    const r = await cli(['convert', '--from', 'coco', '--to', 'annoconv', ACCEPT, '-o', out, '--diagnostics', 'json']);
+    expect(r.code).toBe(1);
+    const errs = jsonDiagnostics(r.stderr).filter((d) => d.severity === 'error');
+    expect(errs.map((d) => [d.code, d.pointer])).toEqual([
+      ['COCO_DUPLICATE_ID', '#/annotations/3/id'],
+      ['COCO_DANGLING_CATEGORY', '#/annotations/1/category_id'],
+      ['COCO_POLYGON_INVALID', '#/annotations/2/segmentation/0'],
+    ]);
+    for (const d of errs) expect(typeof (d as unknown as { offset: number }).offset).toBe('number');
+    const items = jsonLines(readFileSync(out, 'utf8')).slice(1) as { id: string; annotations: { id: string }[] }[];
+    expect(items.map((i) => [i.id, i.annotations.map((a) => a.id)])).toEqual([['5', ['1']], ['40', ['4']]]);
+  });
+
+  it('--on-invalid fail stops at the first and leaves no -o file and no temp files', async () => {
+    const tmp = join(dir, 'tmp-fail');
+    mkdirSync(tmp);
+    const out = join(dir, 'never.annoconv');
+    const r = await cli(['convert', '--from', 'coco', '--to', 'annoconv', ACCEPT, '-o', out, '--on-invalid', 'fail'], { env: { TMPDIR: tmp } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/RUN_STOPPED/);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.startsWith('.never'))).toEqual([]);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('reads stdin the same as a file, and detects the format', async () => {
+    const sample = join(ROOT, 'fixtures/sample/instances.json');
+    const a = await cli(['convert', '--to', 'annoconv', sample]);
+    const b = await cli(['convert', '--to', 'annoconv'], { stdin: readFileSync(sample) });
+    expect(a.code).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+    expect(jsonLines(a.stdout)).toHaveLength(4);
+  });
+
+  it('SIGINT during a run removes the spill files and leaves no -o file', async () => {
+    const tmp = join(dir, 'tmp-int');
+    mkdirSync(tmp);
+    // a dataset big enough to be interrupted mid-run
+    const images = Array.from({ length: 3000 }, (_, i) => ({ id: i + 1, width: 100, height: 100, file_name: `${i}.jpg` }));
+    const anns = Array.from({ length: 60000 }, (_, i) => ({ id: i + 1, image_id: (i % 3000) + 1, category_id: 1, bbox: [1, 2, 3, 4], area: 12, iscrowd: 0, segmentation: [[1, 1, 5, 1, 5, 5, 1, 5, 2, 3, 4, 4]] }));
+    const src = join(dir, 'big.json');
+    writeFileSync(src, JSON.stringify({ info: {}, images, annotations: anns, categories: [{ id: 1, name: 'a' }] }));
+    const out = join(dir, 'interrupted.annoconv');
+    const p = spawn(process.execPath, [BIN, 'convert', '--from', 'coco', '--to', 'annoconv', src, '-o', out], { env: { ...process.env, TMPDIR: tmp } });
+    let stderr = '';
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => {
+      const poll = setInterval(() => {
+        if (readdirSync(tmp).length > 0) {
+          clearInterval(poll);
+          p.kill('SIGINT');
+        }
+      }, 5);
+      p.on('close', (c) => {
+        clearInterval(poll);
+        resolve(c);
+      });
+    });
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupted by SIGINT/);
+    expect(readdirSync(tmp)).toEqual([]);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.startsWith('.interrupted'))).toEqual([]);
+  });
+});
