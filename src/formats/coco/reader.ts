@@ -15,10 +15,10 @@
 import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
 import { JsonScanner, type ScanEvent } from '../../core/json-scan.js';
-import { diag, pointer, type Place } from '../../core/diagnostics.js';
+import { diag, pointer } from '../../core/diagnostics.js';
 import { IdSet } from '../../core/idset.js';
 import { SpillDir, oneLine, type SpillFile } from '../../core/spill.js';
-import type { Category, Dataset, JsonObject } from '../../model/types.js';
+import type { Category, Dataset, Item, JsonObject } from '../../model/types.js';
 import { setOwn } from '../../core/safe.js';
 import { annotationToModel, checkCategory, checkImage, imageToItem, severityOf, type Finding, type ImageInfo } from './records.js';
 
@@ -277,45 +277,58 @@ function datasetOf(st: State): Dataset {
   return d;
 }
 
+/** Images joined and handed over at a time: small batches keep the live set (and GC work) small. */
+const BATCH = 256;
+
 /** Phase 2: items in image order, each with its annotations. */
 function* join(st: State): Generator<ReadEvent[]> {
   const file = st.ctx.file;
   for (let p = 0; p < st.imageParts.length; p++) {
     const first = p * IMAGES_PER_PARTITION;
     const imageLines = st.imageParts[p]!.lines();
-    const events: ReadEvent[] = [];
-    const items = [];
-    const places: Place[] = [];
-    for (const line of imageLines) {
-      const [index, offset, raw] = splitTabs(line, 3);
-      items.push(imageToItem(JSON.parse(raw) as JsonObject));
-      places.push({ file, pointer: `#/images/${index}`, offset: Number(offset) });
-    }
-    const part = st.parts[p];
-    if (part) {
-      for (const line of part.lines()) {
-        const [ordText, index, offsetText, raw] = splitTabs(line, 4);
-        const ord = Number(ordText);
-        const offset = Number(offsetText);
-        const base = `#/annotations/${index}`;
-        const o = parse(st, raw, base, offset);
-        if (o === undefined) continue;
-        if (o === null || typeof o !== 'object' || Array.isArray(o)) {
-          report(st, { code: 'COCO_RECORD_TYPE', message: 'an annotation must be an object', at: '' }, base, offset);
-          st.rejects.push({ type: 'reject', place: { file, pointer: base, offset }, raw });
-          continue;
+    // the partition's annotation lines, in image order (stable: file order within an image)
+    const lines = st.parts[p]?.lines() ?? [];
+    const ords = new Int32Array(lines.length);
+    for (let k = 0; k < lines.length; k++) ords[k] = Number(lines[k]!.slice(0, lines[k]!.indexOf('\t')));
+    const order = Array.from(lines.keys()).sort((a, b) => ords[a]! - ords[b]! || a - b);
+    let next = 0;
+    for (let b = 0; b < imageLines.length; b += BATCH) {
+      const events: ReadEvent[] = [];
+      const end = Math.min(imageLines.length, b + BATCH);
+      for (let k = b; k < end; k++) {
+        const ord = first + k;
+        const [index, offset, raw] = splitTabs(imageLines[k]!, 3);
+        const item = imageToItem(JSON.parse(raw) as JsonObject);
+        while (next < order.length && ords[order[next]!] === ord) {
+          attach(st, item, ord, lines[order[next]!]!);
+          next++;
         }
-        const r = annotationToModel(o as JsonObject, { image: st.infos[ord]!, categories: st.catById, prediction: false, checkCategories: true });
-        const bad = reportAll(st, r.findings, base, offset);
-        if (bad || !r.annotations) {
-          st.rejects.push({ type: 'reject', place: { file, pointer: base, offset }, raw });
-          continue;
-        }
-        items[ord - first]!.annotations.push(...r.annotations);
+        if (st.rejects.length) events.push(...st.rejects.splice(0));
+        events.push({ type: 'item', item, place: { file, pointer: `#/images/${index}`, offset: Number(offset) } });
       }
+      yield events;
     }
-    if (st.rejects.length) events.push(...st.rejects.splice(0));
-    for (let k = 0; k < items.length; k++) events.push({ type: 'item', item: items[k]!, place: places[k]! });
-    yield events;
   }
+}
+
+/** Parse, check and attach one annotation line of a partition to its item. */
+function attach(st: State, item: Item, ord: number, line: string): void {
+  const file = st.ctx.file;
+  const [, index, offsetText, raw] = splitTabs(line, 4);
+  const offset = Number(offsetText);
+  const base = `#/annotations/${index}`;
+  const o = parse(st, raw, base, offset);
+  if (o === undefined) return;
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) {
+    report(st, { code: 'COCO_RECORD_TYPE', message: 'an annotation must be an object', at: '' }, base, offset);
+    st.rejects.push({ type: 'reject', place: { file, pointer: base, offset }, raw });
+    return;
+  }
+  const r = annotationToModel(o as JsonObject, { image: st.infos[ord]!, categories: st.catById, prediction: false, checkCategories: true });
+  const bad = reportAll(st, r.findings, base, offset);
+  if (bad || !r.annotations) {
+    st.rejects.push({ type: 'reject', place: { file, pointer: base, offset }, raw });
+    return;
+  }
+  for (const a of r.annotations) item.annotations.push(a);
 }
