@@ -13,10 +13,12 @@ import { registerTemp, unregisterTemp } from './cleanup.js';
 
 const FLUSH_AT = 64 * 1024;
 
+
 export class SpillFile {
   private fd: number | undefined;
-  private parts: string[] = [];
-  private size = 0;
+  /** Bytes gathered off the JS heap until a block is full: spilled text never lives as JS strings. */
+  private block = Buffer.allocUnsafe(FLUSH_AT);
+  private used = 0;
   /** Lines appended so far. */
   count = 0;
 
@@ -24,18 +26,43 @@ export class SpillFile {
 
   /** Append one line (without its newline; it must not contain one). */
   append(line: string): void {
-    this.parts.push(line);
-    this.size += line.length + 1;
+    this.appendParts(line);
+  }
+
+  /**
+   * Append `prefix` then `raw` as one line; raw newlines (whitespace between JSON tokens: inside
+   * strings they are invalid JSON) become spaces so the line stays one line.
+   */
+  appendParts(prefix: string, raw?: Buffer): void {
+    const need = Buffer.byteLength(prefix) + (raw ? raw.length : 0) + 1;
+    if (this.used + need > this.block.length) this.flush();
+    if (need > this.block.length) {
+      this.writeOut(Buffer.concat([Buffer.from(prefix), raw ? oneLineBytes(raw) : Buffer.alloc(0), Buffer.from('\n')]));
+    } else {
+      this.used += this.block.write(prefix, this.used);
+      if (raw) {
+        const at = this.used;
+        raw.copy(this.block, at);
+        this.used += raw.length;
+        if (raw.indexOf(10) >= 0 || raw.indexOf(13) >= 0) {
+          for (let i = at; i < this.used; i++) if (this.block[i] === 10 || this.block[i] === 13) this.block[i] = 32;
+        }
+      }
+      this.block[this.used++] = 10;
+    }
     this.count++;
-    if (this.size >= FLUSH_AT) this.flush();
   }
 
   flush(): void {
-    if (this.parts.length === 0) return;
+    if (this.used === 0) return;
+    this.writeOut(this.block.subarray(0, this.used));
+    this.used = 0;
+  }
+
+  private writeOut(bytes: Buffer): void {
     this.fd ??= openSync(this.path, 'a');
-    writeSync(this.fd, this.parts.join('\n') + '\n');
-    this.parts = [];
-    this.size = 0;
+    let off = 0;
+    while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
   }
 
   /** Everything appended, as lines (the file is read whole: callers keep spill files small). */
@@ -97,4 +124,11 @@ export class SpillDir {
 /** Raw JSON text made safe for one line: a raw newline can only be whitespace between tokens. */
 export function oneLine(raw: string): string {
   return raw.indexOf('\n') < 0 && raw.indexOf('\r') < 0 ? raw : raw.replace(/[\r\n]/g, ' ');
+}
+
+function oneLineBytes(raw: Buffer): Buffer {
+  if (raw.indexOf(10) < 0 && raw.indexOf(13) < 0) return raw;
+  const copy = Buffer.from(raw);
+  for (let i = 0; i < copy.length; i++) if (copy[i] === 10 || copy[i] === 13) copy[i] = 32;
+  return copy;
 }
