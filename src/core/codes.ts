@@ -78,6 +78,7 @@ export const CODES = {
   COCO_ISCROWD_TYPE: c('warning', 'iscrowd is not 0 or 1 (kept as it is)'),
   COCO_IMAGE_SIZE: c('warning', 'an image has no positive integer width/height; targets that need sizes will refuse it'),
   COCO_INFO_MISSING: c('warning', 'the file has no info object (some tools crash without it)'),
+  COCO_UNKNOWN_IMAGE: c('error', 'a detection names an image that the --gt dataset does not have'),
   COCO_NO_IMAGES: c('error', 'items cannot become COCO images: width/height unknown, or no file name or URL'),
   COCO_IDS_RENUMBERED: c('info', 'ids were renumbered on output (annotation ids must be >= 1 and unique)'),
   COCO_CATEGORY_UNKNOWN: c('error', 'a label is not in the --categories list'),

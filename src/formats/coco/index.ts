@@ -44,6 +44,9 @@ export const cocoResults: FormatDescriptor = {
   extensions: ['.json'],
   can: { read: true, write: false, validate: true },
   detect: detectResults,
+  options: {
+    gt: { type: 'string', describe: 'coco-results: the ground-truth COCO dataset the detections refer to (checks image and category ids, fills image sizes and file names)' },
+  },
   async load() {
     const { readCocoResults } = await import('./results.js');
     return { read: readCocoResults };

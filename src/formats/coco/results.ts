@@ -12,12 +12,15 @@ import { SpillDir, oneLine, type SpillFile } from '../../core/spill.js';
 import type { Item, JsonObject } from '../../model/types.js';
 import { annotationToModel, severityOf } from './records.js';
 import { splitTabs } from './reader.js';
+import { loadGroundTruth, imageToItem } from './ground-truth.js';
 
 const IMAGES_PER_PARTITION = 2048;
 
 export async function* readCocoResults(input: InputSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
-  const spill = new SpillDir('annoconv-cocores-');
   const file = ctx.file;
+  const gtPath = ctx.options.format.gt;
+  const gt = typeof gtPath === 'string' ? await loadGroundTruth(gtPath, ctx.options.maxRecordSize) : undefined;
+  const spill = new SpillDir('annoconv-cocores-');
   try {
     const ordinal = new Map<number, number>();
     const parts: SpillFile[] = [];
@@ -38,6 +41,11 @@ export async function* readCocoResults(input: InputSource, ctx: ReadContext): As
           const imageId = ev.captured?.[0];
           if (imageId === undefined || !Number.isInteger(imageId)) {
             ctx.report(diag('COCO_FIELD_MISSING', 'a detection needs an integer image_id', { file, pointer: `#/${ev.index}/image_id`, offset: ev.offset }));
+            rejects.push({ type: 'reject', place: { file, pointer: `#/${ev.index}`, offset: ev.offset }, raw });
+            continue;
+          }
+          if (gt && !gt.images.has(imageId)) {
+            ctx.report(diag('COCO_UNKNOWN_IMAGE', `image_id ${imageId} is not an image of the --gt dataset`, { file, pointer: `#/${ev.index}/image_id`, offset: ev.offset }));
             rejects.push({ type: 'reject', place: { file, pointer: `#/${ev.index}`, offset: ev.offset }, raw });
             continue;
           }
@@ -85,7 +93,9 @@ export async function* readCocoResults(input: InputSource, ctx: ReadContext): As
           events.push({ type: 'reject', place: { file, pointer: base, offset }, raw });
           continue;
         }
-        const r = annotationToModel(o as JsonObject, { image: { id: Number(imageIdText) }, categories: new Map(), prediction: true, checkCategories: false });
+        const gtImage = gt?.images.get(Number(imageIdText));
+        const image = { id: Number(imageIdText), ...(gtImage && Number.isInteger(gtImage.width) ? { width: gtImage.width as number, height: gtImage.height as number } : {}) };
+        const r = annotationToModel(o as JsonObject, { image, categories: gt?.categories ?? new Map(), prediction: true, checkCategories: gt !== undefined });
         let bad = false;
         for (const f of r.findings) {
           const d = diag(f.code, f.message, { file, pointer: base + f.at, offset }, f.severity ?? severityOf(f.code));
@@ -98,7 +108,7 @@ export async function* readCocoResults(input: InputSource, ctx: ReadContext): As
         }
         let item = items.get(ord);
         if (!item) {
-          item = { id: imageIdText, kind: 'image', metadata: {}, annotations: [], extras: { coco: { id: Number(imageIdText) } } };
+          item = gtImage ? imageToItem(gtImage) : { id: imageIdText, kind: 'image', metadata: {}, annotations: [], extras: { coco: { id: Number(imageIdText) } } };
           items.set(ord, item);
         }
         item.annotations.push(...r.annotations);

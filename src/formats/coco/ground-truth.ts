@@ -1,0 +1,47 @@
+/**
+ * The images and categories of a ground-truth COCO dataset, for reading a results file against it
+ * (`--gt FILE`). Only `images` and `categories` are parsed; annotations are scanned over.
+ */
+import { AnnoconvError, diag } from '../../core/diagnostics.js';
+import { openInput } from '../../core/io.js';
+import { JsonScanner } from '../../core/json-scan.js';
+import type { Category, JsonObject } from '../../model/types.js';
+import { checkCategory, checkImage, imageToItem } from './records.js';
+
+export interface GroundTruth {
+  images: Map<number, JsonObject>;
+  categories: Map<number, Category>;
+}
+
+export async function loadGroundTruth(path: string, maxRecordSize: number): Promise<GroundTruth> {
+  const input = await openInput(path);
+  const gt: GroundTruth = { images: new Map(), categories: new Map() };
+  const scanner = new JsonScanner({ maxElementBytes: maxRecordSize });
+  const fail = (message: string): never => {
+    throw new AnnoconvError(diag('OPTION_INVALID', `--gt ${path}: ${message}`, { file: path }), 2);
+  };
+  const take = (events: ReturnType<JsonScanner['push']>): void => {
+    for (const ev of events) {
+      if (ev.type === 'error') fail(ev.message);
+      if (ev.type !== 'element') continue;
+      if (ev.key === 'images') {
+        const o = JSON.parse(ev.raw.toString('utf8')) as unknown;
+        const { info } = checkImage(o);
+        if (info) gt.images.set(info.id, o as JsonObject);
+      } else if (ev.key === 'categories') {
+        const { category } = checkCategory(JSON.parse(ev.raw.toString('utf8')) as unknown);
+        if (category) gt.categories.set(category.id, category);
+      }
+    }
+  };
+  try {
+    for await (const chunk of input.chunks()) take(scanner.push(chunk));
+    take(scanner.end());
+  } catch (e) {
+    if (e instanceof AnnoconvError) throw e;
+    fail((e as Error).message);
+  }
+  return gt;
+}
+
+export { imageToItem };
