@@ -82,3 +82,22 @@ describe('annoconv convert --from coco', () => {
     expect(readdirSync(dir).filter((f) => f.startsWith('.interrupted'))).toEqual([]);
   });
 });
+
+describe('annoconv convert --from coco --workers', () => {
+  it('joins partitions on worker threads with exactly the output of the single-threaded run', async () => {
+    // 5,000 images: three partitions of 2,048
+    const images = Array.from({ length: 5000 }, (_, i) => ({ id: i + 1, width: 64, height: 48, file_name: `${i}.jpg` }));
+    const anns = Array.from({ length: 15000 }, (_, i) => ({ id: i + 1, image_id: ((i * 7919) % 5000) + 1, category_id: (i % 2) + 1, bbox: [1, 2, 3, 4], area: 12, iscrowd: 0, segmentation: [[1, 1, 5, 1, 5, 5]] }));
+    anns[100]!.category_id = 99; // one invalid record, reported from a worker
+    const src = join(dir, 'parts.json');
+    writeFileSync(src, JSON.stringify({ info: {}, images, annotations: anns, categories: [{ id: 1, name: 'a' }, { id: 2, name: 'b' }] }));
+    const one = await cli(['convert', '--from', 'coco', '--to', 'annoconv', src, '--diagnostics', 'json']);
+    const two = await cli(['convert', '--from', 'coco', '--to', 'annoconv', src, '--workers', '2', '--diagnostics', 'json']);
+    expect(one.code).toBe(1);
+    expect(two.code).toBe(1);
+    expect(two.stdout).toBe(one.stdout);
+    expect(jsonLines(two.stdout)).toHaveLength(5001);
+    expect(jsonDiagnostics(two.stderr).map((d) => [d.code, d.pointer])).toEqual([['COCO_DANGLING_CATEGORY', '#/annotations/100/category_id']]);
+    expect(two.stderr).toMatch(/read 5,001, wrote 5,000, rejected 1/);
+  });
+});

@@ -54,6 +54,7 @@ function optionsFrom(args: Args): Partial<Options> {
     onInvalid: args.onInvalid === 'fail' ? 'fail' : 'skip',
     strict: args.strict === true,
     maxRecordSize: size,
+    workers: Number.isFinite(args.workers) && args.workers > 0 ? Math.floor(args.workers) : 0,
     format: collectFormatOptions(args),
   };
 }

@@ -8,6 +8,7 @@ export interface Globals {
   quiet: boolean;
   maxDiagnostics: number;
   maxRecordSize: number;
+  workers: number;
 }
 
 /** Write to stderr, ignoring a closed stderr. */

@@ -13,7 +13,15 @@ export type ReadEvent =
   | { type: 'item'; item: Item; place: Place; raw?: string | Buffer }
   | { type: 'reject'; place: Place; raw?: string | Buffer }
   /** `count` valid records that were not turned into items (validation only: `materialize` false). */
-  | { type: 'valid'; count: number };
+  | { type: 'valid'; count: number }
+  /** `count` items already serialized by the writer's `serializer` (in worker threads), as text. */
+  | { type: 'serialized'; text: string; count: number };
+
+/** A pure `(item) => string` function a worker thread can import: module URL and export name. */
+export interface SerializerRef {
+  module: string;
+  name: string;
+}
 
 export interface ReadContext {
   /** Display name of the input. */
@@ -25,6 +33,8 @@ export interface ReadContext {
    * building items and yield `valid` counts instead.
    */
   materialize: boolean;
+  /** Set when the writer can serialize items anywhere: a reader may then hand over text. */
+  serializer?: SerializerRef;
 }
 
 export type FormatReader = (input: InputSource, ctx: ReadContext) => AsyncIterable<ReadEvent[]>;
@@ -49,6 +59,8 @@ export interface FormatWriter {
 export interface FormatImpl {
   read?: FormatReader;
   createWriter?(sink: OutputSink, ctx: WriteContext): FormatWriter;
+  /** The writer's per-item output as a pure function, when it has no state nor loss to count. */
+  serializer?: SerializerRef;
 }
 
 /** A format-specific command-line option, added to the CLI from the registry. */

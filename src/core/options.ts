@@ -6,6 +6,11 @@ export interface Options {
   strict: boolean;
   /** Largest record a line-based reader holds in memory, in bytes. */
   maxRecordSize: number;
+  /**
+   * Worker threads for the stages that can run in parallel (the COCO join). 0 (default): none.
+   * Faster on large files, at the cost of each worker's own heap.
+   */
+  workers: number;
   /** Format-specific options by name (camelCase), e.g. projectType, urlPrefix. */
   format: Record<string, unknown>;
 }
@@ -17,6 +22,7 @@ export function defaultOptions(partial: Partial<Options> = {}): Options {
     onInvalid: partial.onInvalid ?? 'skip',
     strict: partial.strict ?? false,
     maxRecordSize: partial.maxRecordSize ?? DEFAULT_MAX_RECORD_SIZE,
+    workers: partial.workers ?? 0,
     format: partial.format ?? {},
   };
 }

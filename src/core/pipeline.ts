@@ -84,7 +84,8 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
     }
   };
 
-  for await (const batch of read(p.input, { file: p.input.name, options, report, materialize: writer !== undefined })) {
+  const serializer = writer && p.output ? p.writer?.serializer : undefined;
+  for await (const batch of read(p.input, { file: p.input.name, options, report, materialize: writer !== undefined, ...(serializer ? { serializer } : {}) })) {
     for (const ev of batch as ReadEvent[]) {
       if (ev.type === 'dataset') {
         if (writer?.dataset) await writer.dataset(ev.dataset);
@@ -92,6 +93,12 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
       }
       if (ev.type === 'valid') {
         stats.read += ev.count;
+        continue;
+      }
+      if (ev.type === 'serialized') {
+        p.output!.write(ev.text);
+        stats.read += ev.count;
+        stats.written += ev.count;
         continue;
       }
       stats.read++;

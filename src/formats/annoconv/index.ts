@@ -22,6 +22,10 @@ export const annoconv: FormatDescriptor = {
   detect,
   async load() {
     const [{ readAnnoconv }, { createAnnoconvWriter }] = await Promise.all([import('./reader.js'), import('./writer.js')]);
-    return { read: readAnnoconv, createWriter: createAnnoconvWriter };
+    return {
+      read: readAnnoconv,
+      createWriter: createAnnoconvWriter,
+      serializer: { module: new URL('./serialize.js', import.meta.url).href, name: 'serializeItem' },
+    };
   },
 };

@@ -12,7 +12,7 @@
  *    their image and the categories, and attached; items come out in the order of `images`.
  * Memory: one partition, the image id -> ordinal map, and 8 bytes per annotation id (duplicates).
  */
-import type { ReadContext, ReadEvent } from '../../core/format.js';
+import type { ReadContext, ReadEvent, SerializerRef } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
 import { JsonScanner, type ScanEvent } from '../../core/json-scan.js';
 import { diag, pointer } from '../../core/diagnostics.js';
@@ -21,8 +21,47 @@ import { SpillDir, oneLine, type SpillFile } from '../../core/spill.js';
 import type { Category, Dataset, JsonObject } from '../../model/types.js';
 import { setOwn } from '../../core/safe.js';
 import { checkCategory, checkImage, type Finding, type ImageInfo } from './records.js';
-import { join, parse, report, reportAll, splitTabs, IMAGES_PER_PARTITION } from './join.js';
+import { join, parse, report, reportAll, splitTabs, IMAGES_PER_PARTITION, type PartitionResult, type PartitionTask } from './join.js';
+import { WorkerPool, workerCount } from '../../core/workers.js';
 export { splitTabs };
+
+/**
+ * Phase 2 on worker threads: each partition is joined and serialized by the writer's pure
+ * serializer on the second core; results come back, and go out, in partition order.
+ */
+async function* parallelJoin(st: State, size: number, serializer: SerializerRef): AsyncGenerator<ReadEvent[]> {
+  const pool = new WorkerPool(size);
+  const module = new URL('./join.js', import.meta.url).href;
+  const categories = st.categories;
+  const inflight: Promise<PartitionResult>[] = [];
+  let next = 0;
+  const submit = (): void => {
+    const p = next++;
+    const first = p * IMAGES_PER_PARTITION;
+    const task: PartitionTask = {
+      file: st.ctx.file,
+      partition: p,
+      imageLines: st.imageParts[p]!.lines(),
+      annLines: st.parts[p]?.lines() ?? [],
+      infos: st.infos.slice(first, first + IMAGES_PER_PARTITION),
+      categories,
+      serializer,
+    };
+    inflight.push(pool.run<PartitionResult>(module, 'joinToText', task));
+  };
+  try {
+    while (next < st.imageParts.length && next < size + 1) submit();
+    while (inflight.length > 0) {
+      const r = await inflight.shift()!;
+      if (next < st.imageParts.length) submit();
+      for (const d of r.diagnostics) st.ctx.report(d);
+      yield [...r.rejects, { type: 'serialized', text: r.text, count: r.items }];
+    }
+  } finally {
+    await Promise.allSettled(inflight);
+    await pool.close();
+  }
+}
 
 const KNOWN = new Set(['images', 'annotations', 'categories', 'info', 'licenses']);
 
@@ -93,7 +132,9 @@ export async function* readCoco(input: InputSource, ctx: ReadContext): AsyncGene
     if (st.rejects.length) yield st.rejects.splice(0);
     yield [{ type: 'dataset', dataset: datasetOf(st) }];
     if (!st.seenKeys.has('info')) ctx.report(diag('COCO_INFO_MISSING', 'the file has no "info" object', { file: ctx.file, pointer: '#/info' }));
-    yield* join(st, st.imageParts.map((f) => f.lines.bind(f)), st.parts.map((f) => f.lines.bind(f)));
+    const workers = ctx.serializer ? workerCount(ctx.options.workers) : 0;
+    if (workers > 0 && st.imageParts.length > 1) yield* parallelJoin(st, workers, ctx.serializer!);
+    else yield* join(st, st.imageParts.map((f) => f.lines.bind(f)), st.parts.map((f) => f.lines.bind(f)));
   } finally {
     spill.remove();
   }
