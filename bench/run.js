@@ -72,6 +72,8 @@ if (want('coco')) {
     const model = OUT + `coco-${name.toLowerCase()}.annoconv`;
     const a = measured(['convert', '--from', 'coco', '--to', 'annoconv', file, '-o', model, '--quiet']);
     console.log(row(`${name} coco -> annoconv`, size, images, a.wallMs, a.maxRssKB) + ` exit ${a.exitCode}`);
+    const w = measured(['convert', '--from', 'coco', '--to', 'annoconv', file, '-o', model + '.w', '--quiet', '--workers', '2']);
+    console.log(row(`${name} coco -> annoconv --workers 2`, size, images, w.wallMs, w.maxRssKB) + ` exit ${w.exitCode}`);
     const b = measured(['convert', '--from', 'annoconv', '--to', 'coco', model, '-o', OUT + 'coco-back.json', '--quiet']);
     console.log(row(`${name} annoconv -> coco`, statSync(model).size, images, b.wallMs, b.maxRssKB) + ` exit ${b.exitCode}`);
     if (name !== 'L') {
