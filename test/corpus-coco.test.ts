@@ -1,6 +1,6 @@
 /** The COCO files of ../shared/corpus/coco/ and what their source projects expect of them. */
 import { describe, expect, it } from 'vitest';
-import { readdirSync, statSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { convert, validate } from '../src/core/run.js';
 import { readItems } from '../src/core/items.js';
@@ -8,17 +8,9 @@ import { MemorySink } from '../src/core/io.js';
 import type { Dataset, Item } from '../src/model/types.js';
 import type { Diagnostic } from '../src/core/diagnostics.js';
 import { rleDecode, columnToRowMajor, rleArea, rleBbox } from '../src/model/geometry.js';
-import { CORPUS } from './helpers/run.js';
+import { CORPUS, walk } from './helpers/run.js';
 
 const ROOT = join(CORPUS, 'coco');
-
-function walk(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? walk(p) : [p];
-  });
-}
 
 const files = walk(ROOT).filter((p) => p.endsWith('.json'));
 

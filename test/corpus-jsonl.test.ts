@@ -1,22 +1,14 @@
 /** Annotto's own items.jsonlines files (../shared/corpus/items-jsonlines/) and what Annotto expects of them. */
 import { describe, expect, it } from 'vitest';
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { validate } from '../src/core/run.js';
 import { readItems } from '../src/core/items.js';
 import { detect } from '../src/core/run.js';
 import type { Diagnostic } from '../src/core/diagnostics.js';
-import { CORPUS } from './helpers/run.js';
+import { CORPUS, walk } from './helpers/run.js';
 
 const ROOT = join(CORPUS, 'items-jsonlines/annotto');
-
-function walk(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? walk(p) : [p];
-  });
-}
 
 const all = walk(ROOT);
 const itemFiles = all.filter((p) => /\/items(\.update)?\.jsonlines$/.test(p));

@@ -1,5 +1,6 @@
 /** The JSON element scanner against JSON.parse, over every way of cutting the input into reads. */
 import { describe, expect, it } from 'vitest';
+import { rng } from './helpers/run.js';
 import { JsonScanner, type ScanEvent } from '../src/core/json-scan.js';
 
 function scan(text: string | Buffer, chunk: number, opts = { maxElementBytes: 1 << 20 }, capture?: { array: string; keys: string[] }): ScanEvent[] {
@@ -23,16 +24,6 @@ function summary(events: ScanEvent[]): unknown[] {
   });
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomValue(r: () => number, depth: number): unknown {
   const k = Math.floor(r() * (depth > 3 ? 4 : 7));

@@ -1,18 +1,9 @@
 /** The jsonl reader's fast path may only accept what the JSON Schema accepts. */
 import { describe, expect, it } from 'vitest';
+import { rng } from './helpers/run.js';
 import { plainlyValid } from '../src/formats/jsonl/fast-check.js';
 import { validator } from '../src/core/schemas.js';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VALUES: unknown[] = ['', 'x', 'text', 'image', 'video', 'audio', 'html', 'pdf', 0, 1, -1, 1.5, true, false, null, [], ['a'], [1], {}, { a: 1 }, { text: 'x' }, { url: 'u' }, { html: 'h' }, { text: 1 }, { url: 'u', text: 't' }];
 const KEYS = ['uuid', 'type', 'datatype', 'data', 'metadata', 'tags', 'annotated', 'foo', '__proto__', 'constructor'];

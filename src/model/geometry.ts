@@ -112,20 +112,7 @@ export function cornerRotationToCentre(b: Xywh, rotationDeg: number): Xywh {
 
 /** Envelope of a flat [x1, y1, x2, y2, ...] list. */
 export function pointsEnvelope(flat: readonly number[]): Xywh {
-  let xmin = Infinity;
-  let ymin = Infinity;
-  let xmax = -Infinity;
-  let ymax = -Infinity;
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    const x = flat[i]!;
-    const y = flat[i + 1]!;
-    if (x < xmin) xmin = x;
-    if (x > xmax) xmax = x;
-    if (y < ymin) ymin = y;
-    if (y > ymax) ymax = y;
-  }
-  if (xmin === Infinity) return { x: 0, y: 0, w: 0, h: 0 };
-  return { x: xmin, y: ymin, w: xmax - xmin, h: ymax - ymin };
+  return ringsEnvelope([flat]);
 }
 
 /** Envelope of several rings. */

@@ -192,20 +192,37 @@ function onOtherElement(st: State, key: string, raw: string, offset: number): vo
   setOwn(st.top, key, list);
 }
 
-function onImage(st: State, bytes: Buffer, index: number, offset: number): void {
-  const base = `#/images/${index}`;
-  const raw = bytes.toString('utf8');
+/** Parse and check an image or a category; on any error it is reported, rejected and undefined. */
+function checked<T extends { id: number }>(
+  st: State,
+  raw: string,
+  base: string,
+  offset: number,
+  check: (o: unknown) => { findings: Finding[]; value?: T },
+  seen: (id: number) => boolean,
+  what: string,
+): T | undefined {
   const o = parse(st, raw, base, offset);
-  if (o === undefined) return;
-  const { findings, info } = checkImage(o);
+  if (o === undefined) return undefined;
+  const { findings, value } = check(o);
   let bad = reportAll(st, findings, base, offset);
-  if (info && st.ordinal.has(info.id)) {
-    bad = report(st, { code: 'COCO_DUPLICATE_ID', message: `image id ${info.id} is used by an earlier image`, at: '/id' }, base, offset) || bad;
+  if (value && seen(value.id)) {
+    bad = report(st, { code: 'COCO_DUPLICATE_ID', message: `${what} id ${value.id} is used by an earlier ${what}`, at: '/id' }, base, offset) || bad;
   }
-  if (bad || !info) {
+  if (bad || !value) {
     st.rejects.push({ type: 'reject', place: { file: st.ctx.file, pointer: base, offset }, raw });
-    return;
+    return undefined;
   }
+  return value;
+}
+
+function onImage(st: State, bytes: Buffer, index: number, offset: number): void {
+  const check = (o: unknown): { findings: Finding[]; value?: ImageInfo } => {
+    const r = checkImage(o);
+    return { findings: r.findings, ...(r.info ? { value: r.info } : {}) };
+  };
+  const info = checked(st, bytes.toString('utf8'), `#/images/${index}`, offset, check, (id) => st.ordinal.has(id), 'image');
+  if (!info) return;
   const ord = st.infos.length;
   st.ordinal.set(info.id, ord);
   st.infos.push(info);
@@ -215,18 +232,12 @@ function onImage(st: State, bytes: Buffer, index: number, offset: number): void 
 }
 
 function onCategory(st: State, raw: string, index: number, offset: number): void {
-  const base = `#/categories/${index}`;
-  const o = parse(st, raw, base, offset);
-  if (o === undefined) return;
-  const { findings, category } = checkCategory(o);
-  let bad = reportAll(st, findings, base, offset);
-  if (category && st.catById.has(category.id)) {
-    bad = report(st, { code: 'COCO_DUPLICATE_ID', message: `category id ${category.id} is used by an earlier category`, at: '/id' }, base, offset) || bad;
-  }
-  if (bad || !category) {
-    st.rejects.push({ type: 'reject', place: { file: st.ctx.file, pointer: base, offset }, raw });
-    return;
-  }
+  const check = (o: unknown): { findings: Finding[]; value?: Category } => {
+    const r = checkCategory(o);
+    return { findings: r.findings, ...(r.category ? { value: r.category } : {}) };
+  };
+  const category = checked(st, raw, `#/categories/${index}`, offset, check, (id) => st.catById.has(id), 'category');
+  if (!category) return;
   st.categories.push(category);
   st.catById.set(category.id, category);
 }
