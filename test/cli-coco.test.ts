@@ -42,6 +42,12 @@ describe('annoconv convert --from coco', () => {
     expect(readdirSync(tmp)).toEqual([]);
   });
 
+  it('an unusable TMPDIR is an I/O error (exit 3, TEMP_WRITE_FAILED), not a crash', async () => {
+    const r = await cli(['convert', '--from', 'coco', '--to', 'annoconv', ACCEPT, '--diagnostics', 'json'], { env: { TMPDIR: join(dir, 'no', 'such', 'dir') } });
+    expect(r.code).toBe(3);
+    expect(jsonDiagnostics(r.stderr).map((d) => d.code)).toEqual(['TEMP_WRITE_FAILED']);
+  });
+
   it('reads stdin the same as a file, and detects the format', async () => {
     const sample = join(ROOT, 'fixtures/sample/instances.json');
     const a = await cli(['convert', '--to', 'annoconv', sample]);

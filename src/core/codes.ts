@@ -21,6 +21,7 @@ export const CODES = {
   INPUT_EMPTY: c('warning', 'the input holds no records'),
   INPUT_UNKNOWN_FORMAT: c('error', 'the format could not be detected from the content; pass --format/--from'),
   OUTPUT_WRITE_FAILED: c('error', 'writing the output failed (disk full, permission, closed device)'),
+  TEMP_WRITE_FAILED: c('error', 'a temporary spill file could not be created or written (disk full?); TMPDIR chooses where they go'),
   OPTION_INVALID: c('error', 'a command-line option or library option is invalid'),
   OPTION_UNKNOWN_FORMAT: c('error', 'no format has this id or alias'),
   OPTION_NOT_SUPPORTED: c('error', 'the format cannot do this (read, write or validate)'),

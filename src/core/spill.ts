@@ -10,6 +10,13 @@ import { splitLines } from './lines.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { registerTemp, unregisterTemp } from './cleanup.js';
+import { AnnoconvError, diag } from './diagnostics.js';
+
+/** Temp-space failures are I/O errors of the run (exit 3), not bugs. */
+function tempError(path: string, e: unknown): AnnoconvError {
+  const msg = e instanceof Error ? e.message : String(e);
+  return new AnnoconvError(diag('TEMP_WRITE_FAILED', `temporary file ${path}: ${msg}`, { file: path }), 3);
+}
 
 const FLUSH_AT = 64 * 1024;
 
@@ -60,9 +67,13 @@ export class SpillFile {
   }
 
   private writeOut(bytes: Buffer): void {
-    this.fd ??= openSync(this.path, 'a');
-    let off = 0;
-    while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
+    try {
+      this.fd ??= openSync(this.path, 'a');
+      let off = 0;
+      while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
+    } catch (e) {
+      throw tempError(this.path, e);
+    }
   }
 
   /** Everything appended, as lines (the file is read whole: callers keep spill files small). */
@@ -97,7 +108,11 @@ export class SpillDir {
   private files: SpillFile[] = [];
 
   constructor(prefix = 'annoconv-') {
-    this.path = mkdtempSync(join(tmpdir(), prefix));
+    try {
+      this.path = mkdtempSync(join(tmpdir(), prefix));
+    } catch (e) {
+      throw tempError(join(tmpdir(), prefix + '*'), e);
+    }
     registerTemp(this.path);
   }
 
