@@ -26,3 +26,14 @@ describe('IdSet', () => {
     expect(s.size).toBe(10);
   });
 });
+
+describe('IdSet numbers', () => {
+  it('finds repeated integers, small and beyond 2^32, and tells neighbours apart', () => {
+    const s = new IdSet();
+    const ids = [0, 1, 2, -1, 4294967295, 4294967296, 4294967297, 2 ** 40 + 3, Number.MAX_SAFE_INTEGER];
+    for (let i = 0; i < 100_000; i++) ids.push(i * 7 + 100);
+    for (const n of ids) expect(s.addNumber(n)).toBe(false);
+    for (const n of ids) expect(s.addNumber(n)).toBe(true);
+    expect(s.size).toBe(ids.length);
+  });
+});

@@ -51,6 +51,25 @@ export class IdSet {
     }
   }
 
+  /** Add a numeric id (an integer up to 2^53) without making a string of it; true when already in. */
+  addNumber(n: number): boolean {
+    const lo = n >>> 0;
+    const hi = Math.floor(n / 4294967296) | 0;
+    let a = Math.imul(lo ^ 0x811c9dc5, 0x01000193) ^ Math.imul(hi ^ 0x5bd1e995, 0x27d4eb2d);
+    let b = Math.imul(lo + 0x9747b28c, 0x5bd1e995) + Math.imul(hi ^ 0x165667b1, 0x85ebca6b);
+    a ^= a >>> 16;
+    a = Math.imul(a, 0x85ebca6b);
+    a ^= a >>> 13;
+    a = Math.imul(a, 0xc2b2ae35);
+    a ^= a >>> 16;
+    b ^= b >>> 15;
+    b = Math.imul(b, 0x2c1b3c6d);
+    b ^= b >>> 12;
+    b = Math.imul(b, 0x297a2d39);
+    b ^= b >>> 15;
+    return this.insert(a >>> 0, (b | 1) >>> 0);
+  }
+
   /** Add `id`; true when it was already in the set. */
   add(id: string): boolean {
     // Two independent 32-bit hashes, fed two UTF-16 units at a time, then avalanched.
@@ -74,13 +93,15 @@ export class IdSet {
     a ^= a >>> 13;
     a = Math.imul(a, 0xc2b2ae35);
     a ^= a >>> 16;
-    a >>>= 0;
     b ^= b >>> 15;
     b = Math.imul(b, 0x2c1b3c6d);
     b ^= b >>> 12;
     b = Math.imul(b, 0x297a2d39);
     b ^= b >>> 15;
-    b = (b | 1) >>> 0; // never 0: 0 marks an empty slot
+    return this.insert(a >>> 0, (b | 1) >>> 0); // b never 0: 0 marks an empty slot
+  }
+
+  private insert(a: number, b: number): boolean {
     const s = this.shards[a >>> 24]!;
     const cap = s.cap;
     const slots = s.slots;

@@ -106,7 +106,8 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
         reject(ev);
       } else if (writer) {
         const before = stats.errors;
-        await writer.write(ev.item, ev.place);
+        const pending = writer.write(ev.item, ev.place);
+        if (pending) await pending; // most writers are synchronous: no microtask per item
         if (stats.errors > before) reject(ev);
         else stats.written++;
       }

@@ -97,15 +97,25 @@ function attach(st: JoinState, item: Item, ord: number, line: string): void {
   const file = st.ctx.file;
   const [, index, offsetText, raw] = splitTabs(line, 4);
   const offset = Number(offsetText);
-  const base = `#/annotations/${index}`;
-  const o = parse(st, raw, base, offset);
-  if (o === undefined) return;
+  let o: unknown;
+  try {
+    o = JSON.parse(raw);
+  } catch {
+    parse(st, raw, `#/annotations/${index}`, offset); // reports and rejects
+    return;
+  }
   if (o === null || typeof o !== 'object' || Array.isArray(o)) {
+    const base = `#/annotations/${index}`;
     report(st, { code: 'COCO_RECORD_TYPE', message: 'an annotation must be an object', at: '' }, base, offset);
     st.rejects.push({ type: 'reject', place: { file, pointer: base, offset }, raw });
     return;
   }
   const r = annotationToModel(o as JsonObject, { image: st.infos[ord - st.infoBase]!, categories: st.catById, prediction: false, checkCategories: true });
+  if (r.findings.length === 0 && r.annotations) {
+    for (const a of r.annotations) item.annotations.push(a);
+    return;
+  }
+  const base = `#/annotations/${index}`;
   const bad = reportAll(st, r.findings, base, offset);
   if (bad || !r.annotations) {
     st.rejects.push({ type: 'reject', place: { file, pointer: base, offset }, raw });

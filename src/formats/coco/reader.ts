@@ -245,7 +245,7 @@ function onCategory(st: State, raw: string, index: number, offset: number): void
 function onAnnotation(st: State, bytes: Buffer, index: number, offset: number, captured: (number | undefined)[] | undefined): void {
   const imageId = captured?.[0];
   const id = captured?.[1];
-  if (id !== undefined && Number.isInteger(id) && st.annIds.add(String(id))) {
+  if (id !== undefined && Number.isInteger(id) && st.annIds.addNumber(id)) {
     const base = `#/annotations/${index}`;
     report(st, { code: 'COCO_DUPLICATE_ID', message: `annotation id ${id} is used by an earlier annotation`, at: '/id' }, base, offset);
     st.rejects.push({ type: 'reject', place: { file: st.ctx.file, pointer: base, offset }, raw: bytes.toString('utf8') });
