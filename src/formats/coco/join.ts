@@ -6,6 +6,7 @@
 import type { ReadEvent } from '../../core/format.js';
 import { diag, type Diagnostic, type DiagnosticSink } from '../../core/diagnostics.js';
 import type { Category, Item, JsonObject } from '../../model/types.js';
+import { collectGarbage } from '../../core/gc.js';
 import { annotationToModel, imageToItem, severityOf, type Finding, type ImageInfo } from './records.js';
 
 export const IMAGES_PER_PARTITION = 2048;
@@ -65,6 +66,8 @@ const BATCH = 64;
 export function* join(st: JoinState, imageParts: (() => string[])[], annParts: (() => string[])[]): Generator<ReadEvent[]> {
   const file = st.ctx.file;
   for (let p = 0; p < imageParts.length; p++) {
+    // a full collection every 8 partitions: measured on L, peak RSS 320 -> 248 MB for ~2 s
+    if (p > 0 && p % 8 === 0) collectGarbage();
     const first = p * IMAGES_PER_PARTITION;
     const imageLines = imageParts[p]!();
     // the partition's annotation lines, in image order (stable: file order within an image)

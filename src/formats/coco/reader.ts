@@ -23,6 +23,10 @@ import { setOwn } from '../../core/safe.js';
 import { checkCategory, checkImage, type Finding, type ImageInfo } from './records.js';
 import { join, parse, report, reportAll, splitTabs, IMAGES_PER_PARTITION, type PartitionResult, type PartitionTask } from './join.js';
 import { WorkerPool, workerCount } from '../../core/workers.js';
+import { collectGarbage } from '../../core/gc.js';
+
+/** Bytes scanned between explicit collections (see core/gc.ts). */
+const GC_EVERY = 96 * 1024 * 1024;
 export { splitTabs };
 
 /**
@@ -111,6 +115,8 @@ export async function* readCoco(input: InputSource, ctx: ReadContext): AsyncGene
     if (input.size) st.annIds.reserve(Math.min(Math.ceil(input.size / 400), 50_000_000));
     const scanner = new JsonScanner({ maxElementBytes: ctx.options.maxRecordSize, capture: { array: 'annotations', keys: ['image_id', 'id'] } });
     let rootChecked = false;
+    let scanned = 0;
+    let collectedAt = 0;
     for await (const chunk of input.chunks()) {
       if (!rootChecked) {
         const first = chunk.toString('latin1', 0, Math.min(chunk.length, 64)).replace(/^\ufeff|^\xef\xbb\xbf/, '').trimStart();
@@ -122,6 +128,11 @@ export async function* readCoco(input: InputSource, ctx: ReadContext): AsyncGene
         }
       }
       for (const ev of scanner.push(chunk)) onScan(st, ev);
+      scanned += chunk.length;
+      if (scanned - collectedAt > GC_EVERY) {
+        collectedAt = scanned;
+        collectGarbage();
+      }
       if (st.rejects.length) yield st.rejects.splice(0);
       if (st.failed) return;
     }
