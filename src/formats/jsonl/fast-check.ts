@@ -9,9 +9,8 @@ const FIELD: Record<string, string> = { text: 'text', html: 'html', image: 'url'
 
 export function plainlyValid(o: Record<string, unknown>): boolean {
   let kind: unknown;
-  let keys = 0;
+  // for-in also walks inherited enumerable keys (a polluted prototype): they fall to `default`
   for (const k in o) {
-    keys++;
     switch (k) {
       case 'uuid':
       case 'data':
@@ -27,7 +26,6 @@ export function plainlyValid(o: Record<string, unknown>): boolean {
         return false;
     }
   }
-  if (keys !== Object.keys(o).length) return false; // inherited enumerable keys: let ajv decide
   const uuid = o.uuid;
   if (typeof uuid !== 'string' || uuid.length === 0) return false;
   if (typeof kind !== 'string') return false;
