@@ -57,17 +57,7 @@ export class IdSet {
     const hi = Math.floor(n / 4294967296) | 0;
     let a = Math.imul(lo ^ 0x811c9dc5, 0x01000193) ^ Math.imul(hi ^ 0x5bd1e995, 0x27d4eb2d);
     let b = Math.imul(lo + 0x9747b28c, 0x5bd1e995) + Math.imul(hi ^ 0x165667b1, 0x85ebca6b);
-    a ^= a >>> 16;
-    a = Math.imul(a, 0x85ebca6b);
-    a ^= a >>> 13;
-    a = Math.imul(a, 0xc2b2ae35);
-    a ^= a >>> 16;
-    b ^= b >>> 15;
-    b = Math.imul(b, 0x2c1b3c6d);
-    b ^= b >>> 12;
-    b = Math.imul(b, 0x297a2d39);
-    b ^= b >>> 15;
-    return this.insert(a >>> 0, (b | 1) >>> 0);
+    return this.finish(a, b);
   }
 
   /** Add `id`; true when it was already in the set. */
@@ -87,7 +77,11 @@ export class IdSet {
       a = Math.imul(a ^ c, 0x01000193);
       b = Math.imul(b + c, 0x5bd1e995);
     }
-    a ^= n;
+    return this.finish(a ^ n, b);
+  }
+
+  /** Avalanche both halves, then insert; b is never 0 (0 marks an empty slot). */
+  private finish(a: number, b: number): boolean {
     a ^= a >>> 16;
     a = Math.imul(a, 0x85ebca6b);
     a ^= a >>> 13;
@@ -98,7 +92,7 @@ export class IdSet {
     b ^= b >>> 12;
     b = Math.imul(b, 0x297a2d39);
     b ^= b >>> 15;
-    return this.insert(a >>> 0, (b | 1) >>> 0); // b never 0: 0 marks an empty slot
+    return this.insert(a >>> 0, (b | 1) >>> 0);
   }
 
   private insert(a: number, b: number): boolean {

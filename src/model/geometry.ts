@@ -28,6 +28,16 @@ export function xywhToXyxy(b: Xywh): Xyxy {
   return { xmin: b.x, ymin: b.y, xmax: b.x + b.w, ymax: b.y + b.h };
 }
 
+/** Area of an axis-aligned box. */
+export function boxArea(b: Xywh): number {
+  return b.w * b.h;
+}
+
+/** True when the box lies within a width x height image, give or take `eps` pixels. */
+export function boxInside(b: Xywh, width: number, height: number, eps = 1e-6): boolean {
+  return b.x >= -eps && b.y >= -eps && b.x + b.w <= width + eps && b.y + b.h <= height + eps;
+}
+
 /** Percent of a size (0–100) to pixels. */
 export function percentToPx(value: number, size: number): number {
   return (value / 100) * size;

@@ -7,7 +7,7 @@
 import type { WriteContext } from '../../core/format.js';
 import type { Place } from '../../core/diagnostics.js';
 import type { Annotation, Item, JsonObject } from '../../model/types.js';
-import { polygonArea, ringsEnvelope, rleArea, rleBbox, rleToString, rotatedEnvelope, pointsEnvelope } from '../../model/geometry.js';
+import { boxArea, polygonArea, ringsEnvelope, rleArea, rleBbox, rleToString, rotatedEnvelope, pointsEnvelope, type Xywh } from '../../model/geometry.js';
 import { setOwn } from '../../core/safe.js';
 
 type CategoryOf = (label: string | undefined, id: number | undefined, place: Place) => number | undefined;
@@ -56,13 +56,13 @@ function toRecord(group: Annotation[], item: Item, ctx: WriteContext, place: Pla
   let bbox: (() => number[]) | undefined;
   switch (primary.kind) {
     case 'box': {
-      let b: number[];
+      let env: Xywh = primary;
       if (primary.rotation) {
         ctx.lose('box rotations', 1, 'COCO boxes are axis-aligned (the envelope of the rotated box was written)', place);
-        b = box4(rotatedEnvelope(primary, primary.rotation));
-      } else b = box4(primary);
-      bbox = () => b;
-      area = () => b[2]! * b[3]!;
+        env = rotatedEnvelope(primary, primary.rotation);
+      }
+      bbox = () => box4(env);
+      area = () => boxArea(env);
       rec.segmentation = ex.segmentation ?? [];
       break;
     }
@@ -81,10 +81,9 @@ function toRecord(group: Annotation[], item: Item, ctx: WriteContext, place: Pla
       break;
     }
     case 'keypoints': {
-      const points = primary.points;
-      const b = box4(pointsEnvelope(points.filter((p) => p[2] > 0).flatMap((p) => [p[0], p[1]])));
-      bbox = () => b;
-      area = () => b[2]! * b[3]!;
+      const env = pointsEnvelope(primary.points.filter((p) => p[2] > 0).flatMap((p) => [p[0], p[1]]));
+      bbox = () => box4(env);
+      area = () => boxArea(env);
       break;
     }
     case 'classification':

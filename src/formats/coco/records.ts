@@ -11,7 +11,7 @@
  */
 import type { Code } from '../../core/codes.js';
 import type { Annotation, Category, Item, JsonObject } from '../../model/types.js';
-import { rleFromString } from '../../model/geometry.js';
+import { boxInside, rleFromString } from '../../model/geometry.js';
 import { setOwn } from '../../core/safe.js';
 
 export interface Finding {
@@ -127,8 +127,7 @@ export function annotationToModel(o: JsonObject, ctx: AnnotationContext): { find
       f.push({ code: 'COCO_BBOX_INVALID', message: `bbox must be [x, y, width, height] with finite numbers and width, height >= 0; got ${JSON.stringify(bbox).slice(0, 80)}`, at: '/bbox' });
     } else if (image.width !== undefined && image.height !== undefined) {
       const [x, y, w, h] = bbox as number[];
-      const eps = 1e-6;
-      if (x! < -eps || y! < -eps || x! + w! > image.width + eps || y! + h! > image.height + eps) {
+      if (!boxInside({ x: x!, y: y!, w: w!, h: h! }, image.width, image.height)) {
         f.push({ code: 'COCO_BBOX_OUTSIDE', message: `bbox ${JSON.stringify(bbox)} extends beyond the ${image.width}x${image.height} image`, at: '/bbox', severity: 'warning' });
       }
     }
