@@ -27,7 +27,6 @@ import { collectGarbage } from '../../core/gc.js';
 
 /** Bytes scanned between explicit collections (see core/gc.ts). */
 const GC_EVERY = 96 * 1024 * 1024;
-export { splitTabs };
 
 /**
  * Phase 2 on worker threads: each partition is joined and serialized by the writer's pure

@@ -11,7 +11,7 @@ import { diag } from '../../core/diagnostics.js';
 import { SpillDir, oneLine, type SpillFile } from '../../core/spill.js';
 import type { Item, JsonObject } from '../../model/types.js';
 import { annotationToModel, severityOf } from './records.js';
-import { splitTabs } from './reader.js';
+import { splitTabs } from './join.js';
 import { loadGroundTruth, imageToItem } from './ground-truth.js';
 
 const IMAGES_PER_PARTITION = 2048;
