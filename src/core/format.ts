@@ -14,8 +14,8 @@ export type ReadEvent =
   | { type: 'reject'; place: Place; raw?: string | Buffer }
   /** `count` valid records that were not turned into items (validation only: `materialize` false). */
   | { type: 'valid'; count: number }
-  /** `count` items already serialized by the writer's `serializer` (in worker threads), as text. */
-  | { type: 'serialized'; text: string; count: number };
+  /** `count` items already serialized by the writer's `serializer` (in worker threads), as text or UTF-8. */
+  | { type: 'serialized'; text: string | Buffer; count: number };
 
 /** A pure `(item) => string` function a worker thread can import: module URL and export name. */
 export interface SerializerRef {
@@ -33,6 +33,11 @@ export interface ReadContext {
    * building items and yield `valid` counts instead.
    */
   materialize: boolean;
+  /**
+   * Set when the items go straight into a writer, never to user code: a reader may then attach the
+   * source text of values it parsed (core/raw-json.ts) for the writer to reuse.
+   */
+  keepRawJson?: boolean;
   /** Set when the writer can serialize items anywhere: a reader may then hand over text. */
   serializer?: SerializerRef;
 }

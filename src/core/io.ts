@@ -206,7 +206,9 @@ class StreamSink implements OutputSink {
     const parts = this.parts;
     this.parts = [];
     this.size = 0;
-    const chunk = parts.every((p) => typeof p === 'string')
+    const chunk = parts.length === 1
+      ? parts[0]!
+      : parts.every((p) => typeof p === 'string')
       ? (parts as string[]).join('')
       : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
     const ok = this.stream.write(chunk);
@@ -280,7 +282,8 @@ export async function openOutput(path: string | undefined): Promise<OutputSink> 
   if (path === undefined || path === '-') return new StreamSink('<stdout>', process.stdout, true);
   const tempPath = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   registerTemp(tempPath);
-  const stream = createWriteStream(tempPath);
+  // a few megabytes may be in flight, so that the next block is built while the last is written
+  const stream = createWriteStream(tempPath, { highWaterMark: 4 << 20 });
   await new Promise<void>((resolve, reject) => {
     stream.once('open', () => resolve());
     stream.once('error', (e) => {

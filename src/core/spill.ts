@@ -68,7 +68,13 @@ export class SpillFile {
 
   private writeOut(bytes: Buffer): void {
     try {
-      this.fd ??= openSync(this.path, 'a');
+      if (this.fd === undefined) {
+        // a dataset of millions of images has thousands of partitions: keep few descriptors open
+        // (the usual limit is 1,024 a process), closing the least recently opened
+        if (openFiles.size >= MAX_OPEN) openFiles.values().next().value!.closeFd();
+        this.fd = openSync(this.path, 'a');
+        openFiles.add(this);
+      }
       let off = 0;
       while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
     } catch (e) {
@@ -79,11 +85,13 @@ export class SpillFile {
   /** Everything appended, as lines (the file is read whole: callers keep spill files small). */
   lines(): string[] {
     this.close();
-    if (this.count === 0) return [];
-    const text = readFileSync(this.path, 'utf8');
-    const lines = text.split('\n');
-    lines.pop();
-    return lines;
+    return this.count === 0 ? [] : readSpillLines(this.path);
+  }
+
+  /** The path to read the lines from elsewhere (a worker thread), or undefined when nothing was appended. */
+  closedPath(): string | undefined {
+    this.close();
+    return this.count === 0 ? undefined : this.path;
   }
 
   /** Everything appended, line by line, streamed (for spill files too large to read whole). */
@@ -98,10 +106,19 @@ export class SpillFile {
 
   close(): void {
     this.flush();
+    this.closeFd();
+  }
+
+  private closeFd(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+    openFiles.delete(this);
   }
 }
+
+/** Spill files with an open descriptor, oldest first. */
+const openFiles = new Set<SpillFile>();
+const MAX_OPEN = 128;
 
 export class SpillDir {
   readonly path: string;
@@ -134,6 +151,19 @@ export class SpillDir {
     rmSync(this.path, { recursive: true, force: true });
     unregisterTemp(this.path);
   }
+}
+
+/** The lines of a closed spill file (read whole). */
+export function readSpillLines(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw tempError(path, e);
+  }
+  const lines = text.split('\n');
+  lines.pop();
+  return lines;
 }
 
 /** Raw JSON text made safe for one line: a raw newline can only be whitespace between tokens. */

@@ -13,7 +13,10 @@ parentPort!.on('message', (t: Task) => {
     try {
       const fn = ((await import(t.module)) as Record<string, (a: unknown) => unknown>)[t.name];
       if (typeof fn !== 'function') throw new Error(`${t.module} has no function ${t.name}`);
-      parentPort!.postMessage({ id: t.id, result: await fn(t.args) });
+      const result = await fn(t.args);
+      // a result may name ArrayBuffers to move rather than copy (large outputs)
+      const transfer = result !== null && typeof result === 'object' && Array.isArray((result as { transfer?: unknown }).transfer) ? (result as { transfer: ArrayBuffer[] }).transfer : [];
+      parentPort!.postMessage({ id: t.id, result }, transfer);
     } catch (e) {
       parentPort!.postMessage({ id: t.id, error: e instanceof Error ? e.message : String(e) });
     }
