@@ -33,11 +33,6 @@ export interface ReadContext {
    * building items and yield `valid` counts instead.
    */
   materialize: boolean;
-  /**
-   * Set when the items go straight into a writer, never to user code: a reader may then attach the
-   * source text of values it parsed (core/raw-json.ts) for the writer to reuse.
-   */
-  keepRawJson?: boolean;
   /** Set when the writer can serialize items anywhere: a reader may then hand over text. */
   serializer?: SerializerRef;
 }

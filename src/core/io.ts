@@ -282,8 +282,7 @@ export async function openOutput(path: string | undefined): Promise<OutputSink> 
   if (path === undefined || path === '-') return new StreamSink('<stdout>', process.stdout, true);
   const tempPath = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   registerTemp(tempPath);
-  // a few megabytes may be in flight, so that the next block is built while the last is written
-  const stream = createWriteStream(tempPath, { highWaterMark: 4 << 20 });
+  const stream = createWriteStream(tempPath);
   await new Promise<void>((resolve, reject) => {
     stream.once('open', () => resolve());
     stream.once('error', (e) => {

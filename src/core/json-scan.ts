@@ -7,16 +7,15 @@
  *
  * Root object: `{"key": value, ...}` — a value that is an array is split into its elements, any
  * other value is handed over whole. Root array: its elements. Keys may repeat; the caller decides.
- * Top-level keys of the elements of one array can be "captured" as they stream by: numeric values
- * (COCO routes annotations by their `image_id` without parsing them), or the byte span of a value
- * (so that its source text can be reused after the element is parsed).
+ * One top-level key of one array can be "captured" from each element as it streams by (COCO
+ * routes annotations by their `image_id` without parsing them).
  */
 
 export type ScanEvent =
   /** A root object key (raw JSON string bytes decoded). */
   | { type: 'key'; key: string; offset: number }
   /** An element of a top-level array (`key` null for a root array). */
-  | { type: 'element'; key: string | null; index: number; raw: Buffer; offset: number; captured?: (number | undefined)[]; spans?: number[] }
+  | { type: 'element'; key: string | null; index: number; raw: Buffer; offset: number; captured?: (number | undefined)[] }
   /** An element larger than the limit: skipped, not held. */
   | { type: 'oversized'; key: string | null; index: number; offset: number; bytes: number }
   /** A top-level value that is not an array. */
@@ -28,12 +27,8 @@ export type ScanEvent =
 
 export interface ScanOptions {
   maxElementBytes: number;
-  /**
-   * Capture these numeric top-level keys of each element of this array ('' for a root array), and
-   * the spans of the values of `spans` keys: `spans[2k], spans[2k + 1]` are the start and end byte
-   * offsets (in the element, whitespace included) of the k-th, when the element has it.
-   */
-  capture?: { array: string; keys: string[]; spans?: string[] };
+  /** Capture these numeric top-level keys of each element of this array ('' for a root array). */
+  capture?: { array: string; keys: string[] };
 }
 
 const enum S {
@@ -84,7 +79,6 @@ export class JsonScanner {
   private captureStart = -1;
   private captureKey = -1;
   private captured: (number | undefined)[] | undefined;
-  private spans: number[] | undefined;
   private keyStart = -1; // absolute start of a string at depth 1 of the element
 
   constructor(private readonly opts: ScanOptions) {}
@@ -294,7 +288,6 @@ export class JsonScanner {
     this.capturing = arrayElem && this.opts.capture !== undefined && (this.key ?? '') === this.opts.capture.array;
     this.captureState = 0;
     this.captured = undefined;
-    this.spans = undefined;
     this.keyStart = -1;
   }
 
@@ -374,7 +367,7 @@ export class JsonScanner {
   }
 
   private maybeKey(buf: Buffer, end: number): void {
-    const { keys, spans } = this.opts.capture!;
+    const keys = this.opts.capture!.keys;
     const start = this.keyStart - this.base;
     this.keyStart = -1;
     if (this.captureState === 2) return; // a string value, not a key
@@ -386,24 +379,10 @@ export class JsonScanner {
         return;
       }
     }
-    if (spans === undefined) return;
-    for (let k = 0; k < spans.length; k++) {
-      if (spans[k]!.length === len && buf.toString('latin1', start, end) === spans[k]) {
-        this.captureState = 1;
-        this.captureKey = keys.length + k;
-        return;
-      }
-    }
   }
 
   private endCapture(buf: Buffer, at: number): void {
-    const nKeys = this.opts.capture!.keys.length;
-    if (this.captureStart >= 0 && this.captureKey >= nKeys) {
-      const k = 2 * (this.captureKey - nKeys);
-      const spans = (this.spans ??= []);
-      spans[k] = this.captureStart - this.valueStart;
-      spans[k + 1] = this.base + at - this.valueStart;
-    } else if (this.captureStart >= 0) {
+    if (this.captureStart >= 0) {
       const text = buf.toString('latin1', this.captureStart - this.base, at).trim();
       const v = Number(text);
       if (text !== '' && Number.isFinite(v)) (this.captured ??= [])[this.captureKey] = v;
@@ -427,7 +406,6 @@ export class JsonScanner {
     } else if (this.valueIsArrayElem) {
       const ev: ScanEvent = { type: 'element', key: this.key, index: this.index, raw: this.buf.subarray(start, i), offset: this.valueStart };
       if (this.captured !== undefined) ev.captured = this.captured;
-      if (this.spans !== undefined) ev.spans = this.spans;
       out.push(ev);
     } else {
       out.push({ type: 'value', key: this.key!, raw: this.buf.subarray(start, i), offset: this.valueStart });

@@ -85,7 +85,7 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
   };
 
   const serializer = writer && p.output ? p.writer?.serializer : undefined;
-  for await (const batch of read(p.input, { file: p.input.name, options, report, materialize: writer !== undefined, keepRawJson: writer !== undefined, ...(serializer ? { serializer } : {}) })) {
+  for await (const batch of read(p.input, { file: p.input.name, options, report, materialize: writer !== undefined, ...(serializer ? { serializer } : {}) })) {
     for (const ev of batch as ReadEvent[]) {
       if (ev.type === 'dataset') {
         if (writer?.dataset) await writer.dataset(ev.dataset);

@@ -2,7 +2,6 @@
 import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import type { Dataset, Item } from '../../model/types.js';
-import { serializeItem } from './serialize.js';
 
 export function createAnnoconvWriter(sink: OutputSink, _ctx: WriteContext): FormatWriter {
   let items = 0;
@@ -13,7 +12,7 @@ export function createAnnoconvWriter(sink: OutputSink, _ctx: WriteContext): Form
     },
     write(item: Item): void {
       items++;
-      sink.write(serializeItem(item));
+      sink.write(JSON.stringify(item) + '\n');
     },
     end(): void {},
   };

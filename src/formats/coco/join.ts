@@ -5,9 +5,8 @@
  */
 import type { ReadEvent } from '../../core/format.js';
 import { diag, type Diagnostic, type DiagnosticSink } from '../../core/diagnostics.js';
-import type { Annotation, Category, Item, JsonObject } from '../../model/types.js';
+import type { Category, Item, JsonObject } from '../../model/types.js';
 import { collectGarbage } from '../../core/gc.js';
-import { keepRawJson } from '../../core/raw-json.js';
 import { readSpillLines } from '../../core/spill.js';
 import { annotationToModel, imageToItem, severityOf, type Finding, type ImageInfo } from './records.js';
 
@@ -24,8 +23,6 @@ export interface JoinState extends Sink {
   infos: ImageInfo[];
   infoBase: number;
   catById: Map<number, Category>;
-  /** Remember the source text of polygon lists for the writer (ReadContext.keepRawJson). */
-  keepRaw: boolean;
 }
 
 export function report(st: Sink, f: Finding, base: string, offset: number): boolean {
@@ -75,7 +72,7 @@ export function* join(st: JoinState, imageParts: (() => string[])[], annParts: (
   }
 }
 
-/** One partition: its images in order, each with its annotations (lines `ord \t index \t offset \t span \t raw`). */
+/** One partition: its images in order, each with its annotations (lines `ord \t index \t offset \t raw`). */
 function* joinPartition(st: JoinState, p: number, imageLines: string[], lines: string[]): Generator<ReadEvent[]> {
   const file = st.ctx.file;
   const first = p * IMAGES_PER_PARTITION;
@@ -105,7 +102,7 @@ function* joinPartition(st: JoinState, p: number, imageLines: string[], lines: s
 /** Parse, check and attach one annotation line of a partition to its item. */
 function attach(st: JoinState, item: Item, ord: number, line: string): void {
   const file = st.ctx.file;
-  const [, index, offsetText, span, raw] = splitTabs(line, 5) as [string, string, string, string, string];
+  const [, index, offsetText, raw] = splitTabs(line, 4) as [string, string, string, string];
   const offset = Number(offsetText);
   let o: unknown;
   try {
@@ -122,7 +119,6 @@ function attach(st: JoinState, item: Item, ord: number, line: string): void {
   }
   const r = annotationToModel(o as JsonObject, { image: st.infos[ord - st.infoBase]!, categories: st.catById, prediction: false, checkCategories: true });
   if (r.findings.length === 0 && r.annotations) {
-    if (st.keepRaw && span !== '') keepSegmentationText(r.annotations[0]!, raw, span);
     for (const a of r.annotations) item.annotations.push(a);
     return;
   }
@@ -132,17 +128,7 @@ function attach(st: JoinState, item: Item, ord: number, line: string): void {
     st.rejects.push({ type: 'reject', place: { file, pointer: base, offset }, raw });
     return;
   }
-  if (st.keepRaw && span !== '') keepSegmentationText(r.annotations[0]!, raw, span);
   for (const a of r.annotations) item.annotations.push(a);
-}
-
-/** The source text of a checked polygon list, kept for the writer (see core/raw-json.ts). */
-function keepSegmentationText(a: Annotation, raw: string, span: string): void {
-  if (a.kind !== 'polygon') return;
-  const comma = span.indexOf(',');
-  const text = raw.slice(Number(span.slice(0, comma)), Number(span.slice(comma + 1))).trim();
-  // a cheap guard against a span that does not fit the text: the value must be the list itself
-  if (text.charCodeAt(0) === 91 && text.charCodeAt(text.length - 1) === 93) keepRawJson(a.rings, text);
 }
 
 /** A partition joined in a worker thread, its items serialized by the writer's pure serializer. */
@@ -155,7 +141,6 @@ export interface PartitionTask {
   infos: ImageInfo[];
   categories: Category[];
   serializer: { module: string; name: string };
-  keepRaw: boolean;
 }
 
 export interface PartitionResult {
@@ -177,7 +162,6 @@ export async function joinToText(task: PartitionTask): Promise<PartitionResult> 
     infos: task.infos,
     infoBase: task.partition * IMAGES_PER_PARTITION,
     catById: new Map(task.categories.map((c) => [c.id, c])),
-    keepRaw: task.keepRaw,
   };
   const serialize = ((await import(task.serializer.module)) as Record<string, (item: Item) => string>)[task.serializer.name]!;
   const parts: string[] = [];

@@ -49,7 +49,6 @@ async function* parallelJoin(st: State, size: number, serializer: SerializerRef)
       infos: st.infos.slice(first, first + IMAGES_PER_PARTITION),
       categories,
       serializer,
-      keepRaw: st.keepRaw,
     };
     inflight.push(pool.run<PartitionResult>(module, 'joinToText', task));
   };
@@ -83,7 +82,6 @@ interface State {
   annIds: IdSet;
   categories: Category[];
   catById: Map<number, Category>;
-  keepRaw: boolean;
   top: JsonObject;
   seenKeys: Set<string>;
   rejects: ReadEvent[];
@@ -106,7 +104,6 @@ export async function* readCoco(input: InputSource, ctx: ReadContext): AsyncGene
       annIds: new IdSet(),
       categories: [],
       catById: new Map(),
-      keepRaw: ctx.keepRawJson === true,
       top: {},
       seenKeys: new Set(),
       rejects: [],
@@ -115,7 +112,7 @@ export async function* readCoco(input: InputSource, ctx: ReadContext): AsyncGene
     // about one annotation per 400 bytes in real and generated files: sizing the id set once
     // avoids the fragmentation of growing it step by step
     if (input.size) st.annIds.reserve(Math.min(Math.ceil(input.size / 400), 50_000_000));
-    const scanner = new JsonScanner({ maxElementBytes: ctx.options.maxRecordSize, capture: { array: 'annotations', keys: ['image_id', 'id'], spans: ['segmentation'] } });
+    const scanner = new JsonScanner({ maxElementBytes: ctx.options.maxRecordSize, capture: { array: 'annotations', keys: ['image_id', 'id'] } });
     let rootChecked = false;
     let scanned = 0;
     let collectedAt = 0;
@@ -182,7 +179,7 @@ function onScan(st: State, ev: ScanEvent): void {
       return;
     case 'element':
       if (ev.key === 'images') onImage(st, ev.raw, ev.index, ev.offset);
-      else if (ev.key === 'annotations') onAnnotation(st, ev.raw, ev.index, ev.offset, ev.captured, ev.spans);
+      else if (ev.key === 'annotations') onAnnotation(st, ev.raw, ev.index, ev.offset, ev.captured);
       else if (ev.key === 'categories') onCategory(st, ev.raw.toString('utf8'), ev.index, ev.offset);
       else onOtherElement(st, ev.key!, ev.raw.toString('utf8'), ev.offset);
   }
@@ -256,27 +253,7 @@ function onCategory(st: State, raw: string, index: number, offset: number): void
   st.catById.set(category.id, category);
 }
 
-/**
- * The `segmentation` value's span in the element as "start,end" in UTF-16 units of the decoded text
- * (what the join slices), or '' when there is none. Bytes before the span that are not ASCII shift
- * the units; official files put segmentation first, so the check is short.
- */
-function segmentationSpan(bytes: Buffer, spans: number[] | undefined): string {
-  if (spans === undefined || spans[0] === undefined) return '';
-  let start = spans[0];
-  let end = spans[1]!;
-  // (a polygon list, the only value the join splices, is ASCII itself)
-  for (let i = 0; i < start; i++) {
-    if (bytes[i]! >= 0x80) {
-      start = bytes.toString('utf8', 0, start).length;
-      end = start + bytes.toString('utf8', spans[0], end).length;
-      break;
-    }
-  }
-  return `${start},${end}`;
-}
-
-function onAnnotation(st: State, bytes: Buffer, index: number, offset: number, captured: (number | undefined)[] | undefined, spans: number[] | undefined): void {
+function onAnnotation(st: State, bytes: Buffer, index: number, offset: number, captured: (number | undefined)[] | undefined): void {
   const imageId = captured?.[0];
   const id = captured?.[1];
   if (id !== undefined && Number.isInteger(id) && st.annIds.addNumber(id)) {
@@ -286,13 +263,13 @@ function onAnnotation(st: State, bytes: Buffer, index: number, offset: number, c
     return;
   }
   if (!st.imagesDone) {
-    st.pending.appendParts(`${index}\t${offset}\t${imageId ?? ''}\t${segmentationSpan(bytes, spans)}\t`, bytes);
+    st.pending.appendParts(`${index}\t${offset}\t${imageId ?? ''}\t`, bytes);
     return;
   }
-  route(st, bytes, index, offset, imageId, segmentationSpan(bytes, spans));
+  route(st, bytes, index, offset, imageId);
 }
 
-function route(st: State, bytes: Buffer | string, index: number, offset: number, imageId: number | undefined, span: string): void {
+function route(st: State, bytes: Buffer | string, index: number, offset: number, imageId: number | undefined): void {
   const ord = imageId === undefined ? undefined : st.ordinal.get(imageId);
   if (ord === undefined) {
     const raw = typeof bytes === 'string' ? bytes : bytes.toString('utf8');
@@ -311,7 +288,7 @@ function route(st: State, bytes: Buffer | string, index: number, offset: number,
   }
   const p = Math.floor(ord / IMAGES_PER_PARTITION);
   while (st.parts.length <= p) st.parts.push(st.spill.file(`part-${st.parts.length}`));
-  const prefix = `${ord}\t${index}\t${offset}\t${span}\t`;
+  const prefix = `${ord}\t${index}\t${offset}\t`;
   if (typeof bytes === 'string') st.parts[p]!.append(prefix + oneLine(bytes));
   else st.parts[p]!.appendParts(prefix, bytes);
 }
@@ -319,8 +296,8 @@ function route(st: State, bytes: Buffer | string, index: number, offset: number,
 function routePending(st: State): void {
   if (st.pending.count === 0) return;
   for (const line of st.pending.lines()) {
-    const [index, offset, imageId, span, raw] = splitTabs(line, 5);
-    route(st, raw!, Number(index), Number(offset), imageId === '' ? undefined : Number(imageId), span!);
+    const [index, offset, imageId, raw] = splitTabs(line, 4);
+    route(st, raw!, Number(index), Number(offset), imageId === '' ? undefined : Number(imageId));
   }
 }
 
