@@ -2,7 +2,7 @@
  * Inputs and outputs: files, stdin/stdout, peeking for detection, buffered writing with
  * backpressure, atomic `-o` files (temp + rename) and quiet handling of a closed stdout pipe.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, fstatSync, type WriteStream } from 'node:fs';
 import { open, stat, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -95,7 +95,15 @@ function readError(name: string, e: unknown): AnnoconvError {
 /** Open a file path, or stdin for '-' / undefined. Missing files fail here with exit code 3. */
 export async function openInput(path: string | undefined): Promise<InputSource> {
   if (path === undefined || path === '-') {
-    return new StreamInput('<stdin>', () => process.stdin);
+    // stdin redirected from a file has a size: readers that size tables from it can use it
+    let size: number | undefined;
+    try {
+      const st = fstatSync(0);
+      if (st.isFile()) size = st.size;
+    } catch {
+      // no stdin at all: reading it will say so
+    }
+    return new StreamInput('<stdin>', () => process.stdin, undefined, size);
   }
   let size: number;
   try {

@@ -110,8 +110,10 @@ export async function* readCoco(input: InputSource, ctx: ReadContext): AsyncGene
       failed: false,
     };
     // about one annotation per 400 bytes in real and generated files: sizing the id set once
-    // avoids the fragmentation of growing it step by step
-    if (input.size) st.annIds.reserve(Math.min(Math.ceil(input.size / 400), 50_000_000));
+    // avoids the fragmentation of growing it step by step. A pipe has no size: room for 2 million
+    // ids is reserved (22 MB of address space, resident only as far as ids fill it), so that a
+    // COCO L from a pipe stays within the memory of the same file read by name.
+    st.annIds.reserve(input.size ? Math.min(Math.ceil(input.size / 400), 50_000_000) : 2_000_000);
     const scanner = new JsonScanner({ maxElementBytes: ctx.options.maxRecordSize, capture: { array: 'annotations', keys: ['image_id', 'id'] } });
     let rootChecked = false;
     let scanned = 0;
