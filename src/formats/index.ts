@@ -5,10 +5,12 @@ import type { FormatDescriptor } from '../core/format.js';
 import { annoconv } from './annoconv/index.js';
 import { coco, cocoResults } from './coco/index.js';
 import { jsonl } from './jsonl/index.js';
+import { encordJson } from './encord/index.js';
 
 export const FORMATS: readonly FormatDescriptor[] = [
   annoconv,
   jsonl,
   coco,
   cocoResults,
+  encordJson,
 ];

@@ -3,11 +3,16 @@ import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import type { Dataset, Item } from '../../model/types.js';
 
-export function createAnnoconvWriter(sink: OutputSink, _ctx: WriteContext): FormatWriter {
+export function createAnnoconvWriter(sink: OutputSink, ctx: WriteContext): FormatWriter {
   let items = 0;
   return {
     dataset(dataset: Dataset): void {
-      if (items > 0) return; // a header after items would be out of place; the model has it already
+      // a header after items would be out of place (sources that state file-level facts at their
+      // end, e.g. an Encord manifest's skip_duplicate_urls after its arrays): said, not silent
+      if (items > 0) {
+        ctx.lose('dataset facts', 1, 'they came after the first item, and the annoconv header line must come first', {});
+        return;
+      }
       sink.write(JSON.stringify({ annoconv: 'dataset', version: 1, ...dataset }) + '\n');
     },
     write(item: Item): void {

@@ -1,0 +1,34 @@
+import type { FormatDescriptor, Sample } from '../../core/format.js';
+
+/** A JSON object whose keys are manifest arrays holding objectUrl fields. */
+function detectJson(sample: Sample): number {
+  const h = sample.text.replace(/^\ufeff/, '').trimStart();
+  if (!h.startsWith('{')) return 0;
+  const keyed = /"(videos|audio|images|text|pdfs|nifti|image_groups|dicom_series)"\s*:\s*\[/.test(h);
+  if (keyed && /"objectUrl(_\d+)?"\s*:/.test(h)) return 0.97;
+  return keyed && /"skip_duplicate_urls"\s*:/.test(h) ? 0.9 : 0;
+}
+
+export const encordJson: FormatDescriptor = {
+  id: 'encord-json',
+  aliases: ['encord'],
+  title: 'Encord data-registration manifest, JSON',
+  extensions: ['.json'],
+  can: { read: true, write: true, validate: true },
+  detect: detectJson,
+  options: {
+    'merge-duplicate-keys': {
+      type: 'boolean',
+      describe: 'encord-json: a repeated top-level key (e.g. image_groups twice) concatenates its arrays in document order instead of being an error',
+    },
+    'encord-metadata-case': {
+      type: 'string',
+      describe: 'encord output: field names inside videoMetadata/imageMetadata/audioMetadata (snake: file_size, as the documented example; camel: fileSize, as the SDK)',
+      choices: ['snake', 'camel'],
+    },
+  },
+  async load() {
+    const [{ readEncordJson }, { createEncordJsonWriter }] = await Promise.all([import('./json-reader.js'), import('./json-writer.js')]);
+    return { read: readEncordJson, createWriter: createEncordJsonWriter };
+  },
+};

@@ -1,0 +1,97 @@
+/**
+ * Encord registration manifest writer, JSON. Items arrive in any kind order and a manifest groups
+ * them by kind, so each kind's entries go to a spill file as they arrive and the object is written
+ * at the end, one entry per line. Memory: the URL set for duplicate checks (8-10 bytes a URL).
+ */
+import type { FormatWriter, WriteContext } from '../../core/format.js';
+import type { OutputSink } from '../../core/io.js';
+import { diag, type Place } from '../../core/diagnostics.js';
+import { SpillDir, type SpillFile } from '../../core/spill.js';
+import type { Dataset, Item } from '../../model/types.js';
+import { checkUrl, ENTRY_KEYS, itemToEntry, keyOfItem, MAX_ENTRIES, MAX_URLS, urlsOf, type EntryKey, type EntryOptions, type Finding } from './entries.js';
+
+export function entryOptions(ctx: WriteContext): EntryOptions {
+  const f = ctx.options.format;
+  return {
+    ...(typeof f.urlPrefix === 'string' ? { urlPrefix: f.urlPrefix } : {}),
+    metadataCase: f.encordMetadataCase === 'camel' ? 'camel' : 'snake',
+  };
+}
+
+/**
+ * Checks an item for a manifest and reports why it cannot go (an error for the item, by name);
+ * returns its key and URLs, and counts its labels as loss.
+ */
+export function prepareItem(item: Item, place: Place, ctx: WriteContext, o: EntryOptions): { key: EntryKey; urls: string[] } | undefined {
+  const key = keyOfItem(item);
+  if (typeof key !== 'string') {
+    ctx.report(diag('ENCORD_ITEM_UNSUPPORTED', `item ${JSON.stringify(item.id)}: ${key.reason}`, place));
+    return undefined;
+  }
+  const urls = urlsOf(item, o);
+  if (!urls) {
+    ctx.report(diag('ENCORD_NO_URL', `item ${JSON.stringify(item.id)} has no URL${item.path !== undefined ? ' (give --url-prefix to make one from its path)' : ''}: Encord registers cloud objects by URL`, place));
+    return undefined;
+  }
+  const f: Finding[] = [];
+  urls.forEach((u, i) => checkUrl(u, urls.length > 1 ? `/objectUrl_${i}` : '/objectUrl', f));
+  let bad = false;
+  for (const x of f) {
+    const d = diag(x.code, `item ${JSON.stringify(item.id)}: ${x.message}`, place, x.severity ?? 'error');
+    if (d.severity === 'error') bad = true;
+    ctx.report(d);
+  }
+  if (bad) return undefined;
+  if (item.annotations.length > 0 && !ctx.lose('labels', item.annotations.length, 'a registration manifest holds no labels', place)) return undefined;
+  return { key, urls };
+}
+
+export function createEncordJsonWriter(sink: OutputSink, ctx: WriteContext): FormatWriter {
+  const o = entryOptions(ctx);
+  const spill = new SpillDir('annoconv-encord-');
+  const files = new Map<EntryKey, SpillFile>();
+  let dataset: Dataset | undefined;
+  let entries = 0;
+  let urlCount = 0;
+  return {
+    dataset(d: Dataset): void {
+      dataset = d;
+    },
+    write(item: Item, place: Place): void {
+      const p = prepareItem(item, place, ctx, o);
+      if (!p) return;
+      entries++;
+      urlCount += p.urls.length;
+      if (entries === MAX_ENTRIES + 1 || (urlCount > MAX_URLS && urlCount - p.urls.length <= MAX_URLS)) {
+        ctx.report(diag('ENCORD_LIMIT', `the manifest now holds more than ${entries > MAX_ENTRIES ? MAX_ENTRIES.toLocaleString('en-US') + ' entries' : MAX_URLS.toLocaleString('en-US') + ' URLs'}, Encord's limit for one file`, place, 'warning'));
+      }
+      let f = files.get(p.key);
+      if (!f) files.set(p.key, (f = spill.file(p.key)));
+      f.append(JSON.stringify(itemToEntry(item, p.key, p.urls, o)));
+    },
+    async end(): Promise<void> {
+      try {
+        let first = true;
+        sink.write('{');
+        for (const key of ENTRY_KEYS) {
+          const f = files.get(key);
+          if (!f) continue;
+          sink.write(`${first ? '' : ','}\n"${key}": [`);
+          first = false;
+          let n = 0;
+          for await (const line of f.stream()) {
+            sink.write((n++ ? ',\n' : '\n') + line);
+            if (n % 4096 === 0) await sink.flush();
+          }
+          sink.write('\n]');
+        }
+        const skip = dataset?.extras?.encord?.skip_duplicate_urls;
+        if (typeof skip === 'boolean') sink.write(`${first ? '' : ','}\n"skip_duplicate_urls": ${skip}`);
+        sink.write('\n}\n');
+        await sink.flush();
+      } finally {
+        spill.remove();
+      }
+    },
+  };
+}
