@@ -83,7 +83,6 @@ export const CODES = {
   COCO_NO_IMAGES: c('error', 'items cannot become COCO images: width/height unknown, or no file name or URL'),
   COCO_IDS_RENUMBERED: c('info', 'ids were renumbered on output (annotation ids must be >= 1 and unique)'),
   COCO_CATEGORY_UNKNOWN: c('error', 'a label is not in the --categories list'),
-  // annoconv line format
   // Encord registration manifests
   ENCORD_INVALID_JSON: c('error', 'the manifest, or one entry of it, is not valid JSON'),
   ENCORD_NOT_OBJECT: c('error', 'a manifest must be one JSON object of arrays'),
@@ -106,6 +105,7 @@ export const CODES = {
   ENCORD_LIMIT: c('error', 'over an Encord limit: 500,000 entries or 1,000,000 URLs a file, 16 KiB a URL, 300 characters a title'),
   ENCORD_NO_URL: c('error', 'an item has no URL to register (give --url-prefix to make one from its path)'),
   ENCORD_ITEM_UNSUPPORTED: c('error', 'an item of this kind cannot be registered with Encord (html, inline text)'),
+  // annoconv line format
   MODEL_INVALID_JSON: c('error', 'the line is not valid JSON'),
   MODEL_SCHEMA: c('error', 'the record does not match the annoconv model schema'),
   MODEL_HEADER_POSITION: c('error', 'a dataset header line after the first item'),

@@ -28,7 +28,6 @@ interface State {
   urlCount: number;
   limitReported: boolean;
   dataset: Dataset | undefined;
-  itemsOut: number;
   failed: boolean;
 }
 
@@ -44,7 +43,6 @@ export async function* readEncordJson(input: InputSource, ctx: ReadContext): Asy
     urlCount: 0,
     limitReported: false,
     dataset: undefined,
-    itemsOut: 0,
     failed: false,
   };
   const scanner = new JsonScanner({ maxElementBytes: ctx.options.maxRecordSize });
