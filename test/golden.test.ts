@@ -18,6 +18,8 @@ interface CaseFile {
   to?: string;
   exitCode: number;
   options?: Record<string, unknown>;
+  /** How expected.out is compared: as JSON lines (default), one JSON document, or exact text. */
+  compare?: 'jsonl' | 'json' | 'text';
 }
 
 const FIXTURES = join(ROOT, 'fixtures');
@@ -66,7 +68,10 @@ for (const fmt of formats) {
         expect(matchDiagnostics(diags, expected)).toEqual({ missing: [], extra: [] });
         expect(exitCode).toBe(c.exitCode);
         if (existsSync(join(caseDir, 'expected.out'))) {
-          expect(jsonLines(sink.text())).toEqual(jsonLines(readFileSync(join(caseDir, 'expected.out'), 'utf8')));
+          const want = readFileSync(join(caseDir, 'expected.out'), 'utf8');
+          if (c.compare === 'text') expect(sink.text()).toBe(want);
+          else if (c.compare === 'json') expect(JSON.parse(sink.text())).toEqual(JSON.parse(want));
+          else expect(jsonLines(sink.text())).toEqual(jsonLines(want));
         }
       });
     }

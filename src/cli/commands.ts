@@ -99,6 +99,7 @@ export function registerCommands(y: Argv): void {
           .option('rejects', { type: 'string', describe: 'write every rejected input record verbatim to this file' })
           .option('strict', { type: 'boolean', default: false, describe: 'treat loss (what the target cannot hold) and lenient cases as errors' })
           .option('url-prefix', { type: 'string', describe: 'prefix turning file names into URLs (e.g. https://bucket.s3.eu-west-1.amazonaws.com/imgs/)' })
+          .option('split', { type: 'number', describe: 'Encord manifests: write numbered files of at most N entries (and at most 1,000,000 URLs) named after -o: out.json -> out-001.json, out-002.json, ...' })
           .example('$0 convert --from jsonl --to annoconv items.jsonlines > items.annoconv', 'items to the model line format')
           .example('cat items.annoconv | $0 convert --from annoconv --to jsonl -o items.jsonlines', 'and back, from a pipe, atomically')
           .example('$0 convert items.jsonlines --to jsonl --rejects bad.jsonlines -o good.jsonlines', 'split valid and invalid lines')
@@ -114,6 +115,7 @@ export function registerCommands(y: Argv): void {
           to: a.to as string,
           output: path(a.output),
           rejects: a.rejects as string | undefined,
+          ...(a.split !== undefined ? { split: a.split as number } : {}),
           options: optionsFrom(a),
           ...hooks,
         }),

@@ -39,8 +39,17 @@ export interface ReadContext {
 
 export type FormatReader = (input: InputSource, ctx: ReadContext) => AsyncIterable<ReadEvent[]>;
 
+/** Numbered output files of at most `every` entries (a writer that can split asks for each part). */
+export interface SplitOutput {
+  every: number;
+  /** Opens part `n` (1-based); the caller closes every part at the end of a successful run. */
+  open(n: number): Promise<OutputSink>;
+}
+
 export interface WriteContext {
   options: Options;
+  /** Set when the output is to be split (`--split N`); only writers with `can.split` get it. */
+  split?: SplitOutput;
   report: DiagnosticSink;
   /**
    * Count information the target cannot hold. Returns false when loss is not allowed (--strict):
@@ -84,7 +93,7 @@ export interface FormatDescriptor {
   aliases: readonly string[];
   title: string;
   extensions: readonly string[];
-  can: { read: boolean; write: boolean; validate: boolean };
+  can: { read: boolean; write: boolean; validate: boolean; split?: boolean };
   /** JSON Schema file name under schemas/, when the format has one. */
   schema?: string;
   /** Confidence 0..1 that the sample is this format. */

@@ -2,7 +2,7 @@
  * The pipeline: reader -> (validated, normalized) items -> writer, with the error policy, the
  * rejects file, the loss report and the run's counters. It never prints and never exits.
  */
-import type { FormatImpl, ReadEvent, WriteContext } from './format.js';
+import type { FormatImpl, ReadEvent, SplitOutput, WriteContext } from './format.js';
 import type { InputSource, OutputSink } from './io.js';
 import type { Options } from './options.js';
 import { AnnoconvError, diag, type Diagnostic, type DiagnosticSink, type Place } from './diagnostics.js';
@@ -31,6 +31,8 @@ export interface PipelineParams {
   writer?: FormatImpl;
   output?: OutputSink;
   rejects?: OutputSink;
+  /** Split output (numbered files) for writers that can split. */
+  split?: SplitOutput;
   options: Options;
   onDiagnostic: DiagnosticSink;
   /** Called after each batch with the counters so far. */
@@ -56,6 +58,7 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
   const lossPlaces = new Map<string, Place | undefined>();
   const wctx: WriteContext = {
     options,
+    ...(p.split ? { split: p.split } : {}),
     report,
     lose(what, count, reason, place) {
       if (options.strict) {

@@ -3,12 +3,12 @@
  * atomic outputs and a rejects file. Used as-is by the CLI.
  */
 import { AnnoconvError, diag, type DiagnosticSink } from './diagnostics.js';
-import { openInput, openOutput, type InputSource, type OutputSink } from './io.js';
+import { MemorySink, openInput, openOutput, type InputSource, type OutputSink } from './io.js';
 import { defaultOptions, type Options } from './options.js';
 import { runPipeline, type RunStats } from './pipeline.js';
 import { requireFormat } from './registry.js';
 import { detectFormat } from './detect.js';
-import type { FormatDescriptor } from './format.js';
+import type { FormatDescriptor, SplitOutput } from './format.js';
 
 export interface RunResult extends RunStats {
   /** Format the input was read as (detected when not given). */
@@ -34,6 +34,43 @@ export interface ConvertParams extends CommonParams {
   output?: string | OutputSink;
   /** Path receiving every rejected input record verbatim. */
   rejects?: string;
+  /**
+   * Numbered output files of at most N entries each, for targets that can split (Encord manifests):
+   * with an output path `dir/out.json` they are `dir/out-001.json`, `dir/out-002.json`, ...; or
+   * `open` makes each part's sink. Nothing is written at the output path itself.
+   */
+  split?: number | SplitOutput;
+}
+
+/** The path of part `n` of a split output: `out.json` -> `out-001.json`. */
+export function partPath(path: string, n: number): string {
+  const m = /^(.*?)((?:\.[A-Za-z0-9]{1,8})?)$/.exec(path)!;
+  const slash = Math.max(m[1]!.lastIndexOf('/'), m[1]!.lastIndexOf('\\'));
+  const [stem, ext] = m[1]!.length > slash + 1 ? [m[1]!, m[2]!] : [path, ''];
+  return `${stem}-${String(n).padStart(3, '0')}${ext}`;
+}
+
+/** The split output a convert asks for, checked against the target; parts opened are tracked. */
+function splitOutput(params: ConvertParams, to: FormatDescriptor, opened: OutputSink[]): SplitOutput | undefined {
+  const s = params.split;
+  if (s === undefined) return undefined;
+  const every = typeof s === 'number' ? s : s.every;
+  if (!Number.isInteger(every) || every < 1) throw new AnnoconvError(diag('OPTION_INVALID', '--split must be a whole number of entries, at least 1'), 2);
+  if (!to.can.split) throw new AnnoconvError(diag('OPTION_INVALID', `--split: ${to.id} output cannot be split into numbered files`), 2);
+  let open: (n: number) => Promise<OutputSink>;
+  if (typeof s === 'object') open = s.open;
+  else if (typeof params.output === 'string' && params.output !== '-') {
+    const path = params.output;
+    open = (n) => openOutput(partPath(path, n));
+  } else throw new AnnoconvError(diag('OPTION_INVALID', '--split writes numbered files named after -o FILE: give -o'), 2);
+  return {
+    every,
+    async open(n) {
+      const sink = await open(n);
+      opened.push(sink);
+      return sink;
+    },
+  };
 }
 
 async function resolveInput(input: string | InputSource | undefined): Promise<InputSource> {
@@ -56,7 +93,9 @@ export async function convert(params: ConvertParams): Promise<RunResult> {
   const source = await resolveInput(params.input);
   const from = await resolveFrom(source, params.from, 'read');
   const [reader, writer] = await Promise.all([from.load(), to.load()]);
-  const output = typeof params.output === 'object' ? params.output : await openOutput(params.output);
+  const parts: OutputSink[] = [];
+  const split = splitOutput(params, to, parts);
+  const output = split ? new MemorySink() : typeof params.output === 'object' ? params.output : await openOutput(params.output);
   let rejects: OutputSink | undefined;
   try {
     rejects = params.rejects !== undefined ? await openOutput(params.rejects) : undefined;
@@ -66,15 +105,18 @@ export async function convert(params: ConvertParams): Promise<RunResult> {
       writer,
       output,
       rejects,
+      ...(split ? { split } : {}),
       options,
       onDiagnostic: params.onDiagnostic ?? (() => undefined),
       onProgress: params.onProgress ? (s) => params.onProgress!(s, source) : undefined,
     });
     await output.close();
+    for (const p of parts) await p.close();
     await rejects?.close();
     return { ...stats, from: from.id, to: to.id, exitCode: stats.errors > 0 || stats.rejected > 0 ? 1 : 0 };
   } catch (e) {
     await output.abort();
+    for (const p of parts) await p.abort();
     await rejects?.abort();
     throw e;
   }

@@ -5,7 +5,7 @@ import type { FormatDescriptor } from '../core/format.js';
 import { annoconv } from './annoconv/index.js';
 import { coco, cocoResults } from './coco/index.js';
 import { jsonl } from './jsonl/index.js';
-import { encordJson } from './encord/index.js';
+import { encordCsv, encordJson } from './encord/index.js';
 
 export const FORMATS: readonly FormatDescriptor[] = [
   annoconv,
@@ -13,4 +13,5 @@ export const FORMATS: readonly FormatDescriptor[] = [
   coco,
   cocoResults,
   encordJson,
+  encordCsv,
 ];

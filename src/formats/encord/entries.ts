@@ -305,7 +305,8 @@ export function itemToEntry(item: Item, key: EntryKey, urls: string[], o: EntryO
   return entry;
 }
 
-function basename(url: string): string {
+/** The decoded last path segment of a URL (Encord's default title). */
+export function basename(url: string): string {
   const path = url.split(/[?#]/)[0]!;
   return decodeURIComponentSafe(path.slice(path.lastIndexOf('/') + 1)) || path;
 }

@@ -14,7 +14,7 @@ export const encordJson: FormatDescriptor = {
   aliases: ['encord'],
   title: 'Encord data-registration manifest, JSON',
   extensions: ['.json'],
-  can: { read: true, write: true, validate: true },
+  can: { read: true, write: true, validate: true, split: true },
   detect: detectJson,
   options: {
     'merge-duplicate-keys': {
@@ -30,5 +30,32 @@ export const encordJson: FormatDescriptor = {
   async load() {
     const [{ readEncordJson }, { createEncordJsonWriter }] = await Promise.all([import('./json-reader.js'), import('./json-writer.js')]);
     return { read: readEncordJson, createWriter: createEncordJsonWriter };
+  },
+};
+
+/** A CSV whose first non-empty row starts with the heading ObjectUrl. */
+function detectCsv(sample: Sample): number {
+  const first = sample.text.replace(/^\ufeff/, '').split(/\r?\n/).find((l) => l.trim() !== '');
+  if (first === undefined) return 0;
+  return /^\s*"?\s*objecturl\s*"?\s*(,|$)/i.test(first) ? 0.95 : 0;
+}
+
+export const encordCsv: FormatDescriptor = {
+  id: 'encord-csv',
+  aliases: [],
+  title: 'Encord data-registration manifest, CSV (sectioned)',
+  extensions: ['.csv'],
+  can: { read: true, write: true, validate: true, split: true },
+  detect: detectCsv,
+  options: {
+    'escape-formulas': {
+      type: 'boolean',
+      describe: 'CSV output: cells starting with = + - @ tab or CR get a leading apostrophe so spreadsheets do not run them as formulas (--no-escape-formulas: written as they are)',
+      default: true,
+    },
+  },
+  async load() {
+    const [{ readEncordCsv }, { createEncordCsvWriter }] = await Promise.all([import('./csv-reader.js'), import('./csv-writer.js')]);
+    return { read: readEncordCsv, createWriter: createEncordCsvWriter };
   },
 };

@@ -7,6 +7,7 @@ import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
 import { SpillDir, type SpillFile } from '../../core/spill.js';
+import { writeSections, type Layout } from './parts.js';
 import type { Dataset, Item } from '../../model/types.js';
 import { checkUrl, ENTRY_KEYS, itemToEntry, keyOfItem, MAX_ENTRIES, MAX_URLS, urlsOf, type EntryKey, type EntryOptions, type Finding } from './entries.js';
 
@@ -35,13 +36,10 @@ export function prepareItem(item: Item, place: Place, ctx: WriteContext, o: Entr
   }
   const f: Finding[] = [];
   urls.forEach((u, i) => checkUrl(u, urls.length > 1 ? `/objectUrl_${i}` : '/objectUrl', f));
-  let bad = false;
-  for (const x of f) {
-    const d = diag(x.code, `item ${JSON.stringify(item.id)}: ${x.message}`, place, x.severity ?? 'error');
-    if (d.severity === 'error') bad = true;
-    ctx.report(d);
-  }
-  if (bad) return undefined;
+  // errors only: warnings about a URL (an MRAP form) are the reader's to give
+  const errors = f.filter((x) => (x.severity ?? 'error') === 'error');
+  for (const x of errors) ctx.report(diag(x.code, `item ${JSON.stringify(item.id)}: ${x.message}`, place));
+  if (errors.length) return undefined;
   if (item.annotations.length > 0 && !ctx.lose('labels', item.annotations.length, 'a registration manifest holds no labels', place)) return undefined;
   return { key, urls };
 }
@@ -50,9 +48,8 @@ export function createEncordJsonWriter(sink: OutputSink, ctx: WriteContext): For
   const o = entryOptions(ctx);
   const spill = new SpillDir('annoconv-encord-');
   const files = new Map<EntryKey, SpillFile>();
+  const limit = limitCheck(ctx);
   let dataset: Dataset | undefined;
-  let entries = 0;
-  let urlCount = 0;
   return {
     dataset(d: Dataset): void {
       dataset = d;
@@ -60,38 +57,43 @@ export function createEncordJsonWriter(sink: OutputSink, ctx: WriteContext): For
     write(item: Item, place: Place): void {
       const p = prepareItem(item, place, ctx, o);
       if (!p) return;
-      entries++;
-      urlCount += p.urls.length;
-      if (entries === MAX_ENTRIES + 1 || (urlCount > MAX_URLS && urlCount - p.urls.length <= MAX_URLS)) {
-        ctx.report(diag('ENCORD_LIMIT', `the manifest now holds more than ${entries > MAX_ENTRIES ? MAX_ENTRIES.toLocaleString('en-US') + ' entries' : MAX_URLS.toLocaleString('en-US') + ' URLs'}, Encord's limit for one file`, place, 'warning'));
-      }
+      limit(p.urls.length, place);
       let f = files.get(p.key);
       if (!f) files.set(p.key, (f = spill.file(p.key)));
-      f.append(JSON.stringify(itemToEntry(item, p.key, p.urls, o)));
+      f.append(p.urls.length + '\t' + JSON.stringify(itemToEntry(item, p.key, p.urls, o)));
     },
     async end(): Promise<void> {
       try {
-        let first = true;
-        sink.write('{');
-        for (const key of ENTRY_KEYS) {
-          const f = files.get(key);
-          if (!f) continue;
-          sink.write(`${first ? '' : ','}\n"${key}": [`);
-          first = false;
-          let n = 0;
-          for await (const line of f.stream()) {
-            sink.write((n++ ? ',\n' : '\n') + line);
-            if (n % 4096 === 0) await sink.flush();
-          }
-          sink.write('\n]');
-        }
         const skip = dataset?.extras?.encord?.skip_duplicate_urls;
-        if (typeof skip === 'boolean') sink.write(`${first ? '' : ','}\n"skip_duplicate_urls": ${skip}`);
-        sink.write('\n}\n');
-        await sink.flush();
+        let sections = 0;
+        const layout: Layout = {
+          open: (out) => {
+            out.write('{');
+            sections = 0;
+          },
+          openSection: (out, key) => out.write(`${sections++ ? ',' : ''}\n"${key}": [`),
+          entry: (out, text, first) => out.write((first ? '\n' : ',\n') + text),
+          closeSection: (out) => out.write('\n]'),
+          close: (out) => out.write((typeof skip === 'boolean' ? `${sections ? ',' : ''}\n"skip_duplicate_urls": ${skip}` : '') + '\n}\n'),
+        };
+        await writeSections(sink, ctx, layout, ENTRY_KEYS.filter((k) => files.has(k)).map((k) => ({ key: k, lines: files.get(k)!.stream() })));
       } finally {
         spill.remove();
       }
     },
+  };
+}
+
+/** Warns once when the output passes Encord's per-file limits without --split. */
+export function limitCheck(ctx: WriteContext): (urls: number, place: Place) => void {
+  let entries = 0;
+  let urlCount = 0;
+  return (urls, place) => {
+    entries++;
+    urlCount += urls;
+    if (ctx.split) return;
+    if (entries === MAX_ENTRIES + 1 || (urlCount > MAX_URLS && urlCount - urls <= MAX_URLS)) {
+      ctx.report(diag('ENCORD_LIMIT', `the manifest now holds more than ${entries > MAX_ENTRIES ? MAX_ENTRIES.toLocaleString('en-US') + ' entries' : MAX_URLS.toLocaleString('en-US') + ' URLs'}, Encord's limit for one file: --split N writes numbered files`, place, 'warning'));
+    }
   };
 }
