@@ -3,8 +3,9 @@
 // Data is generated under bench/out/ (git-ignored) on first use.
 //   jsonl: validate a >= 1 GB items.jsonlines vs a bare split + JSON.parse loop
 //   coco: convert generated COCO S/M/L to annoconv and back, beside a whole-file JSON.parse converter
+//   encord: validate and convert a generated 1,000,000-entry Encord manifest (JSON and CSV)
 //   startup: median wall time of `--version` and of validating a one-line file
-// usage: node bench/run.js [jsonl] [coco] [startup]    (default: all)
+// usage: node bench/run.js [jsonl] [coco] [encord] [startup]    (default: all)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -82,6 +83,30 @@ if (want('coco')) {
     }
   }
   console.log('(rec/s counts images; targets: L coco -> annoconv <= 15 s and <= 256 MB, M <= 4 s; L annoconv -> coco <= 15 s, <= 256 MB)');
+}
+
+if (want('encord')) {
+  const json = OUT + 'encord-1m.json';
+  const csv = OUT + 'encord-1m.csv';
+  if (!existsSync(json) || !existsSync(csv)) node([here + 'gen_encord.js', '--entries', '1000000', '--json', json, '--csv', csv], { stdio: 'inherit' });
+  const jobs = [
+    ['validate encord-json', json, ['validate', json, '--quiet', '--max-diagnostics', '0']],
+    ['validate encord-csv', csv, ['validate', csv, '--quiet', '--max-diagnostics', '0']],
+    ['encord-json -> encord-csv', json, ['convert', json, '--to', 'encord-csv', '-o', OUT + 'encord-out.csv', '--quiet']],
+    ['encord-csv -> encord-json', csv, ['convert', csv, '--to', 'encord-json', '-o', OUT + 'encord-out.json', '--quiet']],
+    ['encord-json --split 500000', json, ['convert', json, '--to', 'encord-json', '--split', '500000', '-o', OUT + 'encord-part.json', '--quiet']],
+    ['encord-json -> annoconv', json, ['convert', json, '--to', 'annoconv', '-o', OUT + 'encord-out.annoconv', '--quiet']],
+  ];
+  console.log('\nEncord manifest, 1,000,000 entries (bench/gen_encord.js: 700k images, 200k videos, 80k groups of 3, 20k DICOM series of 5; 1.24M URLs); 3 runs each: median time, median and max peak RSS');
+  for (const [name, file, args] of jobs) {
+    const runs = [0, 1, 2].map(() => measured(args));
+    const med = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[1];
+    const maxRss = Math.max(...runs.map((r) => r.maxRssKB));
+    console.log(row(name, statSync(file).size, 1e6, med('wallMs'), med('maxRssKB')) + ` (max ${(maxRss / 1024).toFixed(0)} MB) exit ${runs.map((r) => r.exitCode).join(',')}`);
+  }
+  const base = JSON.parse(node(['-e', `const t=performance.now();const m=JSON.parse(require('fs').readFileSync(${JSON.stringify(json)},'utf8'));let n=0;for(const k in m)if(Array.isArray(m[k]))n+=m[k].length;console.log(JSON.stringify({n,wallMs:performance.now()-t,maxRssKB:process.resourceUsage().maxRSS}))`]).stdout);
+  console.log(row('baseline: whole-file JSON.parse', statSync(json).size, base.n, base.wallMs, base.maxRssKB));
+  console.log('(validation exits 1: a file over 500,000 entries is over Encord\'s limit; target: peak RSS <= 200 MB)');
 }
 
 if (want('startup')) {

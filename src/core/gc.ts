@@ -20,3 +20,17 @@ export function collectGarbage(): void {
   }
   gc?.();
 }
+
+/** Calls for a collection every `every` bytes of input fed to `tick`. */
+export class GcPacer {
+  private seen = 0;
+  private at = 0;
+  constructor(private readonly every: number) {}
+  tick(bytes: number): void {
+    this.seen += bytes;
+    if (this.seen - this.at > this.every) {
+      this.at = this.seen;
+      collectGarbage();
+    }
+  }
+}

@@ -18,10 +18,14 @@ import { CsvScanner, isRow, type CsvEvent, type CsvRow } from '../../core/csv.js
 import { diag, type Place } from '../../core/diagnostics.js';
 import type { Code } from '../../core/codes.js';
 import { IdSet } from '../../core/idset.js';
+import { GcPacer } from '../../core/gc.js';
 import type { Item, ItemKind } from '../../model/types.js';
 import { kindFromName } from '../../model/media-kinds.js';
 import { checkUrl, MAX_ENTRIES, MAX_TITLE_CHARS, MAX_URLS, type Finding } from './entries.js';
 import { GroupCollector, type GroupType } from './csv-groups.js';
+
+/** Input bytes between explicit collections (core/gc.ts): keeps resident memory near the live size. */
+const GC_EVERY = 32 * 1024 * 1024;
 
 export type SectionType = 'video' | 'image' | GroupType;
 
@@ -76,6 +80,7 @@ export async function* readEncordCsv(input: InputSource, ctx: ReadContext): Asyn
   };
   const scanner = new CsvScanner(ctx.options.maxRecordSize);
   let bomChecked = false;
+  const gc = new GcPacer(GC_EVERY);
   try {
     const onEvents = (evs: CsvEvent[]): void => {
       if (!bomChecked && (evs.length > 0 || scanner.bom)) {
@@ -85,6 +90,7 @@ export async function* readEncordCsv(input: InputSource, ctx: ReadContext): Asyn
       for (const ev of evs) onEvent(st, ev);
     };
     for await (const chunk of input.chunks()) {
+      gc.tick(chunk.length);
       onEvents(scanner.push(chunk));
       if (st.events.length) yield st.events.splice(0);
     }
@@ -97,7 +103,8 @@ export async function* readEncordCsv(input: InputSource, ctx: ReadContext): Asyn
       else item.extras = { encord: { titleAbsent: true } };
       count(st, g.urls.length, { file: ctx.file, line: g.line, offset: g.offset });
       st.events.push({ type: 'item', item, place: { file: ctx.file, line: g.line, offset: g.offset } });
-      if (st.events.length >= 1024) yield st.events.splice(0);
+      gc.tick(g.urls.length * 512);
+      if (st.events.length >= 256) yield st.events.splice(0);
     }
     if (st.events.length) yield st.events.splice(0);
     if (st.records === 0) ctx.report(diag('INPUT_EMPTY', 'the manifest registers nothing', { file: ctx.file }));
@@ -226,6 +233,8 @@ function row(st: State, sec: Section, ev: CsvRow, place: Place): void {
 function count(st: State, urls: number, place: Place): void {
   st.urlCount += urls;
   st.entries++;
+  // a limit of the file registered: in a conversion the writer checks (or splits) its own output
+  if (st.ctx.materialize) return;
   if (!st.limitReported && (st.entries > MAX_ENTRIES || st.urlCount > MAX_URLS)) {
     st.limitReported = true;
     st.ctx.report(diag('ENCORD_LIMIT', `the manifest holds more than ${st.entries > MAX_ENTRIES ? MAX_ENTRIES.toLocaleString('en-US') + ' entries' : MAX_URLS.toLocaleString('en-US') + ' URLs'}, Encord's limit for one file: split it (--split N)`, place));

@@ -12,8 +12,12 @@ import type { InputSource } from '../../core/io.js';
 import { JsonScanner, type ScanEvent } from '../../core/json-scan.js';
 import { diag, pointer, type Place } from '../../core/diagnostics.js';
 import { IdSet } from '../../core/idset.js';
+import { GcPacer } from '../../core/gc.js';
 import type { Dataset } from '../../model/types.js';
 import { ENTRY_KEYS, MAX_ENTRIES, MAX_URLS, entryToItem, type EntryKey } from './entries.js';
+
+/** Input bytes between explicit collections (core/gc.ts): keeps resident memory near the live size. */
+const GC_EVERY = 32 * 1024 * 1024;
 
 interface State {
   ctx: ReadContext;
@@ -47,7 +51,9 @@ export async function* readEncordJson(input: InputSource, ctx: ReadContext): Asy
   };
   const scanner = new JsonScanner({ maxElementBytes: ctx.options.maxRecordSize });
   let first = true;
+  const gc = new GcPacer(GC_EVERY);
   for await (const chunk of input.chunks()) {
+    gc.tick(chunk.length);
     if (first && chunk.length > 0) {
       const head = chunk.toString('latin1', 0, Math.min(64, chunk.length)).replace(/^\xef\xbb\xbf/, '').trimStart();
       if (head === '') continue;
@@ -154,7 +160,8 @@ function onEntry(st: State, key: string, index: number, raw: string, offset: num
   }
   st.entries++;
   st.urlCount += r.urls.length;
-  if (!st.limitReported && (st.entries > MAX_ENTRIES || st.urlCount > MAX_URLS)) {
+  // a limit of the file registered: in a conversion the writer checks (or splits) its own output
+  if (!ctx.materialize && !st.limitReported && (st.entries > MAX_ENTRIES || st.urlCount > MAX_URLS)) {
     st.limitReported = true;
     ctx.report(diag('ENCORD_LIMIT', `the manifest holds more than ${st.entries > MAX_ENTRIES ? MAX_ENTRIES.toLocaleString('en-US') + ' entries' : MAX_URLS.toLocaleString('en-US') + ' URLs'}, Encord's limit for one file: split it (convert --to encord-json --split N)`, place));
   }

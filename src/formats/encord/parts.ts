@@ -5,7 +5,11 @@
  */
 import type { WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
+import { GcPacer } from '../../core/gc.js';
 import { MAX_URLS } from './entries.js';
+
+/** Text written between explicit collections (core/gc.ts). */
+const GC_EVERY = 32 * 1024 * 1024;
 
 /** How a manifest format lays out files, sections and entries. */
 export interface Layout {
@@ -29,6 +33,7 @@ export async function writeSections(sink: OutputSink, ctx: WriteContext, layout:
   let entries = 0;
   let urls = 0;
   let firstInFile = true;
+  const gc = new GcPacer(GC_EVERY);
   layout.open(out);
   for (const s of sections) {
     let open = false;
@@ -53,7 +58,8 @@ export async function writeSections(sink: OutputSink, ctx: WriteContext, layout:
       open = true;
       entries++;
       urls += n;
-      if (entries % 4096 === 0) await out.flush();
+      gc.tick(line.length);
+      if (entries % 512 === 0) await out.flush();
     }
     if (open) layout.closeSection(out, s.key);
   }
