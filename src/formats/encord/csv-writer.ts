@@ -12,7 +12,7 @@ import { IdSet } from '../../core/idset.js';
 import { SpillDir, type SpillFile } from '../../core/spill.js';
 import type { Dataset, Item } from '../../model/types.js';
 import { basename, itemToEntry, keyOfItem, type EntryKey } from './entries.js';
-import { entryOptions, limitCheck, prepareItem } from './json-writer.js';
+import { countDatasetLoss, countEntryLoss, entryOptions, limitCheck, prepareItem } from './json-writer.js';
 import { writeSections, type Layout } from './parts.js';
 
 type Section = 'video' | 'image' | 'group' | 'dicom';
@@ -46,6 +46,7 @@ export function createEncordCsvWriter(sink: OutputSink, ctx: WriteContext): Form
   };
   return {
     dataset(d: Dataset): void {
+      countDatasetLoss(d, ctx);
       if (typeof d.extras?.encord?.skip_duplicate_urls === 'boolean') ctx.lose('skip_duplicate_urls', 1, 'a CSV manifest has no such setting');
     },
     write(item: Item, place: Place): void {
@@ -58,6 +59,7 @@ export function createEncordCsvWriter(sink: OutputSink, ctx: WriteContext): Form
       const p = prepareItem(item, place, ctx, o);
       if (!p || !section) return;
       const entry = itemToEntry(item, p.key, p.urls, o);
+      if (!countEntryLoss(item, entry, ctx, place)) return;
       for (const k of Object.keys(entry)) {
         if (!KEPT.test(k) && !ctx.lose(k, 1, 'a CSV manifest holds ObjectUrl, a title and Create video only', place)) return;
       }

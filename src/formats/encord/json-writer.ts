@@ -8,7 +8,7 @@ import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
 import { SpillDir, type SpillFile } from '../../core/spill.js';
 import { writeSections, type Layout } from './parts.js';
-import type { Dataset, Item } from '../../model/types.js';
+import type { Dataset, Item, JsonObject } from '../../model/types.js';
 import { checkUrl, ENTRY_KEYS, itemToEntry, keyOfItem, MAX_ENTRIES, MAX_URLS, urlsOf, type EntryKey, type EntryOptions, type Finding } from './entries.js';
 
 export function entryOptions(ctx: WriteContext): EntryOptions {
@@ -44,6 +44,27 @@ export function prepareItem(item: Item, place: Place, ctx: WriteContext, o: Entr
   return { key, urls };
 }
 
+/**
+ * Counts what an item had that its manifest entry does not carry: media facts without a complete
+ * metadata block (sizes alone are never a block), and other formats' fields.
+ */
+export function countEntryLoss(item: Item, entry: JsonObject, ctx: WriteContext, place: Place): boolean {
+  const hasBlock = Object.keys(entry).some((k) => k.endsWith('Metadata') && k !== 'clientMetadata');
+  const facts = item.width !== undefined || item.height !== undefined || (item.media !== undefined && Object.keys(item.media).length > 0);
+  if (facts && !hasBlock && !ctx.lose('media facts', 1, 'Encord takes a metadata block only with every field known (e.g. mime type and file size besides the size): never guessed', place)) return false;
+  for (const f of Object.keys(item.extras ?? {})) {
+    if (f !== 'encord' && !ctx.lose(`${f} fields`, 1, `${f}-specific fields have no place in an Encord manifest`, place)) return false;
+  }
+  return true;
+}
+
+/** Counts a dataset header's content (categories, info, licenses, other formats' settings) as loss. */
+export function countDatasetLoss(d: Dataset, ctx: WriteContext): void {
+  if (d.categories.length) ctx.lose('categories', d.categories.length, 'a registration manifest holds no labels');
+  if (d.info || d.licenses?.length) ctx.lose('dataset info/licenses', 1, 'a registration manifest has no dataset description');
+  for (const f of Object.keys(d.extras ?? {})) if (f !== 'encord') ctx.lose(`${f} dataset settings`, 1, 'no place in an Encord manifest');
+}
+
 export function createEncordJsonWriter(sink: OutputSink, ctx: WriteContext): FormatWriter {
   const o = entryOptions(ctx);
   const spill = new SpillDir('annoconv-encord-');
@@ -53,14 +74,17 @@ export function createEncordJsonWriter(sink: OutputSink, ctx: WriteContext): For
   return {
     dataset(d: Dataset): void {
       dataset = d;
+      countDatasetLoss(d, ctx);
     },
     write(item: Item, place: Place): void {
       const p = prepareItem(item, place, ctx, o);
       if (!p) return;
+      const entry = itemToEntry(item, p.key, p.urls, o);
+      if (!countEntryLoss(item, entry, ctx, place)) return;
       limit(p.urls.length, place);
       let f = files.get(p.key);
       if (!f) files.set(p.key, (f = spill.file(p.key)));
-      f.append(p.urls.length + '\t' + JSON.stringify(itemToEntry(item, p.key, p.urls, o)));
+      f.append(p.urls.length + '\t' + JSON.stringify(entry));
     },
     async end(): Promise<void> {
       try {
