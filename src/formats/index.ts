@@ -6,6 +6,7 @@ import { annoconv } from './annoconv/index.js';
 import { coco, cocoResults } from './coco/index.js';
 import { jsonl } from './jsonl/index.js';
 import { encordCsv, encordJson } from './encord/index.js';
+import { labelStudio } from './labelstudio/index.js';
 
 export const FORMATS: readonly FormatDescriptor[] = [
   annoconv,
@@ -14,4 +15,5 @@ export const FORMATS: readonly FormatDescriptor[] = [
   cocoResults,
   encordJson,
   encordCsv,
+  labelStudio,
 ];

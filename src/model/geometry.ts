@@ -120,6 +120,29 @@ export function cornerRotationToCentre(b: Xywh, rotationDeg: number): Xywh {
   return { x: cx - b.w / 2, y: cy - b.h / 2, w: b.w, h: b.h };
 }
 
+/** An ellipse (centre, radii, rotation clockwise about the centre) as an n-point polygon ring. */
+export function ellipseToRing(cx: number, cy: number, rx: number, ry: number, rotationDeg = 0, n = 32): number[] {
+  const c = Math.cos(rotationDeg * DEG);
+  const s = Math.sin(rotationDeg * DEG);
+  const ring: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = (2 * Math.PI * i) / n;
+    const dx = rx * Math.cos(t);
+    const dy = ry * Math.sin(t);
+    ring.push(cx + dx * c - dy * s, cy + dx * s + dy * c);
+  }
+  return ring;
+}
+
+/** Axis-aligned envelope of a rotated ellipse. */
+export function ellipseEnvelope(cx: number, cy: number, rx: number, ry: number, rotationDeg = 0): Xywh {
+  const c = Math.cos(rotationDeg * DEG);
+  const s = Math.sin(rotationDeg * DEG);
+  const hw = Math.sqrt(rx * rx * c * c + ry * ry * s * s);
+  const hh = Math.sqrt(rx * rx * s * s + ry * ry * c * c);
+  return { x: cx - hw, y: cy - hh, w: 2 * hw, h: 2 * hh };
+}
+
 /** Envelope of a flat [x1, y1, x2, y2, ...] list. */
 export function pointsEnvelope(flat: readonly number[]): Xywh {
   return ringsEnvelope([flat]);
@@ -298,4 +321,25 @@ export function rleToString(counts: readonly number[]): string {
 export function allFinite(values: readonly unknown[]): boolean {
   for (const v of values) if (typeof v !== 'number' || !Number.isFinite(v)) return false;
   return true;
+}
+
+/** A UTF-16 code unit offset into `text` as a code point offset. */
+export function utf16ToCodePoints(text: string, offset: number): number {
+  let n = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) i++;
+    n++;
+  }
+  return n;
+}
+
+/** A code point offset into `text` as a UTF-16 code unit offset. */
+export function codePointsToUtf16(text: string, offset: number): number {
+  let i = 0;
+  for (let n = 0; n < offset && i < text.length; n++) {
+    const c = text.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff && i + 1 < text.length ? 2 : 1;
+  }
+  return i;
 }

@@ -128,6 +128,16 @@ export interface TextAnnotation extends AnnotationCommon {
   values: string[];
 }
 
+/** Ellipse in pixels: centre, radii along its own axes, `rotation` in degrees clockwise about the centre. */
+export interface EllipseAnnotation extends AnnotationCommon {
+  kind: 'ellipse';
+  cx: number;
+  cy: number;
+  rx: number;
+  ry: number;
+  rotation?: number;
+}
+
 export interface RelationAnnotation extends AnnotationCommon {
   kind: 'relation';
   from: string;
@@ -139,6 +149,7 @@ export interface RelationAnnotation extends AnnotationCommon {
 export type Annotation =
   | BoxAnnotation
   | PolygonAnnotation
+  | EllipseAnnotation
   | MaskAnnotation
   | KeypointsAnnotation
   | ClassificationAnnotation
@@ -149,7 +160,7 @@ export type Annotation =
 export type AnnotationKind = Annotation['kind'];
 
 export const ANNOTATION_KINDS: readonly AnnotationKind[] = [
-  'box', 'polygon', 'mask', 'keypoints', 'classification', 'span', 'text', 'relation',
+  'box', 'polygon', 'ellipse', 'mask', 'keypoints', 'classification', 'span', 'text', 'relation',
 ];
 
 export interface Category {

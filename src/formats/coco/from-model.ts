@@ -7,7 +7,7 @@
 import type { WriteContext } from '../../core/format.js';
 import type { Place } from '../../core/diagnostics.js';
 import type { Annotation, Item, JsonObject } from '../../model/types.js';
-import { boxArea, polygonArea, ringsEnvelope, rleArea, rleBbox, rleToString, rotatedEnvelope, pointsEnvelope, type Xywh } from '../../model/geometry.js';
+import { boxArea, ellipseEnvelope, ellipseToRing, polygonArea, ringsEnvelope, rleArea, rleBbox, rleToString, rotatedEnvelope, pointsEnvelope, type Xywh } from '../../model/geometry.js';
 import { setOwn } from '../../core/safe.js';
 
 type CategoryOf = (label: string | undefined, id: number | undefined, place: Place) => number | undefined;
@@ -23,11 +23,12 @@ export function annotationsToCoco(item: Item, ctx: WriteContext, place: Place, c
       continue;
     }
     if (a.id !== undefined) {
-      const g = groups.get(a.id);
+      const key = (a.group ?? '') + '\u0000' + a.id;
+      const g = groups.get(key);
       if (g) g.push(a);
       else {
         const list = [a];
-        groups.set(a.id, list);
+        groups.set(key, list);
         singles.push(list);
       }
     } else singles.push([a]);
@@ -43,6 +44,9 @@ export function annotationsToCoco(item: Item, ctx: WriteContext, place: Place, c
 function toRecord(group: Annotation[], item: Item, ctx: WriteContext, place: Place, category: CategoryOf): JsonObject | undefined {
   const primary = group.find((a) => a.kind !== 'keypoints') ?? group[0]!;
   const kp = group.find((a) => a.kind === 'keypoints');
+  for (const other of group) {
+    if (other !== primary && other !== kp) ctx.lose(`${other.kind} annotations sharing a region`, 1, 'a COCO object holds one shape and its keypoints', place);
+  }
   const ex: JsonObject = { ...(kp?.extras?.coco ?? {}), ...(primary.extras?.coco ?? {}) };
   const rec: JsonObject = {};
   rec.id = primary.id !== undefined && /^-?\d+$/.test(primary.id) ? Number(primary.id) : null;
@@ -71,6 +75,14 @@ function toRecord(group: Annotation[], item: Item, ctx: WriteContext, place: Pla
       rec.segmentation = rings;
       area = () => polygonArea(rings);
       bbox = () => box4(ringsEnvelope(rings));
+      break;
+    }
+    case 'ellipse': {
+      ctx.lose('ellipses', 1, 'COCO has no ellipses (written as 32-point polygons)', place);
+      const rings = [ellipseToRing(primary.cx, primary.cy, primary.rx, primary.ry, primary.rotation ?? 0)];
+      rec.segmentation = rings;
+      area = () => Math.PI * primary.rx * primary.ry;
+      bbox = () => box4(ellipseEnvelope(primary.cx, primary.cy, primary.rx, primary.ry, primary.rotation ?? 0));
       break;
     }
     case 'mask': {

@@ -14,6 +14,7 @@ import { SpillDir } from '../../core/spill.js';
 import { IdSet } from '../../core/idset.js';
 import type { Category, Dataset, Item, JsonObject } from '../../model/types.js';
 import { annotationsToCoco } from './from-model.js';
+import { loseForeignExtras } from '../../core/loss.js';
 import { setOwn } from '../../core/safe.js';
 
 interface Categories {
@@ -93,6 +94,7 @@ export function createCocoWriter(sink: OutputSink, ctx: WriteContext): FormatWri
         return c;
       });
       if (refused) return;
+      if (!loseForeignExtras(item, 'coco', 'COCO', ctx, place)) return;
       const ex = item.extras?.coco ?? {};
       const image: JsonObject = {};
       const srcId = Number.isInteger(ex.id) ? (ex.id as number) : /^\d+$/.test(item.id) ? Number(item.id) : undefined;

@@ -9,6 +9,7 @@ import { diag, type Place } from '../../core/diagnostics.js';
 import { SpillDir, type SpillFile } from '../../core/spill.js';
 import { writeSections, type Layout } from './parts.js';
 import type { Dataset, Item, JsonObject } from '../../model/types.js';
+import { loseForeignExtras } from '../../core/loss.js';
 import { checkUrl, ENTRY_KEYS, itemToEntry, keyOfItem, MAX_ENTRIES, MAX_URLS, urlsOf, type EntryKey, type EntryOptions, type Finding } from './entries.js';
 
 export function entryOptions(ctx: WriteContext): EntryOptions {
@@ -52,10 +53,7 @@ export function countEntryLoss(item: Item, entry: JsonObject, ctx: WriteContext,
   const hasBlock = Object.keys(entry).some((k) => k.endsWith('Metadata') && k !== 'clientMetadata');
   const facts = item.width !== undefined || item.height !== undefined || (item.media !== undefined && Object.keys(item.media).length > 0);
   if (facts && !hasBlock && !ctx.lose('media facts', 1, 'Encord takes a metadata block only with every field known (e.g. mime type and file size besides the size): never guessed', place)) return false;
-  for (const f of Object.keys(item.extras ?? {})) {
-    if (f !== 'encord' && !ctx.lose(`${f} fields`, 1, `${f}-specific fields have no place in an Encord manifest`, place)) return false;
-  }
-  return true;
+  return loseForeignExtras(item, 'encord', 'an Encord manifest', ctx, place);
 }
 
 /** Counts a dataset header's content (categories, info, licenses, other formats' settings) as loss. */

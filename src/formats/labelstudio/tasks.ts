@@ -1,0 +1,273 @@
+/**
+ * Label Studio tasks (FORMATS.md §4.2-4.3) to and from model items.
+ *
+ * A task's `data` names its media under a key the labeling config chose (`image`, `text`, ...): the
+ * key is kept, the media goes to `url` / `text` / `html`, the other data keys to `metadata`. Each
+ * annotation (or prediction) record becomes a `group` of model annotations, one per result; what the
+ * record says besides its results (id, completed_by, times, lead_time, ...) is kept with the item,
+ * so that the writer rebuilds the same records. A task without `data` is its own data (import form).
+ */
+import type { Code } from '../../core/codes.js';
+import type { Annotation, Item, ItemKind, JsonObject } from '../../model/types.js';
+import { codePointsToUtf16, utf16ToCodePoints } from '../../model/geometry.js';
+import { kindFromName } from '../../model/media-kinds.js';
+import { setOwn } from '../../core/safe.js';
+import { readResult, writeResult, type Finding } from './results.js';
+
+const isObj = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Data keys that name the media, and the kind each gives. */
+const MEDIA_KEYS: [string, ItemKind][] = [
+  ['image', 'image'], ['img', 'image'], ['image_url', 'image'], ['video', 'video'], ['audio', 'audio'],
+  ['text', 'text'], ['html', 'html'], ['hypertext', 'html'], ['pdf', 'pdf'],
+];
+const URL_LIKE = /^(https?|s3|gs|azure-blob|data):|^\/data\//i;
+/** Record lists of a task, in the order they are written. */
+const LISTS = ['annotations', 'completions', 'predictions'] as const;
+type ListName = (typeof LISTS)[number];
+
+export interface TaskFinding extends Finding {}
+
+/** One task to an item; findings carry pointers below the task. */
+export function taskToItem(task: unknown, index: number): { item?: Item; findings: Finding[] } {
+  const f: Finding[] = [];
+  if (!isObj(task)) return { findings: [{ code: 'LS_TASK_INVALID', message: 'a task must be a JSON object', at: '' }] };
+  const hasData = task.data !== undefined;
+  const data = hasData ? task.data : task;
+  if (!isObj(data)) return { findings: [{ code: 'LS_TASK_INVALID', message: 'data must be an object', at: '/data' }] };
+  const ex: JsonObject = {};
+  const id = task.id;
+  let itemId: string;
+  if (typeof id === 'number' || (typeof id === 'string' && id !== '')) {
+    itemId = String(id);
+    if (typeof id === 'string') ex.idString = true;
+  } else {
+    itemId = String(index);
+    ex.idAbsent = true;
+  }
+  if (!hasData) ex.noData = true;
+  const { kind, key } = mediaOf(data);
+  const item: Item = { id: itemId, kind, metadata: {}, annotations: [] };
+  if (key !== undefined) {
+    ex.dataKey = key;
+    const v = data[key];
+    if (typeof v === 'string') {
+      if (kind === 'text') item.text = v;
+      else if (kind === 'html') item.html = v;
+      else item.url = v;
+    }
+  }
+  for (const k of Object.keys(data)) if (k !== key) setOwn(item.metadata, k, data[k]);
+  if (hasData) {
+    const rest: JsonObject = {};
+    for (const k of Object.keys(task)) if (k !== 'id' && k !== 'data' && !(LISTS as readonly string[]).includes(k)) setOwn(rest, k, task[k]);
+    if (Object.keys(rest).length) ex.task = rest;
+  }
+  const size = firstSize(task);
+  if (size) [item.width, item.height] = size;
+  const records: JsonObject[] = [];
+  const unmodeled: JsonObject[] = [];
+  for (const list of LISTS) {
+    const recs = hasData ? task[list] : undefined;
+    if (recs === undefined) continue;
+    if (!Array.isArray(recs)) {
+      f.push({ code: 'LS_TASK_INVALID', message: `${list} must be a list`, at: '/' + list });
+      continue;
+    }
+    if (recs.length === 0) ((ex.emptyLists ??= []) as string[]).push(list);
+    recs.forEach((rec, j) => readRecord(rec, list, j, size, item, records, unmodeled, f));
+  }
+  if (records.length) ex.records = records;
+  if (unmodeled.length) ex.unmodeled = unmodeled;
+  if (item.text !== undefined) checkSpans(item, f);
+  item.extras = { labelstudio: ex };
+  if (f.some((x) => (x.severity ?? 'error') === 'error')) return { findings: f };
+  return { item, findings: f };
+}
+
+function mediaOf(data: JsonObject): { kind: ItemKind; key?: string } {
+  const keys = Object.keys(data);
+  for (const [name, kind] of MEDIA_KEYS) {
+    const k = keys.find((x) => x.toLowerCase() === name);
+    if (k !== undefined && typeof data[k] === 'string') return { kind, key: k };
+  }
+  const url = keys.find((k) => typeof data[k] === 'string' && URL_LIKE.test(data[k] as string));
+  if (url !== undefined) {
+    const k = kindFromName(data[url] as string);
+    return { kind: k === 'image' || k === 'video' || k === 'audio' || k === 'pdf' ? k : 'image', key: url };
+  }
+  const text = keys.find((k) => typeof data[k] === 'string');
+  return text !== undefined ? { kind: 'text', key: text } : { kind: 'text' };
+}
+
+/** The first original_width/original_height any result of the task gives. */
+function firstSize(task: JsonObject): [number, number] | undefined {
+  for (const list of LISTS) {
+    const recs = task[list];
+    if (!Array.isArray(recs)) continue;
+    for (const rec of recs) {
+      const res = isObj(rec) ? rec.result : undefined;
+      if (!Array.isArray(res)) continue;
+      for (const r of res) {
+        if (isObj(r) && typeof r.original_width === 'number' && typeof r.original_height === 'number' && r.original_width > 0 && r.original_height > 0) return [r.original_width, r.original_height];
+      }
+    }
+  }
+  return undefined;
+}
+
+function readRecord(rec: unknown, list: ListName, j: number, size: [number, number] | undefined, item: Item, records: JsonObject[], unmodeled: JsonObject[], f: Finding[]): void {
+  const at = `/${list}/${j}`;
+  if (!isObj(rec)) {
+    f.push({ code: 'LS_TASK_INVALID', message: `an entry of ${list} must be an object`, at });
+    return;
+  }
+  const group = `${list}/${j}`;
+  const envelope: JsonObject = {};
+  for (const k of Object.keys(rec)) if (k !== 'result') setOwn(envelope, k, rec[k]);
+  records.push({ group, list, ...(rec.result === undefined ? { noResult: true } : {}), envelope });
+  const results = rec.result ?? [];
+  if (!Array.isArray(results)) {
+    f.push({ code: 'LS_RESULT_NOT_ARRAY', message: 'result must be a list', at: at + '/result' });
+    return;
+  }
+  const author = rec.completed_by;
+  const common: Partial<Annotation> = { group, origin: list === 'predictions' ? 'prediction' : 'annotation' };
+  if (typeof author === 'number' || typeof author === 'string') common.author = String(author);
+  else if (isObj(author) && (typeof author.email === 'string' || typeof author.id === 'number')) common.author = String(author.email ?? author.id);
+  if (typeof rec.created_at === 'string') common.createdAt = rec.created_at;
+  results.forEach((r, k) => {
+    const out = readResult(r, size);
+    for (const x of out.findings) f.push({ ...x, at: `${at}/result/${k}${x.at}` });
+    if (out.raw) unmodeled.push({ group, index: k, result: out.raw });
+    else if (out.annotation) {
+      const a = { ...common, ...out.annotation } as Annotation;
+      if (isObj(r) && typeof r.id === 'string') a.id = r.id;
+      if (list === 'predictions' && a.score === undefined && typeof rec.score === 'number') a.score = rec.score;
+      item.annotations.push(a);
+    }
+  });
+}
+
+/** Span offsets: code points in the model; a file counting UTF-16 units is converted and noted. */
+function checkSpans(item: Item, f: Finding[]): void {
+  const text = item.text!;
+  let cps: string[] | undefined;
+  item.annotations.forEach((a) => {
+    if (a.kind !== 'span' || a.text === undefined) return;
+    cps ??= [...text];
+    if (cps.slice(a.start, a.end).join('') === a.text) return;
+    const ex = a.extras!.labelstudio as JsonObject;
+    if (text.slice(a.start, a.end) === a.text) {
+      ex.utf16 = true;
+      a.start = utf16ToCodePoints(text, a.start);
+      a.end = utf16ToCodePoints(text, a.end);
+      return;
+    }
+    f.push({ code: 'LS_SPAN_TEXT_MISMATCH', message: `span ${a.start}-${a.end} holds ${JSON.stringify(cps.slice(a.start, a.end).join('').slice(0, 60))} in the task text, not ${JSON.stringify(a.text.slice(0, 60))}`, at: `/${a.group ?? ''}`, severity: 'warning' });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+export interface TaskOptions {
+  as?: 'annotations' | 'predictions';
+  urlPrefix?: string;
+}
+
+export type TaskOutcome = { task: JsonObject; losses: [what: string, count: number, reason: string][]; warnings: [Code, string][] } | { error: Code; message: string };
+
+const DEFAULT_KEY: Partial<Record<ItemKind, string>> = { image: 'image', video: 'video', audio: 'audio', text: 'text', html: 'html', pdf: 'pdf' };
+
+export function itemToTask(item: Item, o: TaskOptions): TaskOutcome {
+  const ex = (item.extras?.labelstudio ?? {}) as JsonObject;
+  const fromLs = item.extras?.labelstudio !== undefined;
+  const losses: [string, number, string][] = [];
+  const warnings: [Code, string][] = [];
+  const key = typeof ex.dataKey === 'string' ? ex.dataKey : DEFAULT_KEY[item.kind];
+  if (key === undefined) return { error: 'LS_ITEM_UNSUPPORTED', message: `an item of kind ${item.kind} has no Label Studio data field` };
+  const data: JsonObject = {};
+  let media: string | undefined = item.kind === 'text' ? item.text : item.kind === 'html' ? item.html : item.url;
+  if (media === undefined && item.path !== undefined) {
+    media = o.urlPrefix !== undefined ? o.urlPrefix + item.path.replace(/^\.?\//, '') : item.path;
+    if (o.urlPrefix === undefined) warnings.push(['LS_DATA_PATH', `data.${key} is the file name ${JSON.stringify(item.path)}: give --url-prefix for a URL Label Studio can load`]);
+  }
+  if (media !== undefined) data[key] = media;
+  else if (!fromLs) return { error: 'LS_NO_DATA', message: `item ${JSON.stringify(item.id)} has no URL, path or text to put in data.${key}` };
+  for (const k of Object.keys(item.metadata)) {
+    if (k === key) losses.push(['metadata fields named like the media field', 1, `data.${key} holds the media`]);
+    else setOwn(data, k, item.metadata[k]);
+  }
+  const task: JsonObject = {};
+  if (ex.idAbsent !== true && (fromLs || /^\d+$/.test(item.id))) task.id = ex.idString === true || !/^\d+$/.test(item.id) ? item.id : Number(item.id);
+  if (ex.noData === true) Object.assign(task, data);
+  else task.data = data;
+  const built = buildRecords(item, ex, o, losses);
+  if ('error' in built) return built;
+  for (const list of LISTS) {
+    if (built.lists[list]) task[list] = built.lists[list];
+    else if (Array.isArray(ex.emptyLists) && ex.emptyLists.includes(list)) task[list] = [];
+  }
+  if (isObj(ex.task)) for (const k of Object.keys(ex.task)) if (task[k] === undefined) setOwn(task, k, ex.task[k]);
+  for (const f of Object.keys(item.extras ?? {})) if (f !== 'labelstudio') losses.push([`${f} fields`, 1, `${f}-specific fields have no place in a Label Studio task`]);
+  if (item.tags?.length) losses.push(['item tags', 1, 'a Label Studio task has no tags']);
+  if (item.title !== undefined) losses.push(['item titles', 1, 'a Label Studio task has no title']);
+  if (item.media && Object.keys(item.media).length) losses.push(['media facts', 1, 'a Label Studio task does not describe its media file']);
+  return { task, losses, warnings };
+}
+
+interface Rec {
+  list: ListName;
+  envelope: JsonObject;
+  results: JsonObject[];
+  noResult: boolean;
+}
+
+function buildRecords(item: Item, ex: JsonObject, o: TaskOptions, losses: [string, number, string][]): { lists: Partial<Record<ListName, JsonObject[]>> } | { error: Code; message: string } {
+  const recs = new Map<string, Rec>();
+  if (Array.isArray(ex.records)) {
+    for (const r of ex.records as JsonObject[]) {
+      recs.set(String(r.group), { list: r.list as ListName, envelope: (r.envelope ?? {}) as JsonObject, results: [], noResult: r.noResult === true });
+    }
+  }
+  const size: [number, number] | undefined = item.width !== undefined && item.height !== undefined ? [item.width, item.height] : undefined;
+  let n = 0;
+  const used = new Set(item.annotations.map((a) => a.id).filter((x): x is string => x !== undefined));
+  const newId = (): string => {
+    let id: string;
+    do id = `r${++n}`;
+    while (used.has(id));
+    used.add(id);
+    return id;
+  };
+  const toName = item.kind === 'text' || item.kind === 'html' ? 'text' : item.kind;
+  for (const a of item.annotations) {
+    const list: ListName = o.as ?? (a.origin === 'prediction' ? 'predictions' : 'annotations');
+    const group = a.group ?? `${list}/new`;
+    let rec = recs.get(group);
+    if (!rec) recs.set(group, (rec = { list, envelope: {}, results: [], noResult: false }));
+    const w = writeResult(a, { size, toName, newId });
+    if ('error' in w) return { error: w.error, message: `item ${JSON.stringify(item.id)}: ${w.message}` };
+    if (w.lost) losses.push(w.lost);
+    if (a.kind === 'span' && (a.extras?.labelstudio as JsonObject | undefined)?.utf16 === true && item.text !== undefined) {
+      const v = w.results[0]!.value as JsonObject;
+      v.start = codePointsToUtf16(item.text, a.start);
+      v.end = codePointsToUtf16(item.text, a.end);
+    }
+    rec.results.push(...w.results);
+  }
+  if (Array.isArray(ex.unmodeled)) {
+    for (const u of ex.unmodeled as JsonObject[]) {
+      const rec = recs.get(String(u.group));
+      if (rec) rec.results.splice(Math.min(Number(u.index), rec.results.length), 0, u.result as JsonObject);
+    }
+  }
+  const lists: Partial<Record<ListName, JsonObject[]>> = {};
+  for (const rec of recs.values()) {
+    const out: JsonObject = { ...rec.envelope };
+    if (!(rec.noResult && rec.results.length === 0)) out.result = rec.results;
+    (lists[rec.list] ??= []).push(out);
+  }
+  return { lists };
+}

@@ -1,0 +1,138 @@
+/** Label Studio: percent <-> pixels, rotation, round trips through the model, and the SDK's own expectations. */
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { bufferInput, convert, MemorySink } from '../src/index.js';
+import type { Diagnostic } from '../src/core/diagnostics.js';
+import { CORPUS, ROOT, walk } from './helpers/run.js';
+
+async function run(input: string, from: string, to: string, format: Record<string, unknown> = {}): Promise<{ text: string; exitCode: number; diags: Diagnostic[]; losses: { what: string; count: number }[] }> {
+  const sink = new MemorySink();
+  const diags: Diagnostic[] = [];
+  const r = await convert({ input: bufferInput(input), from, to, output: sink, options: { format }, onDiagnostic: (d) => diags.push(d) });
+  return { text: sink.text(), exitCode: r.exitCode, diags, losses: r.losses };
+}
+
+/** Deep equality where numbers may differ by 1e-9 relative (percent -> pixels -> percent). */
+function close(a: unknown, b: unknown, path = '$'): string | undefined {
+  if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a)) ? undefined : `${path}: ${a} != ${b}`;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return `${path}: length ${a.length} != ${b.length}`;
+    for (let i = 0; i < a.length; i++) {
+      const d = close(a[i], b[i], `${path}[${i}]`);
+      if (d) return d;
+    }
+    return undefined;
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a).sort();
+    const kb = Object.keys(b).sort();
+    if (ka.join() !== kb.join()) return `${path}: keys ${ka.join()} != ${kb.join()}`;
+    for (const k of ka) {
+      const d = close((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+      if (d) return d;
+    }
+    return undefined;
+  }
+  return a === b ? undefined : `${path}: ${JSON.stringify(a)} != ${JSON.stringify(b)}`;
+}
+
+const coco = (ann: Record<string, unknown>, w = 200, h = 100): string =>
+  JSON.stringify({ info: {}, images: [{ id: 1, file_name: 'a.jpg', width: w, height: h }], annotations: [{ id: 1, image_id: 1, category_id: 1, iscrowd: 0, ...ann }], categories: [{ id: 1, name: 'cat' }] });
+
+describe('labelstudio geometry', () => {
+  it('a COCO box [10, 20, 30, 40] on 200 x 100 is x=5, y=20, width=15, height=40 percent, and comes back', async () => {
+    const ls = await run(coco({ bbox: [10, 20, 30, 40], area: 1200 }), 'coco', 'labelstudio', { urlPrefix: 'https://b/' });
+    const task = (JSON.parse(ls.text) as { annotations: { result: { value: Record<string, number>; original_width: number; original_height: number }[] }[] }[])[0]!;
+    const r = task.annotations[0]!.result[0]!;
+    expect([r.value.x, r.value.y, r.value.width, r.value.height, r.original_width, r.original_height]).toEqual([5, 20, 15, 40, 200, 100]);
+    const back = JSON.parse((await run(ls.text, 'labelstudio', 'coco')).text) as { annotations: { bbox: number[] }[] };
+    const bbox = back.annotations[0]!.bbox;
+    [10, 20, 30, 40].forEach((v, i) => expect(Math.abs(bbox[i]! - v)).toBeLessThanOrEqual(1e-9));
+  });
+
+  it('a rotated rectangle becomes the envelope of its rotated corners in COCO, counted as loss, and keeps its rotation through annoconv', async () => {
+    const input = readFileSync(ROOT + 'fixtures/labelstudio/all-types/input.json', 'utf8');
+    const out = await run(input, 'labelstudio', 'coco');
+    const ann = (JSON.parse(out.text) as { annotations: { bbox: number[]; image_id: number; category_id: number }[]; categories: { id: number; name: string }[] });
+    // box: x 10, y 20, w 30, h 40 px, 30 degrees clockwise about (10, 20); corners computed here
+    const t = (30 * Math.PI) / 180;
+    const corners = [[0, 0], [30, 0], [30, 40], [0, 40]].map(([dx, dy]) => [10 + dx! * Math.cos(t) - dy! * Math.sin(t), 20 + dx! * Math.sin(t) + dy! * Math.cos(t)]);
+    const xs = corners.map((c) => c[0]!);
+    const ys = corners.map((c) => c[1]!);
+    const want = [Math.min(...xs), Math.min(...ys), Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)];
+    const cat = ann.categories.find((c) => c.name === 'cat')!.id;
+    const got = ann.annotations.find((a) => a.category_id === cat)!.bbox;
+    want.forEach((v, i) => expect(Math.abs(got[i]! - v)).toBeLessThanOrEqual(1e-9));
+    expect(out.losses.find((l) => l.what === 'box rotations')?.count).toBe(1);
+    const model = await run(input, 'labelstudio', 'annoconv');
+    const again = JSON.parse((await run(model.text, 'annoconv', 'labelstudio')).text) as { annotations: { result: { id: string; value: { rotation?: number } }[] }[] }[];
+    expect(again[0]!.annotations[0]!.result.find((r) => r.id === 'box1')!.value.rotation).toBe(30);
+  });
+});
+
+describe('labelstudio round trips', () => {
+  const files = [ROOT + 'fixtures/labelstudio/all-types/input.json', ...walk(CORPUS + 'label-studio').filter((f) => f.endsWith('.json') && !f.includes('label_config'))];
+
+  for (const file of files) {
+    it.skipIf(!existsSync(file))(`labelstudio -> annoconv -> labelstudio keeps everything: ${file.replace(ROOT, '').replace(CORPUS, 'corpus/')}`, async () => {
+      const src = readFileSync(file, 'utf8');
+      const model = await run(src, 'labelstudio', 'annoconv');
+      expect(model.diags.filter((d) => d.severity === 'error')).toEqual([]);
+      const back = await run(model.text, 'annoconv', 'labelstudio');
+      expect(back.exitCode).toBe(0);
+      const a = JSON.parse(src.replace(/^\ufeff/, '')) as unknown;
+      expect(close(JSON.parse(back.text), Array.isArray(a) ? a : [a])).toBeUndefined();
+    });
+  }
+});
+
+describe('Label Studio SDK expectations', () => {
+  const sdk = CORPUS + 'label-studio/label-studio-sdk/data/';
+
+  it.skipIf(!existsSync(sdk))('test_export_coco: the rectangle becomes bbox [x/100*500, y/100*320, w/100*500, h/100*320]; the polygon 6 numbers with area > 0', async () => {
+    const out = JSON.parse((await run(readFileSync(sdk + 'test_export_coco/data.json', 'utf8'), 'labelstudio', 'coco')).text) as { annotations: { bbox: number[]; segmentation: number[][]; area: number; category_id: number }[]; categories: { id: number; name: string }[] };
+    const id = (name: string): number => out.categories.find((c) => c.name === name)!.id;
+    const rect = out.annotations.find((a) => a.category_id === id('rectangle_label'))!;
+    const want = [(31.941923774954628 / 100) * 500, (4.113475177304964 / 100) * 320, (6.352087114337568 / 100) * 500, (9.929078014184398 / 100) * 320];
+    want.forEach((v, i) => expect(Math.abs(rect.bbox[i]! - v) / v).toBeLessThanOrEqual(1e-6));
+    const poly = out.annotations.find((a) => a.category_id === id('polygon_label'))!;
+    expect(poly.segmentation[0]).toHaveLength(6);
+    expect(poly.area).toBeGreaterThan(0);
+  });
+
+  it.skipIf(!existsSync(CORPUS + 'coco'))('COCO import: one task per image, labels Class_1 and Class_2', async () => {
+    const src = readFileSync(CORPUS + 'coco/label-studio-sdk/data/test_import_coco/coco_import_input.json', 'utf8');
+    const out = await run(src, 'coco', 'labelstudio', { urlPrefix: '/data/local-files/?d=' });
+    const tasks = JSON.parse(out.text) as { data: { image: string }; annotations: { result: { value: Record<string, unknown> }[] }[] }[];
+    expect(tasks).toHaveLength(2);
+    const labels = new Set(tasks.flatMap((t) => t.annotations.flatMap((a) => a.result.flatMap((r) => (r.value.rectanglelabels ?? r.value.polygonlabels ?? []) as string[]))));
+    expect([...labels].sort()).toEqual(['Class_1', 'Class_2']);
+  });
+});
+
+describe('labelstudio bad input and refusals', () => {
+  const codes = async (input: string, from: string, to: string, format: Record<string, unknown> = {}): Promise<[string, string | undefined][]> =>
+    (await run(input, from, to, format)).diags.map((d) => [d.code, d.pointer]);
+
+  it('broken JSON and a root that is not tasks are reported with their place', async () => {
+    expect(await codes('[{"data": {"image": "https://b/1.jpg"}}, {"data": ', 'labelstudio', 'annoconv')).toEqual([['LS_INVALID_JSON', undefined]]);
+    expect(await codes('"just a string"', 'labelstudio', 'annoconv')).toEqual([['LS_NOT_TASKS', undefined]]);
+    expect(await codes('[{"data": {"image": "https://b/1.jpg"}}, {"data": {"image": "x"}, "id": 2,}]', 'labelstudio', 'annoconv')).toEqual([['LS_INVALID_JSON', '#/1']]);
+  });
+
+  it('writing refuses shapes without image size, items without media and kinds without a data field; a bare path is warned', async () => {
+    const item = (o: Record<string, unknown>): string => JSON.stringify({ id: 'a', kind: 'image', metadata: {}, annotations: [], ...o });
+    expect(await codes(item({ url: 'https://b/a.jpg', annotations: [{ kind: 'box', x: 1, y: 1, w: 1, h: 1, label: 'x' }] }), 'annoconv', 'labelstudio')).toEqual([['LS_NO_SIZE', undefined]]);
+    expect(await codes(item({}), 'annoconv', 'labelstudio')).toEqual([['LS_NO_DATA', undefined]]);
+    expect(await codes(item({ kind: 'dicom_series', urls: ['s3://b/1'] }), 'annoconv', 'labelstudio')).toEqual([['LS_ITEM_UNSUPPORTED', undefined]]);
+    const r = await run(item({ path: 'imgs/a.jpg' }), 'annoconv', 'labelstudio');
+    expect(r.diags.map((d) => d.code)).toEqual(['LS_DATA_PATH']);
+    expect(JSON.parse(r.text)).toEqual([{ data: { image: 'imgs/a.jpg' } }]);
+  });
+
+  it('--as predictions puts labels from other formats into predictions, with their scores', async () => {
+    const input = JSON.stringify({ id: '5', kind: 'image', url: 'https://b/a.jpg', width: 100, height: 50, metadata: {}, annotations: [{ kind: 'box', x: 10, y: 5, w: 20, h: 10, label: 'car', score: 0.7 }] });
+    const task = (JSON.parse((await run(input, 'annoconv', 'labelstudio', { as: 'predictions' })).text) as Record<string, unknown>[])[0]!;
+    expect(task).toEqual({ id: 5, data: { image: 'https://b/a.jpg' }, predictions: [{ result: [{ id: 'r1', type: 'rectanglelabels', from_name: 'label', to_name: 'image', original_width: 100, original_height: 50, score: 0.7, value: { x: 10, y: 10, width: 20, height: 20, rotation: 0, rectanglelabels: ['car'] } }] }] });
+  });
+});
