@@ -37,14 +37,44 @@ describe('CsvScanner', () => {
     for (let step = 1; step <= 24; step++) expect(scan(TRICKY, step).out).toEqual(whole);
   });
 
-  it('skips a record over the size limit without holding it, and reads on', () => {
+  it('skips a record over the size limit without holding it, and reads on; an unclosed quote past the limit takes the rest', () => {
     const text = 'a,b\n' + 'x'.repeat(500) + '\nc,d\n"' + 'y'.repeat(500) + '\ne,f\n';
     expect(scan(text, 7, 100).out).toEqual([
       [1, 0, ['a', 'b']],
       ['too-large', 2, 4],
       [3, 505, ['c', 'd']],
-      ['too-large', 4, 509],
-      [5, 1011, ['e', 'f']],
+      ['unclosed-quote', 4, 509],
+    ]);
+  });
+
+  it('never reads rows out of a quoted field that is over the limit (its line breaks are counted)', () => {
+    const title = '"' + 'z'.repeat(150) + '\ns3://b/evil.jpg,injected\n' + 'z'.repeat(10) + '"';
+    const text = `ObjectUrl,Image title\ns3://b/ok.jpg,${title}\ns3://b/next.jpg,next\n`;
+    for (const step of [1, 7, 64, 1 << 16]) {
+      expect(scan(text, step, 100).out).toEqual([
+        [1, 0, ['ObjectUrl', 'Image title']],
+        ['too-large', 2, 22],
+        [5, Buffer.byteLength(text) - 'next.jpg,next\n'.length - 's3://b/'.length, ['s3://b/next.jpg', 'next']],
+      ]);
+    }
+  });
+
+  it('gives the same events at the size limit whatever the chunking', () => {
+    const text = 'a,b\n' + 'x'.repeat(98) + '\n"' + 'q'.repeat(97) + '"\nlast,1\n' + 'y'.repeat(150) + '\nend\n';
+    const whole = scan(text, 1 << 16, 100).out;
+    expect(whole.map((e) => e[0])).toEqual([1, 2, 3, 4, 'too-large', 6]);
+    for (let step = 1; step <= 40; step += 3) expect(scan(text, step, 100).out).toEqual(whole);
+  });
+
+  it('takes a quote that closes lines later before stray text as unclosed: only its first line is lost', () => {
+    const text = 'h,t\na,"open\nb,1\nc,2\nd,"e"x\nf,3\n';
+    expect(scan(text, 5).out.map((e) => (typeof e[0] === 'string' ? [e[0], e[1]] : [e[0], e[2]]))).toEqual([
+      [1, ['h', 't']],
+      ['unclosed-quote', 2],
+      [3, ['b', '1']],
+      [4, ['c', '2']],
+      ['stray-quote', 5],
+      [6, ['f', '3']],
     ]);
   });
 

@@ -16,11 +16,11 @@ async function run(input: string, from: string, to: string, format: Record<strin
 
 /** The header row each section type is written with, keyed by its case-folded second heading. */
 const CANONICAL: Record<string, string> = {
-  'video title': 'ObjectUrl,Video title',
-  'image title': 'ObjectUrl,Image title',
+  'video title': 'ObjectUrl,Video title,Create video',
+  'image title': 'ObjectUrl,Image title,Create video',
   'image group title': 'ObjectUrl,Image group title,Create video',
-  'dicom title': 'ObjectUrl,Dicom title',
-  'series title': 'ObjectUrl,Dicom title',
+  'dicom title': 'ObjectUrl,Dicom title,Create video',
+  'series title': 'ObjectUrl,Dicom title,Create video',
 };
 
 describe('encord-csv round trips', () => {
@@ -46,7 +46,9 @@ describe('encord-csv round trips', () => {
     const twice = await run((await run(once.text, 'encord-csv', 'annoconv')).text, 'annoconv', 'encord-csv');
     expect(once.exitCode).toBe(0);
     expect(twice.text).toBe(once.text);
-    expect(once.text.split('\n').filter((l) => l.startsWith('ObjectUrl'))).toEqual(['ObjectUrl,Video title', 'ObjectUrl,Image title', 'ObjectUrl,Image group title,Create video', 'ObjectUrl,Dicom title']);
+    // sequences present: every section states Create video (FORMATS.md 3.2)
+    expect(once.text.split('\n').filter((l) => l.startsWith('ObjectUrl'))).toEqual(['ObjectUrl,Video title,Create video', 'ObjectUrl,Image title,Create video', 'ObjectUrl,Image group title,Create video', 'ObjectUrl,Dicom title,Create video']);
+    expect(once.text).toContain('https://encord-bucket.s3.eu-west-2.amazonaws.com/videos/video1.mp4,My video,false\n');
   });
 
   it('encord-json -> encord-csv counts what CSV cannot hold and refuses the entry kinds it cannot register', async () => {
@@ -59,7 +61,7 @@ describe('encord-csv round trips', () => {
     expect(losses).toEqual(['dropped 1 imageMetadata', 'dropped 1 priority', 'dropped 1 skip_duplicate_urls', 'dropped 1 videoMetadata', 'dropped 3 clientMetadata']);
     // the untitled DICOM series gets its first file's name, warned
     expect(r.diags.filter((d) => d.code === 'ENCORD_TITLE_MISSING').map((d) => d.pointer)).toEqual(['#/dicom_series/0/title', '#/dicom_series/0']);
-    expect(r.text.split('\n').slice(-3)).toEqual(['https://my-bucket.s3.eu-west-1.amazonaws.com/ct/1,1', 'https://my-bucket.s3.eu-west-1.amazonaws.com/ct/2,1', '']);
+    expect(r.text.split('\n').slice(-3)).toEqual(['https://my-bucket.s3.eu-west-1.amazonaws.com/ct/1,1,false', 'https://my-bucket.s3.eu-west-1.amazonaws.com/ct/2,1,false', '']);
     // with --strict the loss is an error and the entry is refused
     const strict = await run(src, 'encord-json', 'encord-csv', {}, true);
     expect(strict.diags.filter((d) => d.code === 'LOSS_DROPPED' && d.severity === 'error').length).toBeGreaterThanOrEqual(4);
@@ -93,6 +95,19 @@ describe('encord-csv writer', () => {
     const r = await run(input, 'annoconv', 'encord-csv');
     expect(r.diags.map((d) => [d.code, d.line])).toEqual([['ENCORD_CSV_TITLE_TAKEN', 2]]);
     expect(r.text).toBe('ObjectUrl,Image group title,Create video\nhttps://b/1.jpg,T,false\nhttps://b/2.jpg,T,false\nObjectUrl,Dicom title\nhttps://b/d1,T\n');
+  });
+});
+
+describe('encord-csv details', () => {
+  it('two titles that escaping would make one are refused, not merged', async () => {
+    const item = (id: string, title: string): string => JSON.stringify({ id, kind: 'image_group', urls: [`https://b/${id}.jpg`], title, metadata: {}, annotations: [] });
+    const r = await run([item('a', '=a'), item('b', "'=a")].join('\n'), 'annoconv', 'encord-csv');
+    expect(r.diags.map((d) => d.code)).toEqual(['ENCORD_CSV_TITLE_TAKEN', 'CSV_FORMULA_ESCAPED']);
+  });
+
+  it('rows a spreadsheet padded with commas are skipped like empty lines', async () => {
+    const r = await run('ObjectUrl,Image title,\nhttps://b/1.jpg,one,\n,,\n, ,\nhttps://b/2.jpg,two,\n', 'encord-csv', 'annoconv');
+    expect({ read: r.read, written: r.written, codes: r.diags.map((d) => d.code) }).toEqual({ read: 2, written: 2, codes: [] });
   });
 });
 

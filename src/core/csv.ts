@@ -136,39 +136,59 @@ export class CsvScanner {
     while (this.start < this.len) {
       const end = this.findEnd(b, final);
       if (end < 0) {
-        if (this.len - this.start <= this.maxRecordBytes && !final) break;
-        if (this.inQuoted && (final || b.indexOf(LF, this.start) >= 0)) {
-          this.unclosed(b, out);
-          continue;
-        }
         if (final) {
+          if (this.inQuoted) {
+            this.unclosed(b, out);
+            continue;
+          }
           this.emit(b, this.len, out);
           break;
         }
-        this.inQuoted = this.quoted = false;
-        this.skipped = this.len - this.start;
+        if (this.len - this.start <= this.maxRecordBytes) break;
+        // too large: skipped as it streams by, quotes still followed so that its end is found
+        this.skipped = 0;
         this.skipLine = this.line;
         this.skipOffset = this.base + this.start;
-        this.start = this.pos = this.len;
-        break;
+        if (!this.skip(b, false, out)) break;
+        continue;
+      }
+      if (end - this.start > this.maxRecordBytes) {
+        out.push({ problem: 'too-large', line: this.line, offset: this.base + this.start, bytes: end + 1 - this.start });
+        this.line += 1 + this.countLf(b, this.start, end);
+        this.start = this.pos = end + 1;
+        this.quoted = false;
+        continue;
       }
       this.emit(b, end, out);
     }
     return out;
   }
 
-  /** Skips the rest of an oversized record; false while its end is not in sight. */
+  private countLf(b: Buffer, from: number, to: number): number {
+    let n = 0;
+    for (let i = b.indexOf(LF, from); i >= 0 && i < to; i = b.indexOf(LF, i + 1)) n++;
+    return n;
+  }
+
+  /**
+   * Skips an oversized record: its bytes are dropped as they are scanned (line breaks counted),
+   * with the quote state kept. True when its end was reached and scanning can go on.
+   */
   private skip(b: Buffer, final: boolean, out: CsvEvent[]): boolean {
-    const lf = b.indexOf(LF, this.start);
-    if (lf < 0 && !final) {
-      this.skipped += this.len - this.start;
-      this.start = this.pos = this.len;
+    const end = this.findEnd(b, final);
+    if (end < 0 && !final) {
+      const drop = Math.max(this.pos, this.start);
+      this.line += this.countLf(b, this.start, drop);
+      this.skipped += drop - this.start;
+      this.start = this.pos = drop;
       return false;
     }
-    const stop = lf < 0 ? this.len : lf + 1;
-    out.push({ problem: 'too-large', line: this.skipLine, offset: this.skipOffset, bytes: this.skipped + (stop - this.start) });
+    const stop = end < 0 ? this.len : end + 1;
+    const unclosed = end < 0 && this.inQuoted;
+    out.push({ problem: unclosed ? 'unclosed-quote' : 'too-large', line: this.skipLine, offset: this.skipOffset, bytes: this.skipped + (stop - this.start) });
+    this.line += 1 + this.countLf(b, this.start, end < 0 ? this.len : end);
     this.skipped = -1;
-    this.line++;
+    this.inQuoted = this.quoted = false;
     this.start = this.pos = stop;
     return true;
   }
@@ -221,6 +241,12 @@ export class CsvScanner {
     let lines = 1;
     if (this.quoted) for (let i = b.indexOf(LF, s); i >= 0 && i < lf; i = b.indexOf(LF, i + 1)) lines++;
     const cells = this.quoted ? this.parseQuoted(b, s, e) : b.toString('utf8', s, e).split(this.delimChar);
+    if (cells === undefined && lines > 1) {
+      // a quote that closes lines later only to be followed by text: an unclosed quote that met
+      // the next quote of the file; only its first line is given up
+      this.unclosed(b, out);
+      return;
+    }
     if (cells === undefined) out.push({ problem: 'stray-quote', line, offset, bytes: e - s, raw });
     else if (cells.some((c) => c.includes('\ufffd')) && !isUtf8(raw)) out.push({ problem: 'utf8', line, offset, bytes: e - s, raw });
     else out.push({ cells, line, offset, raw });

@@ -3,6 +3,7 @@
  * atomic outputs and a rejects file. Used as-is by the CLI.
  */
 import { AnnoconvError, diag, type DiagnosticSink } from './diagnostics.js';
+import { unlink } from 'node:fs/promises';
 import { MemorySink, openInput, openOutput, type InputSource, type OutputSink } from './io.js';
 import { defaultOptions, type Options } from './options.js';
 import { runPipeline, type RunStats } from './pipeline.js';
@@ -50,24 +51,38 @@ export function partPath(path: string, n: number): string {
   return `${stem}-${String(n).padStart(3, '0')}${ext}`;
 }
 
-/** The split output a convert asks for, checked against the target; parts opened are tracked. */
-function splitOutput(params: ConvertParams, to: FormatDescriptor, opened: OutputSink[]): SplitOutput | undefined {
+/** Parts of a split output: the one being written, and the paths of those finished. */
+interface Parts {
+  open: OutputSink[];
+  finished: string[];
+}
+
+/**
+ * The split output a convert asks for, checked against the target. A part is finished (renamed
+ * into place) when the next one opens, so that thousands of parts never hold thousands of files
+ * open; if the run fails, the finished parts are removed.
+ */
+function splitOutput(params: ConvertParams, to: FormatDescriptor, parts: Parts): SplitOutput | undefined {
   const s = params.split;
   if (s === undefined) return undefined;
   const every = typeof s === 'number' ? s : s.every;
   if (!Number.isInteger(every) || every < 1) throw new AnnoconvError(diag('OPTION_INVALID', '--split must be a whole number of entries, at least 1'), 2);
   if (!to.can.split) throw new AnnoconvError(diag('OPTION_INVALID', `--split: ${to.id} output cannot be split into numbered files`), 2);
   let open: (n: number) => Promise<OutputSink>;
+  let pathOf: ((n: number) => string) | undefined;
   if (typeof s === 'object') open = s.open;
   else if (typeof params.output === 'string' && params.output !== '-') {
     const path = params.output;
-    open = (n) => openOutput(partPath(path, n));
+    pathOf = (n) => partPath(path, n);
+    open = (n) => openOutput(pathOf!(n));
   } else throw new AnnoconvError(diag('OPTION_INVALID', '--split writes numbered files named after -o FILE: give -o'), 2);
   return {
     every,
     async open(n) {
+      for (const p of parts.open.splice(0)) await p.close();
       const sink = await open(n);
-      opened.push(sink);
+      parts.open.push(sink);
+      if (pathOf) parts.finished.push(pathOf(n));
       return sink;
     },
   };
@@ -93,7 +108,7 @@ export async function convert(params: ConvertParams): Promise<RunResult> {
   const source = await resolveInput(params.input);
   const from = await resolveFrom(source, params.from, 'read');
   const [reader, writer] = await Promise.all([from.load(), to.load()]);
-  const parts: OutputSink[] = [];
+  const parts: Parts = { open: [], finished: [] };
   const split = splitOutput(params, to, parts);
   const output = split ? new MemorySink() : typeof params.output === 'object' ? params.output : await openOutput(params.output);
   let rejects: OutputSink | undefined;
@@ -111,12 +126,13 @@ export async function convert(params: ConvertParams): Promise<RunResult> {
       onProgress: params.onProgress ? (s) => params.onProgress!(s, source) : undefined,
     });
     await output.close();
-    for (const p of parts) await p.close();
+    for (const p of parts.open) await p.close();
     await rejects?.close();
     return { ...stats, from: from.id, to: to.id, exitCode: stats.errors > 0 || stats.rejected > 0 ? 1 : 0 };
   } catch (e) {
     await output.abort();
-    for (const p of parts) await p.abort();
+    for (const p of parts.open) await p.abort();
+    for (const f of parts.finished) await unlink(f).catch(() => undefined);
     await rejects?.abort();
     throw e;
   }

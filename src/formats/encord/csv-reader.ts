@@ -127,7 +127,7 @@ function onEvent(st: State, ev: CsvEvent): void {
     return;
   }
   const cells = ev.cells;
-  if (cells.length === 1 && cells[0]!.trim() === '') return; // an empty line
+  if (cells.every((c) => c.trim() === '')) return; // an empty line, or one a spreadsheet padded with commas
   if (norm(cells[0]!) === 'objecturl') {
     header(st, ev);
     return;
@@ -208,8 +208,11 @@ function row(st: State, sec: Section, ev: CsvRow, place: Place): void {
   if (named !== undefined && named !== kind) {
     ctx.report(diag('ENCORD_CSV_TYPE_MISMATCH', sec.legacy ? `a single-column file registers every row as a video, but this URL looks like ${named} (Encord fails it: "Expected a video")` : `the URL looks like ${named}, but the section is for ${sec.type === 'group' ? 'image groups' : sec.type === 'dicom' ? 'DICOM files' : sec.type + 's'}: the header decides`, at(1), 'warning'));
   }
-  if (st.urls.add(url)) ctx.report(diag('ENCORD_URL_DUPLICATE', `URL ${JSON.stringify(url.slice(0, 200))} is registered again (Encord identifies objects by URL)`, at(1), 'warning'));
+  const duplicate = (): void => {
+    if (st.urls.add(url)) ctx.report(diag('ENCORD_URL_DUPLICATE', `URL ${JSON.stringify(url.slice(0, 200))} is registered again (Encord identifies objects by URL)`, at(1), 'warning'));
+  };
   if (sec.type === 'video' || sec.type === 'image') {
+    duplicate();
     const item: Item = { id: url, kind, url, metadata: {}, annotations: [] };
     if (title !== '') item.title = title;
     st.records++;
@@ -222,6 +225,7 @@ function row(st: State, sec: Section, ev: CsvRow, place: Place): void {
   const sequence = sec.type === 'group' && create !== false;
   const r = st.groups.add(sec.type, title, sequence, sec.no, url, ev.line, ev.offset);
   if (r.conflictLine !== undefined) return fail('ENCORD_CSV_GROUP_MIXED', `group ${JSON.stringify(title)} is ${sequence ? 'a sequence (true)' : 'a group (false)'} here but the other way at line ${r.conflictLine}: this row is left out`, 3);
+  duplicate();
   if (r.created) st.records++;
   if (r.created && sec.type === 'group' && create === undefined) {
     ctx.report(diag('ENCORD_CSV_CREATE_VIDEO_BLANK', `Create video is blank for group ${JSON.stringify(title)}: Encord reads that as true, an image sequence; write true or false`, at(sec.hasCreate ? 3 : 2), 'warning'));

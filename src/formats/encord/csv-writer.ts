@@ -36,6 +36,7 @@ export function createEncordCsvWriter(sink: OutputSink, ctx: WriteContext): Form
   const titles = { group: new IdSet(), dicom: new IdSet() };
   const limit = limitCheck(ctx);
   let escaped = 0;
+  let sequences = false;
   let escapedAt: Place | undefined;
   const cell = (s: string, place: Place): string => {
     if (escape && isFormula(s)) {
@@ -69,26 +70,32 @@ export function createEncordCsvWriter(sink: OutputSink, ctx: WriteContext): Form
           title = basename(p.urls[0]!);
           ctx.report(diag('ENCORD_TITLE_MISSING', `item ${JSON.stringify(item.id)} has no title, and CSV rows are grouped by title: titled by its first file, ${JSON.stringify(title)}`, place, 'warning'));
         }
-        if (title !== '' && titles[section].add(title)) {
+        // compared as written: escaping could make two titles one
+        if (title !== '' && titles[section].add(escape && isFormula(title) ? "'" + title : title)) {
           ctx.report(diag('ENCORD_CSV_TITLE_TAKEN', `item ${JSON.stringify(item.id)}: another ${section === 'dicom' ? 'DICOM series' : 'image group'} is already titled ${JSON.stringify(title)}, and CSV rows with one title form one group`, place));
           return;
         }
       }
       limit(p.urls.length, place);
       const t = cell(title, place);
-      const tail = section === 'group' ? `,${t},${item.kind === 'image_sequence'}\n` : `,${t}\n`;
-      let text = '';
-      for (const u of p.urls) text += cell(u, place) + tail;
+      if (item.kind === 'image_sequence') sequences = true;
+      const tail = section === 'group' ? `,${t},${item.kind === 'image_sequence'}` : `,${t}`;
+      const rows = p.urls.map((u) => cell(u, place) + tail);
       let f = files.get(section);
       if (!f) files.set(section, (f = spill.file(section)));
-      f.append(p.urls.length + '\t' + JSON.stringify(text));
+      f.append(p.urls.length + '\t' + JSON.stringify(rows));
     },
     async end(): Promise<void> {
       try {
+        // with sequences in the file, every section states Create video, false outside groups (FORMATS.md 3.2)
+        const wide = (key: string): boolean => sequences && key !== 'group';
         const layout: Layout = {
           open: () => undefined,
-          openSection: (out, key) => out.write(HEADERS[key as Section] + '\n'),
-          entry: (out, text) => out.write(JSON.parse(text) as string),
+          openSection: (out, key) => out.write(HEADERS[key as Section] + (wide(key) ? ',Create video\n' : '\n')),
+          entry: (out, text, _first, key) => {
+            const suffix = wide(key) ? ',false\n' : '\n';
+            for (const row of JSON.parse(text) as string[]) out.write(row + suffix);
+          },
           closeSection: () => undefined,
           close: () => undefined,
         };

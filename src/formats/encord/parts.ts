@@ -6,7 +6,8 @@
 import type { WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { GcPacer } from '../../core/gc.js';
-import { MAX_URLS } from './entries.js';
+import { diag } from '../../core/diagnostics.js';
+import { MAX_ENTRIES, MAX_URLS } from './entries.js';
 
 /** Text written between explicit collections (core/gc.ts). */
 const GC_EVERY = 32 * 1024 * 1024;
@@ -15,7 +16,7 @@ const GC_EVERY = 32 * 1024 * 1024;
 export interface Layout {
   open(out: OutputSink): void;
   openSection(out: OutputSink, key: string, firstInFile: boolean): void;
-  entry(out: OutputSink, text: string, firstInSection: boolean): void;
+  entry(out: OutputSink, text: string, firstInSection: boolean, key: string): void;
   closeSection(out: OutputSink, key: string): void;
   close(out: OutputSink): void;
 }
@@ -28,6 +29,9 @@ export interface SectionSource {
 
 export async function writeSections(sink: OutputSink, ctx: WriteContext, layout: Layout, sections: SectionSource[]): Promise<void> {
   const split = ctx.split;
+  if (split && split.every > MAX_ENTRIES) {
+    ctx.report(diag('ENCORD_LIMIT', `--split ${split.every}: parts may hold more than ${MAX_ENTRIES.toLocaleString('en-US')} entries, Encord's limit for one file`, {}, 'warning'));
+  }
   let part = 1;
   let out = split ? await split.open(part) : sink;
   let entries = 0;
@@ -54,7 +58,7 @@ export async function writeSections(sink: OutputSink, ctx: WriteContext, layout:
         layout.openSection(out, s.key, firstInFile);
         firstInFile = false;
       }
-      layout.entry(out, line.slice(tab + 1), !open);
+      layout.entry(out, line.slice(tab + 1), !open, s.key);
       open = true;
       entries++;
       urls += n;

@@ -207,8 +207,16 @@ function readShape(shape: string, labelKey: string | undefined, value: JsonObjec
         f.push({ code: 'LS_POLYGON_POINTS', message: `a polygon needs at least 3 points, got ${pts.length}`, at: '/value/points' });
         return undefined;
       }
-      pctCheck((pts as number[][]).flatMap((p, i) => [[`points/${i}/0`, p[0]!], [`points/${i}/1`, p[1]!]] as [string, number][]), f);
-      return { kind: 'polygon', rings: [(pts as number[][]).flatMap((p) => [percentToPx(p[0]!, W), percentToPx(p[1]!, H)])], ...lbl };
+      const ring: number[] = new Array(pts.length * 2);
+      let outside = -1;
+      for (let i = 0; i < pts.length; i++) {
+        const [x, y] = pts[i] as number[];
+        if (outside < 0 && (x! < -OVERSHOOT || x! > 100 + OVERSHOOT || y! < -OVERSHOOT || y! > 100 + OVERSHOOT)) outside = i;
+        ring[2 * i] = percentToPx(x!, W);
+        ring[2 * i + 1] = percentToPx(y!, H);
+      }
+      if (outside >= 0) f.push({ code: 'LS_PERCENT_RANGE', message: `point ${outside} is outside 0-100 percent`, at: `/value/points/${outside}`, severity: 'warning' });
+      return { kind: 'polygon', rings: [ring], ...lbl };
     }
     case 'brush': {
       if (value.format !== undefined && value.format !== 'rle') {

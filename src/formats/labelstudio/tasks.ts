@@ -63,7 +63,7 @@ export function taskToItem(task: unknown, index: number): { item?: Item; finding
     for (const k of Object.keys(task)) if (k !== 'id' && k !== 'data' && !(LISTS as readonly string[]).includes(k)) setOwn(rest, k, task[k]);
     if (Object.keys(rest).length) ex.task = rest;
   }
-  const size = firstSize(task);
+  const size = firstSize(task) ?? metaSize(task);
   if (size) [item.width, item.height] = size;
   const records: JsonObject[] = [];
   const unmodeled: JsonObject[] = [];
@@ -114,6 +114,12 @@ function firstSize(task: JsonObject): [number, number] | undefined {
     }
   }
   return undefined;
+}
+
+/** Sizes a writer put in `meta` for a task whose results could not carry them (no shapes). */
+function metaSize(task: JsonObject): [number, number] | undefined {
+  const m = task.meta;
+  return isObj(m) && typeof m.original_width === 'number' && typeof m.original_height === 'number' && m.original_width > 0 && m.original_height > 0 ? [m.original_width, m.original_height] : undefined;
 }
 
 function readRecord(rec: unknown, list: ListName, j: number, size: [number, number] | undefined, item: Item, records: JsonObject[], unmodeled: JsonObject[], f: Finding[]): void {
@@ -210,11 +216,19 @@ export function itemToTask(item: Item, o: TaskOptions): TaskOutcome {
     else if (Array.isArray(ex.emptyLists) && ex.emptyLists.includes(list)) task[list] = [];
   }
   if (isObj(ex.task)) for (const k of Object.keys(ex.task)) if (task[k] === undefined) setOwn(task, k, ex.task[k]);
+  // an image size no result carries goes to meta, so that a pixel format can be written back
+  if (!fromLs && item.width !== undefined && item.height !== undefined && !sized(task)) {
+    task.meta = { ...(isObj(task.meta) ? task.meta : {}), original_width: item.width, original_height: item.height };
+  }
   for (const f of Object.keys(item.extras ?? {})) if (f !== 'labelstudio') losses.push([`${f} fields`, 1, `${f}-specific fields have no place in a Label Studio task`]);
   if (item.tags?.length) losses.push(['item tags', 1, 'a Label Studio task has no tags']);
   if (item.title !== undefined) losses.push(['item titles', 1, 'a Label Studio task has no title']);
   if (item.media && Object.keys(item.media).length) losses.push(['media facts', 1, 'a Label Studio task does not describe its media file']);
   return { task, losses, warnings };
+}
+
+function sized(task: JsonObject): boolean {
+  return LISTS.some((l) => Array.isArray(task[l]) && (task[l] as JsonObject[]).some((r) => Array.isArray(r.result) && (r.result as JsonObject[]).some((x) => typeof x.original_width === 'number')));
 }
 
 interface Rec {
