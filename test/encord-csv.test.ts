@@ -105,6 +105,11 @@ describe('encord-csv details', () => {
     expect(r.diags.map((d) => d.code)).toEqual(['ENCORD_CSV_TITLE_TAKEN', 'CSV_FORMULA_ESCAPED']);
   });
 
+  it('a header row that cannot be read rejects the rows below it instead of adding them to the previous section', async () => {
+    const r = await run('ObjectUrl,Video title\nhttps://b/1.mp4,one\nObjectUrl,"Image title"x\nhttps://b/2.jpg,two\n', 'encord-csv', 'annoconv');
+    expect({ read: r.read, written: r.written, rejected: r.rejected, codes: r.diags.map((d) => [d.code, d.line]) }).toEqual({ read: 2, written: 1, rejected: 1, codes: [['CSV_STRAY_QUOTE', 3]] });
+  });
+
   it('rows a spreadsheet padded with commas are skipped like empty lines', async () => {
     const r = await run('ObjectUrl,Image title,\nhttps://b/1.jpg,one,\n,,\n, ,\nhttps://b/2.jpg,two,\n', 'encord-csv', 'annoconv');
     expect({ read: r.read, written: r.written, codes: r.diags.map((d) => d.code) }).toEqual({ read: 2, written: 2, codes: [] });

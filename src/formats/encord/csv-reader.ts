@@ -123,7 +123,9 @@ function onEvent(st: State, ev: CsvEvent): void {
       : ev.problem === 'utf8' ? ['INPUT_INVALID_UTF8', 'the row is not valid UTF-8']
       : ['INPUT_RECORD_TOO_LARGE', `a row of ${ev.bytes} bytes exceeds --max-record-size ${ctx.options.maxRecordSize}; skipped`];
     ctx.report(diag(code, message, place));
-    reject(st, place, ev.raw);
+    // a header that cannot be read: the rows below it must not join the previous section
+    if (ev.raw && /^\s*"?\s*objecturl/i.test(ev.raw.toString('latin1', 0, 64))) st.section = { type: 'video', legacy: false, width: 0, hasCreate: false, ok: false, no: ++st.sections };
+    else reject(st, place, ev.raw);
     return;
   }
   const cells = ev.cells;
