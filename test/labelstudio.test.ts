@@ -1,6 +1,8 @@
 /** Label Studio: percent <-> pixels, rotation, round trips through the model, and the SDK's own expectations. */
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { bufferInput, convert, MemorySink } from '../src/index.js';
 import type { Diagnostic } from '../src/core/diagnostics.js';
 import { CORPUS, ROOT, walk } from './helpers/run.js';
@@ -134,5 +136,43 @@ describe('labelstudio bad input and refusals', () => {
     const input = JSON.stringify({ id: '5', kind: 'image', url: 'https://b/a.jpg', width: 100, height: 50, metadata: {}, annotations: [{ kind: 'box', x: 10, y: 5, w: 20, h: 10, label: 'car', score: 0.7 }] });
     const task = (JSON.parse((await run(input, 'annoconv', 'labelstudio', { as: 'predictions' })).text) as Record<string, unknown>[])[0]!;
     expect(task).toEqual({ id: 5, data: { image: 'https://b/a.jpg' }, predictions: [{ result: [{ id: 'r1', type: 'rectanglelabels', from_name: 'label', to_name: 'image', original_width: 100, original_height: 50, score: 0.7, value: { x: 10, y: 10, width: 20, height: 20, rotation: 0, rectanglelabels: ['car'] } }] }] });
+  });
+});
+
+describe('ls-bulk writer', () => {
+  const items = [
+    { id: 'img-a', kind: 'image', url: 'https://b/a.jpg', width: 100, height: 50, metadata: { ls_task: 41 }, annotations: [{ kind: 'box', x: 10, y: 5, w: 20, h: 10, label: 'car' }] },
+    { id: 'img-b', kind: 'image', url: 'https://b/b.jpg', width: 100, height: 50, metadata: {}, annotations: [{ kind: 'classification', labels: ['night'] }] },
+    { id: 'img-c', kind: 'image', url: 'https://b/c.jpg', metadata: {}, annotations: [] },
+  ].map((i) => JSON.stringify(i)).join('\n');
+  const lines = (text: string): Record<string, unknown>[] => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+
+  it('--task-map (JSON or CSV) gives each item its task; items without labels give no payload', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'annoconv-bulk-'));
+    try {
+      writeFileSync(join(dir, 'map.json'), '{"img-a": 7, "img-b": 8}');
+      writeFileSync(join(dir, 'map.csv'), 'item_id,task_id\nimg-a,7\nimg-b,8\n');
+      for (const map of ['map.json', 'map.csv']) {
+        const r = await run(items, 'annoconv', 'ls-bulk', { taskMap: join(dir, map), project: 3 });
+        expect(r.exitCode).toBe(0);
+        expect(lines(r.text).map((p) => [p.task, p.project, (p.result as { type: string }[]).map((x) => x.type)])).toEqual([[7, 3, ['rectanglelabels']], [8, 3, ['choices']]]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--task-id-field takes the task id from item metadata; an item without one is refused with a code', async () => {
+    const r = await run(items, 'annoconv', 'ls-bulk', { taskIdField: 'ls_task' });
+    expect(lines(r.text).map((p) => p.task)).toEqual([41]);
+    expect(r.diags.map((d) => [d.code, d.line])).toEqual([['LSB_TASK_ID_MISSING', 2]]);
+    expect(r.exitCode).toBe(1);
+  });
+
+  it('ls-bulk -> annoconv -> ls-bulk keeps the payload fields and results', async () => {
+    const src = readFileSync(ROOT + 'fixtures/ls-bulk/rules/input.jsonl', 'utf8').split('\n')[4]!;
+    const model = await run(src, 'ls-bulk', 'annoconv');
+    const back = await run(model.text, 'annoconv', 'ls-bulk');
+    expect(close(lines(back.text), [JSON.parse(src)])).toBeUndefined();
   });
 });

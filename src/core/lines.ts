@@ -4,6 +4,9 @@
  * byte by byte without being gathered. `\n` and `\r\n` both end a line.
  */
 import { isUtf8 } from 'node:buffer';
+import type { ReadContext, ReadEvent } from './format.js';
+import type { InputSource } from './io.js';
+import { diag, type Place } from './diagnostics.js';
 
 export type LineProblem =
   | { kind: 'utf8'; raw: Buffer }
@@ -161,4 +164,35 @@ function addBlock(block: Buffer, batch: LineBatch, lineNo: number, maxLineBytes:
     if (nl < 0) return lineNo;
     pos = nl + 1;
   }
+}
+
+/**
+ * Line-based records: each non-blank line is handed to `onLine` with its place (1-based line,
+ * 0-based record); lines that cannot be read (invalid UTF-8, over --max-record-size) are reported
+ * and rejected here. `onLine` returns the line's event; a `dataset` event (a header line) is not a
+ * record. An input without records gets INPUT_EMPTY with `empty` as its message.
+ */
+export async function* lineRecords(input: InputSource, ctx: ReadContext, empty: string, onLine: (text: string, place: Place) => ReadEvent): AsyncGenerator<ReadEvent[]> {
+  const file = ctx.file;
+  let records = 0;
+  for await (const batch of splitLines(input.chunks(), ctx.options.maxRecordSize)) {
+    const events: ReadEvent[] = [];
+    for (let i = 0; i < batch.lines.length; i++) {
+      const text = batch.lines[i]!;
+      const problem = batch.problems?.get(i);
+      if (!problem && text.trim() === '') continue;
+      const place: Place = { file, line: batch.first + i, record: records++ };
+      if (problem) {
+        if (problem.kind === 'utf8') ctx.report(diag('INPUT_INVALID_UTF8', 'line is not valid UTF-8', place));
+        else ctx.report(diag('INPUT_RECORD_TOO_LARGE', `line of ${problem.bytes} bytes exceeds --max-record-size ${ctx.options.maxRecordSize}; skipped`, place));
+        events.push({ type: 'reject', place, ...(problem.kind === 'utf8' ? { raw: problem.raw } : {}) });
+        continue;
+      }
+      const ev = onLine(text, place);
+      if (ev.type === 'dataset') records--;
+      events.push(ev);
+    }
+    yield events;
+  }
+  if (records === 0) ctx.report(diag('INPUT_EMPTY', empty, { file }));
 }

@@ -6,7 +6,7 @@ import { annoconv } from './annoconv/index.js';
 import { coco, cocoResults } from './coco/index.js';
 import { jsonl } from './jsonl/index.js';
 import { encordCsv, encordJson } from './encord/index.js';
-import { labelStudio } from './labelstudio/index.js';
+import { labelStudio, labelStudioBulk } from './labelstudio/index.js';
 
 export const FORMATS: readonly FormatDescriptor[] = [
   annoconv,
@@ -16,4 +16,5 @@ export const FORMATS: readonly FormatDescriptor[] = [
   encordJson,
   encordCsv,
   labelStudio,
+  labelStudioBulk,
 ];

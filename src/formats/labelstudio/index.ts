@@ -30,3 +30,28 @@ export const labelStudio: FormatDescriptor = {
     return { read: readLabelStudio, createWriter: createLabelStudioWriter };
   },
 };
+
+/** JSON lines holding a result list and a task target. */
+function detectBulk(sample: Sample): number {
+  const first = sample.text.replace(/^\ufeff/, '').split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  if (!first.startsWith('{') || !first.endsWith('}')) return 0;
+  return /"result"\s*:\s*\[/.test(first) && /"(task|tasks|selected_items)"\s*:/.test(first) && !/"data"\s*:/.test(first) ? 0.85 : 0;
+}
+
+export const labelStudioBulk: FormatDescriptor = {
+  id: 'ls-bulk',
+  aliases: ['labelstudio-bulk'],
+  title: 'Label Studio bulk-create annotation payloads, one JSON object a line',
+  extensions: ['.jsonl', '.jsonlines', '.ndjson'],
+  can: { read: true, write: true, validate: true },
+  detect: detectBulk,
+  options: {
+    'task-map': { type: 'string', describe: 'ls-bulk output: a file mapping item ids to Label Studio task ids (JSON object, or CSV item_id,task_id)' },
+    'task-id-field': { type: 'string', describe: 'ls-bulk output: the item metadata field holding the task id (default: the item id, when it is a whole number)' },
+    project: { type: 'number', describe: 'ls-bulk output: the project id to put in every payload' },
+  },
+  async load() {
+    const { readBulk, createBulkWriter } = await import('./bulk.js');
+    return { read: readBulk, createWriter: createBulkWriter };
+  },
+};

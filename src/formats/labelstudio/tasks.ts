@@ -182,7 +182,10 @@ export interface TaskOptions {
   urlPrefix?: string;
 }
 
-export type TaskOutcome = { task: JsonObject; losses: [what: string, count: number, reason: string][]; warnings: [Code, string][] } | { error: Code; message: string };
+export type Loss = [what: string, count: number, reason: string];
+
+/** A task, with what the item lost (`losses`: item fields; `resultLosses`: its annotations). */
+export type TaskOutcome = { task: JsonObject; losses: Loss[]; resultLosses: Loss[]; warnings: [Code, string][] } | { error: Code; message: string };
 
 const DEFAULT_KEY: Partial<Record<ItemKind, string>> = { image: 'image', video: 'video', audio: 'audio', text: 'text', html: 'html', pdf: 'pdf' };
 
@@ -209,7 +212,8 @@ export function itemToTask(item: Item, o: TaskOptions): TaskOutcome {
   if (ex.idAbsent !== true && (fromLs || /^\d+$/.test(item.id))) task.id = ex.idString === true || !/^\d+$/.test(item.id) ? item.id : Number(item.id);
   if (ex.noData === true) Object.assign(task, data);
   else task.data = data;
-  const built = buildRecords(item, ex, o, losses);
+  const resultLosses: Loss[] = [];
+  const built = buildRecords(item, ex, o, resultLosses);
   if ('error' in built) return built;
   for (const list of LISTS) {
     if (built.lists[list]) task[list] = built.lists[list];
@@ -224,7 +228,7 @@ export function itemToTask(item: Item, o: TaskOptions): TaskOutcome {
   if (item.tags?.length) losses.push(['item tags', 1, 'a Label Studio task has no tags']);
   if (item.title !== undefined) losses.push(['item titles', 1, 'a Label Studio task has no title']);
   if (item.media && Object.keys(item.media).length) losses.push(['media facts', 1, 'a Label Studio task does not describe its media file']);
-  return { task, losses, warnings };
+  return { task, losses, resultLosses, warnings };
 }
 
 function sized(task: JsonObject): boolean {

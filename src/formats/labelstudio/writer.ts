@@ -25,7 +25,7 @@ export function taskOf(item: Item, place: Place, ctx: WriteContext, o: TaskOptio
     return undefined;
   }
   for (const [code, message] of r.warnings) ctx.report(diag(code, message, place, 'warning'));
-  for (const [what, count, reason] of r.losses) if (!ctx.lose(what, count, reason, place)) return undefined;
+  for (const [what, count, reason] of [...r.losses, ...r.resultLosses]) if (!ctx.lose(what, count, reason, place)) return undefined;
   return r.task;
 }
 

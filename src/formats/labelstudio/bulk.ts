@@ -1,0 +1,175 @@
+/**
+ * `ls-bulk`: payloads for Label Studio's annotations bulk-create endpoint, one JSON object a line
+ * (so that `while read -r p; do curl ... -d "$p"; done` posts them one by one).
+ *
+ * Writing needs each item's task id: `--task-map FILE` (JSON object or two-column CSV, item id ->
+ * task id), else `--task-id-field NAME` (an item metadata field, e.g. from task data), else the
+ * item id itself when it is a whole number (Label Studio task ids, COCO image ids). One payload is
+ * written per annotation set (one annotator's annotation, one prediction) of an item.
+ */
+import { readFileSync } from 'node:fs';
+import type { FormatWriter, ReadContext, ReadEvent, WriteContext } from '../../core/format.js';
+import type { InputSource, OutputSink } from '../../core/io.js';
+import { lineRecords } from '../../core/lines.js';
+import { AnnoconvError, diag, type Place } from '../../core/diagnostics.js';
+import { CsvScanner, isRow } from '../../core/csv.js';
+import { setOwn } from '../../core/safe.js';
+import type { Item, JsonObject } from '../../model/types.js';
+import { BULK_FIELDS, checkPayload } from './bulk-check.js';
+import { readResult } from './results.js';
+import { itemToTask } from './tasks.js';
+import { taskOptions } from './writer.js';
+
+const isObj = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+export function readBulk(input: InputSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
+  return lineRecords(input, ctx, 'no payloads in the input', (text, place) => {
+    const item = payloadToItem(text, place, ctx);
+    return item ? { type: 'item', item, place, raw: text } : { type: 'reject', place, raw: text };
+  });
+}
+
+function payloadToItem(text: string, place: Place, ctx: ReadContext): Item | undefined {
+  let p: unknown;
+  try {
+    p = JSON.parse(text);
+  } catch (e) {
+    ctx.report(diag('LSB_INVALID_JSON', `not valid JSON: ${(e as Error).message.slice(0, 200)}`, place));
+    return undefined;
+  }
+  if (!isObj(p)) {
+    ctx.report(diag('LSB_NOT_OBJECT', 'a payload must be a JSON object', place));
+    return undefined;
+  }
+  let bad = false;
+  const report = (code: Parameters<typeof diag>[0], message: string, at: string, severity?: 'error' | 'warning'): void => {
+    const d = diag(code, message, { ...place, pointer: at }, severity);
+    if (d.severity === 'error') bad = true;
+    ctx.report(d);
+  };
+  for (const x of checkPayload(p)) report(x.code, x.message, x.at, x.severity);
+  const target = typeof p.task === 'number' ? p.task : Array.isArray(p.tasks) && typeof p.tasks[0] === 'number' ? p.tasks[0] : undefined;
+  const item: Item = { id: target !== undefined ? String(target) : `line-${place.line}`, kind: 'image', metadata: {}, annotations: [] };
+  const ex: JsonObject = {};
+  for (const k of Object.keys(p)) if (k !== 'result') setOwn(ex, k, p[k]);
+  if (Array.isArray(p.result)) {
+    const size = p.result.map((r) => (isObj(r) && typeof r.original_width === 'number' && typeof r.original_height === 'number' ? ([r.original_width, r.original_height] as [number, number]) : undefined)).find((s) => s);
+    if (size) [item.width, item.height] = size;
+    const unmodeled: JsonObject[] = [];
+    p.result.forEach((r, k) => {
+      const out = readResult(r, size);
+      for (const x of out.findings) report(x.code, x.message, `/result/${k}${x.at}`, x.severity);
+      if (out.raw) unmodeled.push({ group: 'bulk', index: k, result: out.raw });
+      else if (out.annotation) {
+        const a = { ...out.annotation, group: 'bulk', origin: 'annotation' as const };
+        if (isObj(r) && typeof r.id === 'string') a.id = r.id;
+        item.annotations.push(a);
+      }
+    });
+    if (unmodeled.length) ex.unmodeled = unmodeled;
+  }
+  item.extras = { lsbulk: ex };
+  return bad ? undefined : item;
+}
+
+/** Item id -> task id, from a JSON object or a two-column CSV (header optional). */
+function loadTaskMap(path: string): Map<string, number> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new AnnoconvError(diag('OPTION_INVALID', `--task-map ${path}: ${(e as Error).message}`), 2);
+  }
+  const map = new Map<string, number>();
+  const bad = (why: string): never => {
+    throw new AnnoconvError(diag('OPTION_INVALID', `--task-map ${path}: ${why}`, { file: path }), 2);
+  };
+  if (/^\s*\{/.test(text)) {
+    let o: unknown;
+    try {
+      o = JSON.parse(text);
+    } catch (e) {
+      return bad(`not valid JSON: ${(e as Error).message}`);
+    }
+    for (const [k, v] of Object.entries(o as JsonObject)) {
+      if (!Number.isSafeInteger(Number(v))) bad(`the task id of ${JSON.stringify(k)} is not a whole number`);
+      map.set(k, Number(v));
+    }
+    return map;
+  }
+  const s = new CsvScanner(1 << 20);
+  for (const ev of [...s.push(Buffer.from(text)), ...s.end()]) {
+    if (!isRow(ev)) bad(`line ${ev.line} is not valid CSV`);
+    else if (ev.cells.length >= 2 && ev.cells[0]!.trim() !== '') {
+      const id = ev.cells[1]!.trim();
+      if (!/^\d+$/.test(id)) {
+        if (ev.line === 1) continue; // a header
+        bad(`line ${ev.line}: task id ${JSON.stringify(id)} is not a whole number`);
+      }
+      map.set(ev.cells[0]!.trim(), Number(id));
+    }
+  }
+  return map;
+}
+
+export function createBulkWriter(sink: OutputSink, ctx: WriteContext): FormatWriter {
+  const f = ctx.options.format;
+  const map = typeof f.taskMap === 'string' ? loadTaskMap(f.taskMap) : undefined;
+  const field = typeof f.taskIdField === 'string' ? f.taskIdField : undefined;
+  const project = f.project;
+  if (project !== undefined && !Number.isSafeInteger(project)) throw new AnnoconvError(diag('OPTION_INVALID', '--project must be a whole number'), 2);
+  const o = taskOptions(ctx);
+  const taskIdOf = (item: Item): number | undefined => {
+    if (map) return map.get(item.id);
+    const fromBulk = item.extras?.lsbulk?.task;
+    if (typeof fromBulk === 'number') return fromBulk;
+    if (field !== undefined) {
+      const v = item.metadata[field];
+      return Number.isSafeInteger(Number(v)) && v !== '' && v !== null ? Number(v) : undefined;
+    }
+    return /^\d+$/.test(item.id) ? Number(item.id) : undefined;
+  };
+  return {
+    write(item: Item, place: Place): void {
+      if (item.annotations.length === 0 && !item.extras?.labelstudio?.unmodeled) return;
+      const taskId = taskIdOf(item);
+      if (taskId === undefined) {
+        const how = map ? 'is not in --task-map' : field !== undefined ? `has no whole-number metadata field ${JSON.stringify(field)}` : 'has no whole-number id (give --task-map FILE or --task-id-field NAME)';
+        ctx.report(diag('LSB_TASK_ID_MISSING', `item ${JSON.stringify(item.id)} ${how}`, place));
+        return;
+      }
+      // the task exists: only its annotation sets are built (its data is not part of a payload)
+      const t = itemToTask({ ...item, metadata: {}, extras: { labelstudio: { ...(item.extras?.labelstudio ?? {}), dataKey: 'image' } } }, { ...o, as: o.as ?? 'annotations' });
+      if ('error' in t) {
+        ctx.report(diag(t.error, t.message, place));
+        return;
+      }
+      const bulk = (item.extras?.lsbulk ?? {}) as JsonObject;
+      const lines: string[] = [];
+      for (const list of ['annotations', 'completions', 'predictions']) {
+        const recs = t.task[list];
+        if (!Array.isArray(recs)) continue;
+        for (const rec of recs as JsonObject[]) {
+          const p: JsonObject = {};
+          for (const k of Object.keys(bulk)) if (k !== 'unmodeled') setOwn(p, k, bulk[k]);
+          if (p.task === undefined && p.tasks === undefined && p.selected_items === undefined) p.task = taskId;
+          if (project !== undefined) p.project = project;
+          let dropped = 0;
+          for (const k of Object.keys(rec)) {
+            if (k === 'result') p.result = rec.result;
+            else if (BULK_FIELDS[k] && BULK_FIELDS[k](rec[k]) === undefined && k !== 'task' && k !== 'tasks') setOwn(p, k, rec[k]);
+            else dropped++;
+          }
+          if (dropped && !ctx.lose('annotation record fields', dropped, 'the bulk endpoint takes the fields of FORMATS.md 4.1 only (ids, times and the like are set by the server)', place)) return;
+          if (list === 'predictions' && !ctx.lose('predictions written as annotations', 1, 'the bulk endpoint creates annotations', place)) return;
+          lines.push(JSON.stringify(p));
+        }
+      }
+      for (const [what, count, reason] of t.resultLosses) if (!ctx.lose(what, count, reason, place)) return;
+      for (const l of lines) sink.write(l + '\n');
+    },
+    async end(): Promise<void> {
+      await sink.flush();
+    },
+  };
+}
