@@ -4,8 +4,9 @@
 //   jsonl: validate a >= 1 GB items.jsonlines vs a bare split + JSON.parse loop
 //   coco: convert generated COCO S/M/L to annoconv and back, beside a whole-file JSON.parse converter
 //   encord: validate and convert a generated 1,000,000-entry Encord manifest (JSON and CSV)
+//   ls: COCO M -> Label Studio tasks and back
 //   startup: median wall time of `--version` and of validating a one-line file
-// usage: node bench/run.js [jsonl] [coco] [encord] [startup]    (default: all)
+// usage: node bench/run.js [jsonl] [coco] [encord] [ls] [startup]    (default: all)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -107,6 +108,26 @@ if (want('encord')) {
   const base = JSON.parse(node(['-e', `const t=performance.now();const m=JSON.parse(require('fs').readFileSync(${JSON.stringify(json)},'utf8'));let n=0;for(const k in m)if(Array.isArray(m[k]))n+=m[k].length;console.log(JSON.stringify({n,wallMs:performance.now()-t,maxRssKB:process.resourceUsage().maxRSS}))`]).stdout);
   console.log(row('baseline: whole-file JSON.parse', statSync(json).size, base.n, base.wallMs, base.maxRssKB));
   console.log('(validation exits 1: a file over 500,000 entries is over Encord\'s limit; target: peak RSS <= 200 MB)');
+}
+
+if (want('ls')) {
+  const gen = here + '../../shared/bench/gen_coco.js';
+  const file = OUT + 'coco-m.json';
+  if (!existsSync(file) && existsSync(gen)) node([gen, '--images', '50000', '--out', file], { stdio: 'inherit' });
+  if (!existsSync(file)) console.log(`\nls: skipped, ${gen} not found`);
+  else {
+    const tasks = OUT + 'ls-m.json';
+    console.log('\nLabel Studio, COCO M (50,000 images, 346,507 annotations); 3 runs each: median time, median and max peak RSS');
+    for (const [name, input, args] of [
+      ['coco -> labelstudio', file, ['convert', file, '--from', 'coco', '--to', 'labelstudio', '--url-prefix', 'https://bucket.s3.amazonaws.com/', '-o', tasks, '--quiet']],
+      ['labelstudio -> coco', tasks, ['convert', tasks, '--from', 'labelstudio', '--to', 'coco', '-o', OUT + 'coco-from-ls.json', '--quiet']],
+    ]) {
+      const runs = [0, 1, 2].map(() => measured(args));
+      const med = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[1];
+      console.log(row(name, statSync(input).size, 50000, med('wallMs'), med('maxRssKB')) + ` (max ${(Math.max(...runs.map((r) => r.maxRssKB)) / 1024).toFixed(0)} MB) exit ${runs.map((r) => r.exitCode).join(',')}`);
+    }
+    console.log('(rec/s counts images; target: coco -> labelstudio <= 5 s and <= 256 MB; Label Studio\'s own converter: 82 s, 2.5 GB; back: 138 s)');
+  }
 }
 
 if (want('startup')) {

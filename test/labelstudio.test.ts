@@ -176,3 +176,41 @@ describe('ls-bulk writer', () => {
     expect(close(lines(back.text), [JSON.parse(src)])).toBeUndefined();
   });
 });
+
+describe('labelstudio-min (JSON-MIN)', () => {
+  const sdk = CORPUS + 'label-studio/label-studio-sdk/data/';
+  const min = async (file: string): Promise<{ records: Record<string, unknown>[]; diags: Diagnostic[] }> => {
+    const r = await run(readFileSync(sdk + file, 'utf8'), 'labelstudio', 'labelstudio-min');
+    return { records: JSON.parse(r.text) as Record<string, unknown>[], diags: r.diags };
+  };
+
+  it.skipIf(!existsSync(sdk))('the SDK expectations: one record with key label; repeater keys labels_0 and categories_0; chat as a list of 4 messages', async () => {
+    const a = await min('test_export_json_min/data.json');
+    expect(a.records).toHaveLength(1);
+    expect(Object.keys(a.records[0]!)).toContain('label');
+    const b = await min('test_export_json_min/data_repeater.json');
+    expect(Object.keys(b.records[0]!)).toEqual(expect.arrayContaining(['labels_0', 'categories_0']));
+    const chat = (await min('test_export_json_min/chat_data.json')).records[0]!.chat as { role: string; content: string }[];
+    expect(chat).toHaveLength(4);
+    expect(chat[0]!.role).toBe('user');
+    expect(chat[1]!.content.startsWith('Hello! How can I assist you today?')).toBe(true);
+  });
+
+  it.skipIf(!existsSync(sdk))('a data key colliding with a control name is warned, not overwritten silently', async () => {
+    const r = await min('test_export_csv/csv_test_colliding_keys.json');
+    expect(r.diags.filter((d) => d.code === 'LSMIN_KEY_COLLISION').map((d) => d.pointer)).toEqual(['#/0']);
+    expect(r.records[0]!.text).toBe('positive');
+  });
+
+  it('JSON-MIN -> annoconv -> JSON-MIN gives the same records; the types are inferred from the values', async () => {
+    const src = JSON.stringify([
+      { image: 'https://b/1.jpg', id: 5, annotation_id: 9, annotator: 2, lead_time: 3.5, label: [{ x: 10, y: 20, width: 30, height: 40, rotation: 0, rectanglelabels: ['cat'], original_width: 200, original_height: 100 }], outline: [{ points: [[1, 1], [50, 1], [50, 60]], polygonlabels: ['dog'], original_width: 200, original_height: 100 }] },
+    ]);
+    const model = await run(src, 'labelstudio-min', 'annoconv');
+    const item = JSON.parse(model.text) as { annotations: { kind: string; x?: number; w?: number }[] };
+    expect(item.annotations.map((a) => a.kind)).toEqual(['box', 'polygon']);
+    expect([item.annotations[0]!.x, item.annotations[0]!.w]).toEqual([20, 60]);
+    const back = await run(model.text, 'annoconv', 'labelstudio-min');
+    expect(close(JSON.parse(back.text), JSON.parse(src))).toBeUndefined();
+  });
+});

@@ -138,6 +138,7 @@ export const CODES = {
   LS_ITEM_UNSUPPORTED: c('error', 'an item of this kind has no Label Studio data field (groups, sequences, series)'),
   LS_NO_DATA: c('error', 'an item has no URL, path or text for the task data'),
   LS_DATA_PATH: c('warning', 'a task\'s media is a bare file name (no URL): give --url-prefix'),
+  LSMIN_KEY_COLLISION: c('warning', 'writing JSON-MIN: a data key and a control name or record field share a name, and one overwrites the other'),
   LSB_INVALID_JSON: c('error', 'a bulk payload line is not valid JSON'),
   LSB_NOT_OBJECT: c('error', 'a bulk payload line is not a JSON object'),
   LSB_NO_TARGET: c('error', 'a bulk payload names no target: task, tasks or selected_items'),

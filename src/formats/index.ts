@@ -6,7 +6,7 @@ import { annoconv } from './annoconv/index.js';
 import { coco, cocoResults } from './coco/index.js';
 import { jsonl } from './jsonl/index.js';
 import { encordCsv, encordJson } from './encord/index.js';
-import { labelStudio, labelStudioBulk } from './labelstudio/index.js';
+import { labelStudio, labelStudioBulk, labelStudioMin } from './labelstudio/index.js';
 
 export const FORMATS: readonly FormatDescriptor[] = [
   annoconv,
@@ -17,4 +17,5 @@ export const FORMATS: readonly FormatDescriptor[] = [
   encordCsv,
   labelStudio,
   labelStudioBulk,
+  labelStudioMin,
 ];

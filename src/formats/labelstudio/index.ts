@@ -55,3 +55,23 @@ export const labelStudioBulk: FormatDescriptor = {
     return { read: readBulk, createWriter: createBulkWriter };
   },
 };
+
+/** A JSON list of flat records carrying annotation_id / annotator. */
+function detectMin(sample: Sample): number {
+  const h = sample.text.replace(/^\ufeff/, '').trimStart();
+  if (!h.startsWith('[')) return 0;
+  return /"annotation_id"\s*:/.test(h) && !/"data"\s*:\s*\{/.test(h) ? 0.8 : 0;
+}
+
+export const labelStudioMin: FormatDescriptor = {
+  id: 'labelstudio-min',
+  aliases: ['ls-min', 'json-min'],
+  title: 'Label Studio JSON-MIN export: one flat record per task and annotation',
+  extensions: ['.json'],
+  can: { read: true, write: true, validate: true },
+  detect: detectMin,
+  async load() {
+    const { readMin, createMinWriter } = await import('./min.js');
+    return { read: readMin, createWriter: createMinWriter };
+  },
+};

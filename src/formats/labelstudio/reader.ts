@@ -22,11 +22,19 @@ export async function* readLabelStudio(input: InputSource, ctx: ReadContext): As
     ctx.report(diag('LS_NOT_TASKS', 'Label Studio tasks are a JSON list of tasks, or one task object', { file: ctx.file, offset: 0 }));
     return;
   }
+  yield* readList(input, ctx, 'tasks', (index, raw, offset, events) => onTask(ctx, events, index, raw, offset));
+}
+
+/**
+ * The elements of a JSON list, streamed: each handed to `onElement` (which pushes its events); a
+ * root that is not a list, broken JSON and elements over --max-record-size are reported here.
+ */
+export async function* readList(input: InputSource, ctx: ReadContext, what: string, onElement: (index: number, raw: string, offset: number, events: ReadEvent[]) => void): AsyncGenerator<ReadEvent[]> {
   const scanner = new JsonScanner({ maxElementBytes: ctx.options.maxRecordSize });
   const events: ReadEvent[] = [];
   const gc = new GcPacer(GC_EVERY);
   let failed = false;
-  let tasks = 0;
+  let n = 0;
   const on = (ev: ScanEvent): void => {
     switch (ev.type) {
       case 'error':
@@ -35,18 +43,18 @@ export async function* readLabelStudio(input: InputSource, ctx: ReadContext): As
         return;
       case 'oversized': {
         const place: Place = { file: ctx.file, pointer: '#' + pointer(ev.index), offset: ev.offset };
-        ctx.report(diag('INPUT_RECORD_TOO_LARGE', `task of ${ev.bytes} bytes exceeds --max-record-size ${ctx.options.maxRecordSize}; skipped`, place));
+        ctx.report(diag('INPUT_RECORD_TOO_LARGE', `an element of ${ev.bytes} bytes exceeds --max-record-size ${ctx.options.maxRecordSize}; skipped`, place));
         events.push({ type: 'reject', place });
-        tasks++;
+        n++;
         return;
       }
       case 'element':
-        tasks++;
-        onTask(ctx, events, ev.index, ev.raw.toString('utf8'), ev.offset);
+        n++;
+        onElement(ev.index, ev.raw.toString('utf8'), ev.offset, events);
         return;
       case 'value':
       case 'key':
-        ctx.report(diag('LS_NOT_TASKS', 'Label Studio tasks are a JSON list of tasks, or one task object', { file: ctx.file, offset: ev.offset }));
+        ctx.report(diag('LS_NOT_TASKS', `expected a JSON list of ${what}`, { file: ctx.file, offset: ev.offset }));
         failed = true;
     }
   };
@@ -58,7 +66,7 @@ export async function* readLabelStudio(input: InputSource, ctx: ReadContext): As
   }
   for (const ev of scanner.end()) on(ev);
   if (events.length) yield events.splice(0);
-  if (!failed && tasks === 0) ctx.report(diag('INPUT_EMPTY', 'the list holds no tasks', { file: ctx.file }));
+  if (!failed && n === 0) ctx.report(diag('INPUT_EMPTY', `the list holds no ${what}`, { file: ctx.file }));
 }
 
 async function* readOne(input: InputSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
