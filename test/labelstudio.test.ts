@@ -214,3 +214,33 @@ describe('labelstudio-min (JSON-MIN)', () => {
     expect(close(JSON.parse(back.text), JSON.parse(src))).toBeUndefined();
   });
 });
+
+describe('--config-out', () => {
+  it('writes a labeling config whose controls hold exactly the labels used (parsed back with fast-xml-parser)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'annoconv-config-'));
+    try {
+      const input = coco({ bbox: [10, 20, 30, 40], area: 1200 }).replace('"name":"cat"', '"name":"a \\"cat\\" & <dog>"');
+      const out = join(dir, 'config.xml');
+      const r = await run(input, 'coco', 'labelstudio', { urlPrefix: 'https://b/', configOut: out });
+      expect(r.exitCode).toBe(0);
+      const { XMLParser } = await import('fast-xml-parser');
+      const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(readFileSync(out, 'utf8')) as { View: { Image: { name: string; value: string }; RectangleLabels: { name: string; toName: string; Label: { value: string } } } };
+      expect(doc.View.Image).toEqual({ name: 'image', value: '$image' });
+      expect(doc.View.RectangleLabels).toEqual({ name: 'label', toName: 'image', Label: { value: 'a "cat" & <dog>' } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!existsSync(CORPUS + 'coco'))('COCO import: the config holds the category names Class_1 and Class_2, and nothing else', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'annoconv-config-'));
+    try {
+      const out = join(dir, 'config.xml');
+      await run(readFileSync(CORPUS + 'coco/label-studio-sdk/data/test_import_coco/coco_import_input.json', 'utf8'), 'coco', 'labelstudio', { configOut: out });
+      const labels = [...readFileSync(out, 'utf8').matchAll(/<(?:Label|Choice) value="([^"]*)"/g)].map((m) => m[1]);
+      expect(labels.sort()).toEqual(['Class_1', 'Class_2']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -24,6 +24,10 @@ export const labelStudio: FormatDescriptor = {
       describe: 'labelstudio output: put labels from other formats into annotations or predictions (default: by origin, predictions for scored results)',
       choices: ['annotations', 'predictions'],
     },
+    'config-out': {
+      type: 'string',
+      describe: 'labelstudio output: also write a labeling config (XML) matching the tasks: object tags, control tags and every label used',
+    },
   },
   async load() {
     const [{ readLabelStudio }, { createLabelStudioWriter }] = await Promise.all([import('./reader.js'), import('./writer.js')]);

@@ -189,12 +189,18 @@ export type TaskOutcome = { task: JsonObject; losses: Loss[]; resultLosses: Loss
 
 const DEFAULT_KEY: Partial<Record<ItemKind, string>> = { image: 'image', video: 'video', audio: 'audio', text: 'text', html: 'html', pdf: 'pdf' };
 
+/** The task data field an item's media goes to (undefined: the kind has none). */
+export function dataKeyOf(item: Item): string | undefined {
+  const k = item.extras?.labelstudio?.dataKey;
+  return typeof k === 'string' ? k : DEFAULT_KEY[item.kind];
+}
+
 export function itemToTask(item: Item, o: TaskOptions): TaskOutcome {
   const ex = (item.extras?.labelstudio ?? {}) as JsonObject;
   const fromLs = item.extras?.labelstudio !== undefined;
   const losses: [string, number, string][] = [];
   const warnings: [Code, string][] = [];
-  const key = typeof ex.dataKey === 'string' ? ex.dataKey : DEFAULT_KEY[item.kind];
+  const key = dataKeyOf(item);
   if (key === undefined) return { error: 'LS_ITEM_UNSUPPORTED', message: `an item of kind ${item.kind} has no Label Studio data field` };
   const data: JsonObject = {};
   let media: string | undefined = item.kind === 'text' ? item.text : item.kind === 'html' ? item.html : item.url;

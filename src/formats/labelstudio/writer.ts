@@ -4,10 +4,11 @@
  * to one with `--as`.
  */
 import type { FormatWriter, WriteContext } from '../../core/format.js';
-import type { OutputSink } from '../../core/io.js';
+import { openOutput, type OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
-import type { Item } from '../../model/types.js';
-import { itemToTask, type TaskOptions } from './tasks.js';
+import type { Item, JsonObject } from '../../model/types.js';
+import { ConfigCollector } from './config.js';
+import { dataKeyOf, itemToTask, type TaskOptions } from './tasks.js';
 
 export function taskOptions(ctx: WriteContext): TaskOptions {
   const f = ctx.options.format;
@@ -31,6 +32,8 @@ export function taskOf(item: Item, place: Place, ctx: WriteContext, o: TaskOptio
 
 export function createLabelStudioWriter(sink: OutputSink, ctx: WriteContext): FormatWriter {
   const o = taskOptions(ctx);
+  const configOut = typeof ctx.options.format.configOut === 'string' ? ctx.options.format.configOut : undefined;
+  const config = configOut !== undefined ? new ConfigCollector() : undefined;
   let n = 0;
   return {
     dataset(d) {
@@ -39,11 +42,22 @@ export function createLabelStudioWriter(sink: OutputSink, ctx: WriteContext): Fo
     write(item: Item, place: Place): void {
       const task = taskOf(item, place, ctx, o);
       if (!task) return;
+      config?.add(task as JsonObject, dataKeyOf(item) ?? 'image', item.kind, item.kind === 'text' || item.kind === 'html' ? 'text' : item.kind);
       sink.write((n++ ? ',\n' : '[\n') + JSON.stringify(task));
     },
     async end(): Promise<void> {
       sink.write(n ? '\n]\n' : '[]\n');
       await sink.flush();
+      if (config && configOut !== undefined) {
+        const out = await openOutput(configOut);
+        try {
+          out.write(config.xml());
+          await out.close();
+        } catch (e) {
+          await out.abort();
+          throw e;
+        }
+      }
     },
   };
 }
