@@ -2,14 +2,10 @@
  * Image groups and DICOM series of an Encord CSV: rows with the same title form one group, in row
  * order, wherever they are in the file (FORMATS.md §3.3). A group is complete only at the end of
  * the file, so member URLs go to a spill file as rows arrive and groups are built at the end, in
- * the order of their first rows. Memory: one title and a few numbers a group, plus one group's URLs.
- *
- * When every group's rows are consecutive (the usual layout) the spill file is read once in order.
- * Otherwise it is first split into buckets of BUCKET groups by ordinal, each read whole.
+ * the order of their first rows (core/grouped-spill.ts). Memory: one title and a few numbers a
+ * group, plus one group's URLs.
  */
-import { SpillDir, type SpillFile } from '../../core/spill.js';
-
-const BUCKET = 1024;
+import { GroupedSpill } from '../../core/grouped-spill.js';
 
 export type GroupType = 'group' | 'dicom';
 
@@ -41,10 +37,7 @@ export class GroupCollector {
   private readonly section: number[] = [];
   private readonly line: number[] = [];
   private readonly offset: number[] = [];
-  private readonly spill = new SpillDir('annoconv-encord-csv-');
-  private file: SpillFile | undefined;
-  private last = -1;
-  private contiguous = true;
+  private readonly rows = new GroupedSpill('annoconv-encord-csv-');
 
   get size(): number {
     return this.titles.length;
@@ -58,7 +51,7 @@ export class GroupCollector {
     let reused = false;
     const created = g === undefined;
     if (g === undefined) {
-      g = this.titles.length;
+      g = this.rows.newGroup();
       if (key !== undefined) this.ids.set(key, g);
       this.types.push(type);
       this.titles.push(title);
@@ -73,58 +66,19 @@ export class GroupCollector {
         this.section[g] = sectionNo;
       }
     }
-    // a group's rows resume after another group's: the groups are interleaved
-    if (!created && g !== this.last) this.contiguous = false;
-    this.last = g;
-    (this.file ??= this.spill.file('rows')).append(g + '\t' + url);
+    this.rows.add(g, url);
     return { reused, created };
   }
 
   /** The groups, in the order of their first rows, each with its URLs in row order. */
   async *groups(): AsyncGenerator<Group> {
-    try {
-      if (!this.file) return;
-      if (this.contiguous) {
-        let cur = -1;
-        let urls: string[] = [];
-        for await (const l of this.file.stream()) {
-          const tab = l.indexOf('\t');
-          const g = Number(l.slice(0, tab));
-          if (g !== cur && cur >= 0) yield this.group(cur, urls.splice(0));
-          cur = g;
-          urls.push(l.slice(tab + 1));
-        }
-        if (cur >= 0) yield this.group(cur, urls);
-        return;
-      }
-      const buckets: SpillFile[] = [];
-      for await (const l of this.file.stream()) {
-        const b = Math.floor(Number(l.slice(0, l.indexOf('\t'))) / BUCKET);
-        (buckets[b] ??= this.spill.file(`bucket-${b}`)).append(l);
-      }
-      for (const bucket of buckets) {
-        if (!bucket) continue;
-        const members = new Map<number, string[]>();
-        for (const l of bucket.lines()) {
-          const tab = l.indexOf('\t');
-          const g = Number(l.slice(0, tab));
-          let list = members.get(g);
-          if (!list) members.set(g, (list = []));
-          list.push(l.slice(tab + 1));
-        }
-        for (const g of [...members.keys()].sort((a, b) => a - b)) yield this.group(g, members.get(g)!);
-      }
-    } finally {
-      this.spill.remove();
+    for await (const [g, urls] of this.rows.groups()) {
+      yield { type: this.types[g]!, title: this.titles[g]!, sequence: this.sequence[g]!, line: this.line[g]!, offset: this.offset[g]!, urls };
     }
   }
 
   /** Removes the spill files (when the groups are not read). */
   discard(): void {
-    this.spill.remove();
-  }
-
-  private group(g: number, urls: string[]): Group {
-    return { type: this.types[g]!, title: this.titles[g]!, sequence: this.sequence[g]!, line: this.line[g]!, offset: this.offset[g]!, urls };
+    this.rows.discard();
   }
 }
