@@ -31,6 +31,13 @@ export const CODES = {
   RUN_STOPPED: c('error', 'the run stopped at the first invalid record (--on-invalid fail)'),
   INTERNAL_ERROR: c('error', 'a bug in annoconv: please report it with the input that caused it'),
   DIAGNOSTICS_TRUNCATED: c('info', 'more diagnostics than --max-diagnostics; the rest were counted, not printed'),
+  CSV_COLUMNS_UNKNOWN: c('error', 'the CSV header has no file column, or nothing to read beside it (--columns names them)'),
+  CSV_ROW_LENGTH: c('error', 'a CSV row has more or fewer cells than the header (trailing empty cells aside)'),
+  CSV_CELL_INVALID: c('error', 'a CSV cell is not what its column needs (a number, four bbox numbers, 0/1, a file name)'),
+  CSV_BOX_INVERTED: c('error', 'a box with xmin > xmax or ymin > ymax (or a negative width or height)'),
+  CSV_COORDINATES_ODD: c('error', 'polygon coordinates are not x; y pairs, or fewer than 3 points'),
+  CSV_NO_SIZE: c('error', 'fraction coordinates (--coordinates percent) need the image size, which is unknown'),
+  CSV_NO_FILE: c('error', 'writing CSV: an item has no file name, URL or id'),
   // Loss
   LOSS_DROPPED: c('warning', 'information the target format cannot hold was dropped (--strict makes it an error)'),
   // items.jsonlines

@@ -13,6 +13,8 @@
  * UTF-8 byte order mark is stripped and flagged.
  */
 import { isUtf8 } from 'node:buffer';
+import type { Code } from './codes.js';
+import { diag, type Diagnostic, type Place } from './diagnostics.js';
 
 const LF = 10;
 const CR = 13;
@@ -304,4 +306,34 @@ export const isFormula = (cell: string): boolean => FORMULA.test(cell);
 export function csvCell(cell: string, escapeFormula: boolean): string {
   if (escapeFormula && FORMULA.test(cell)) cell = "'" + cell;
   return /[",\r\n]|^\s|\s$/.test(cell) ? '"' + cell.replace(/"/g, '""') + '"' : cell;
+}
+
+/** The code and message of a scanner problem, for a reader's diagnostic. */
+export function problemMessage(p: CsvProblem, maxRecordSize: number): [Code, string] {
+  switch (p.problem) {
+    case 'unclosed-quote': return ['CSV_UNCLOSED_QUOTE', 'a quoted field is never closed: this line is rejected and reading goes on at the next one'];
+    case 'stray-quote': return ['CSV_STRAY_QUOTE', 'text follows the closing quote of a field (a quote inside a quoted field is written "")'];
+    case 'utf8': return ['INPUT_INVALID_UTF8', 'the row is not valid UTF-8'];
+    default: return ['INPUT_RECORD_TOO_LARGE', `a row of ${p.bytes} bytes exceeds --max-record-size ${maxRecordSize}; skipped`];
+  }
+}
+
+/** Writes cells, escaping formulas when asked and counting them for one warning at the end. */
+export class CellWriter {
+  private escaped = 0;
+  private at: Place | undefined;
+  constructor(readonly escape: boolean) {}
+
+  cell(s: string, place: Place): string {
+    if (this.escape && isFormula(s)) {
+      this.escaped++;
+      this.at ??= place;
+    }
+    return csvCell(s, this.escape);
+  }
+
+  /** The CSV_FORMULA_ESCAPED warning, when cells were escaped. */
+  report(report: (d: Diagnostic) => void): void {
+    if (this.escaped > 0) report(diag('CSV_FORMULA_ESCAPED', `${this.escaped} cell${this.escaped === 1 ? '' : 's'} starting with = + - @ tab or CR written with a leading apostrophe so that spreadsheets do not run them (--no-escape-formulas writes them as they are)`, this.at ?? {}));
+  }
 }

@@ -7,6 +7,7 @@ import { coco, cocoResults } from './coco/index.js';
 import { jsonl } from './jsonl/index.js';
 import { encordCsv, encordJson } from './encord/index.js';
 import { labelStudio, labelStudioBulk, labelStudioMin } from './labelstudio/index.js';
+import { csv } from './csv/index.js';
 
 export const FORMATS: readonly FormatDescriptor[] = [
   annoconv,
@@ -18,4 +19,5 @@ export const FORMATS: readonly FormatDescriptor[] = [
   labelStudio,
   labelStudioBulk,
   labelStudioMin,
+  csv,
 ];

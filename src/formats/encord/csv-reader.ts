@@ -14,7 +14,7 @@
  */
 import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
-import { CsvScanner, isRow, type CsvEvent, type CsvRow } from '../../core/csv.js';
+import { CsvScanner, isRow, problemMessage, type CsvEvent, type CsvRow } from '../../core/csv.js';
 import { diag, type Place } from '../../core/diagnostics.js';
 import type { Code } from '../../core/codes.js';
 import { IdSet } from '../../core/idset.js';
@@ -117,11 +117,7 @@ function onEvent(st: State, ev: CsvEvent): void {
   const { ctx } = st;
   const place: Place = { file: ctx.file, line: ev.line, offset: ev.offset };
   if (!isRow(ev)) {
-    const [code, message]: [Code, string] =
-      ev.problem === 'unclosed-quote' ? ['CSV_UNCLOSED_QUOTE', 'a quoted field is never closed: this line is rejected and reading goes on at the next one']
-      : ev.problem === 'stray-quote' ? ['CSV_STRAY_QUOTE', 'text follows the closing quote of a field (a quote inside a quoted field is written "")']
-      : ev.problem === 'utf8' ? ['INPUT_INVALID_UTF8', 'the row is not valid UTF-8']
-      : ['INPUT_RECORD_TOO_LARGE', `a row of ${ev.bytes} bytes exceeds --max-record-size ${ctx.options.maxRecordSize}; skipped`];
+    const [code, message] = problemMessage(ev, ctx.options.maxRecordSize);
     ctx.report(diag(code, message, place));
     // a header that cannot be read: the rows below it must not join the previous section
     if (ev.raw && /^\s*"?\s*objecturl/i.test(ev.raw.toString('latin1', 0, 64))) st.section = { type: 'video', legacy: false, width: 0, hasCreate: false, ok: false, no: ++st.sections };

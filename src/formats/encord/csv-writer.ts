@@ -7,7 +7,7 @@
 import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
-import { csvCell, isFormula } from '../../core/csv.js';
+import { CellWriter, isFormula } from '../../core/csv.js';
 import { IdSet } from '../../core/idset.js';
 import { SpillDir, type SpillFile } from '../../core/spill.js';
 import type { Dataset, Item } from '../../model/types.js';
@@ -30,21 +30,14 @@ const KEPT = /^(objectUrl(_\d+)?|title|createVideo)$/;
 
 export function createEncordCsvWriter(sink: OutputSink, ctx: WriteContext): FormatWriter {
   const o = entryOptions(ctx);
-  const escape = ctx.options.format.escapeFormulas !== false;
+  const cells = new CellWriter(ctx.options.format.escapeFormulas !== false);
+  const escape = cells.escape;
   const spill = new SpillDir('annoconv-encord-csv-');
   const files = new Map<Section, SpillFile>();
   const titles = { group: new IdSet(), dicom: new IdSet() };
   const limit = limitCheck(ctx);
-  let escaped = 0;
   let sequences = false;
-  let escapedAt: Place | undefined;
-  const cell = (s: string, place: Place): string => {
-    if (escape && isFormula(s)) {
-      escaped++;
-      escapedAt ??= place;
-    }
-    return csvCell(s, escape);
-  };
+  const cell = (s: string, place: Place): string => cells.cell(s, place);
   return {
     dataset(d: Dataset): void {
       countDatasetLoss(d, ctx);
@@ -100,7 +93,7 @@ export function createEncordCsvWriter(sink: OutputSink, ctx: WriteContext): Form
           close: () => undefined,
         };
         await writeSections(sink, ctx, layout, ORDER.filter((s) => files.has(s)).map((s) => ({ key: s, lines: files.get(s)!.stream() })));
-        if (escaped > 0) ctx.report(diag('CSV_FORMULA_ESCAPED', `${escaped} cell${escaped === 1 ? '' : 's'} starting with = + - @ tab or CR written with a leading apostrophe so that spreadsheets do not run them (--no-escape-formulas writes them as they are)`, escapedAt ?? {}));
+        cells.report(ctx.report);
       } finally {
         spill.remove();
       }

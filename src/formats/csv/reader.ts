@@ -1,0 +1,171 @@
+/**
+ * CSV annotation tables (Remo-style, FORMATS.md §6.3, and the common Kaggle / VoTT variants): one
+ * row per object (or per image for classification), rows of an image anywhere in the file.
+ *
+ * Quirks worth knowing:
+ * - Box corners are continuous pixels: w = xmax - xmin (as VoTT and Remo mean them; VOC's 1-based
+ *   inclusive integers are VOC's own business).
+ * - `--coordinates percent` means fractions 0-1 of the image size (Remo's "percent"), which a CSV
+ *   cannot give: such rows need image sizes, which will come from the media (--media-root).
+ * - Rows of one image need not be consecutive: they are gathered through a spill file
+ *   (core/grouped-spill.ts), so memory holds one entry an image, not the rows.
+ */
+import type { ReadContext, ReadEvent } from '../../core/format.js';
+import type { InputSource } from '../../core/io.js';
+import type { Code } from '../../core/codes.js';
+import { CsvScanner, isRow, problemMessage, type CsvEvent, type CsvRow } from '../../core/csv.js';
+import { diag, type Place } from '../../core/diagnostics.js';
+import { GroupedSpill } from '../../core/grouped-spill.js';
+import { xyxyToXywh } from '../../model/geometry.js';
+import type { Annotation, Item } from '../../model/types.js';
+import { parseMapping, resolveLayout, type Layout } from './columns.js';
+
+interface State {
+  ctx: ReadContext;
+  events: ReadEvent[];
+  layout: Layout | undefined;
+  width: number;
+  failed: boolean;
+  files: Map<string, number>;
+  first: Place[];
+  rows: GroupedSpill;
+  records: number;
+  percent: boolean;
+  bboxForm: 'xyxy' | 'xywh';
+}
+
+export async function* readCsv(input: InputSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
+  const f = ctx.options.format;
+  let mapping: Map<string, string> | undefined;
+  if (typeof f.columns === 'string') {
+    const m = parseMapping(f.columns);
+    if (typeof m === 'string') {
+      ctx.report(diag('OPTION_INVALID', m));
+      return;
+    }
+    mapping = m;
+  }
+  const st: State = {
+    ctx, events: [], layout: undefined, width: 0, failed: false, files: new Map(), first: [], rows: new GroupedSpill('annoconv-csv-'), records: 0,
+    percent: f.coordinates === 'percent', bboxForm: f.bbox === 'xywh' ? 'xywh' : 'xyxy',
+  };
+  const scanner = new CsvScanner(ctx.options.maxRecordSize);
+  let bomSeen = false;
+  const onEvents = (evs: CsvEvent[]): void => {
+    if (!bomSeen && scanner.bom) {
+      bomSeen = true;
+      ctx.report(diag('INPUT_BOM', 'the file starts with a UTF-8 byte order mark (stripped)', { file: ctx.file, line: 1 }));
+    }
+    for (const ev of evs) onEvent(st, ev, mapping);
+  };
+  try {
+    for await (const chunk of input.chunks()) {
+      onEvents(scanner.push(chunk));
+      if (st.events.length) yield st.events.splice(0);
+    }
+    onEvents(scanner.end());
+    if (st.events.length) yield st.events.splice(0);
+    for await (const [g, lines] of st.rows.groups()) {
+      const place = st.first[g]!;
+      const file = JSON.parse(lines[0]!) as string;
+      const item: Item = { id: file, kind: 'image', path: file, metadata: {}, annotations: lines.slice(1).map((l) => JSON.parse(l) as Annotation) };
+      st.events.push({ type: 'item', item, place });
+      if (st.events.length >= 1024) yield st.events.splice(0);
+    }
+    if (st.events.length) yield st.events.splice(0);
+    if (st.records === 0 && !st.failed) ctx.report(diag('INPUT_EMPTY', 'the table has no rows', { file: ctx.file }));
+  } finally {
+    st.rows.discard();
+  }
+}
+
+function onEvent(st: State, ev: CsvEvent, mapping: Map<string, string> | undefined): void {
+  const { ctx } = st;
+  const place: Place = { file: ctx.file, line: ev.line, offset: ev.offset };
+  if (!isRow(ev)) {
+    const [code, message] = problemMessage(ev, ctx.options.maxRecordSize);
+    ctx.report(diag(code, message, place));
+    st.records++;
+    st.events.push({ type: 'reject', place, ...(ev.raw ? { raw: ev.raw } : {}) });
+    return;
+  }
+  if (ev.cells.every((c) => c.trim() === '')) return;
+  if (!st.layout && !st.failed) {
+    const l = resolveLayout(ev.cells, mapping);
+    if (typeof l === 'string') {
+      ctx.report(diag('CSV_COLUMNS_UNKNOWN', `${l}; header: ${ev.cells.join(',').slice(0, 200)}`, place));
+      st.failed = true;
+    } else {
+      st.layout = l;
+      st.width = ev.cells.length;
+    }
+    return;
+  }
+  st.records++;
+  if (st.failed) {
+    st.events.push({ type: 'reject', place, raw: ev.raw });
+    return;
+  }
+  row(st, st.layout!, ev, place);
+}
+
+const num = (s: string): number => (s.trim() === '' ? NaN : Number(s.trim()));
+
+function row(st: State, l: Layout, ev: CsvRow, place: Place): void {
+  const { ctx } = st;
+  const cells = ev.cells;
+  let n = cells.length;
+  while (n > st.width && cells[n - 1]!.trim() === '') n--;
+  const fail = (code: Code, message: string, column?: number): void => {
+    ctx.report(diag(code, message, column === undefined ? place : { ...place, column: column + 1 }));
+    st.events.push({ type: 'reject', place, raw: ev.raw });
+  };
+  if (n !== st.width) return fail('CSV_ROW_LENGTH', `${n} cells where the header has ${st.width}`);
+  const file = cells[l.file]!.trim();
+  if (file === '') return fail('CSV_CELL_INVALID', 'the file name is empty', l.file);
+  const cls = l.cls !== undefined ? cells[l.cls]!.trim() : '';
+  const anns: Annotation[] = [];
+  const label = cls !== '' ? { label: cls } : {};
+  if (l.box || l.bbox !== undefined) {
+    let v: number[];
+    if (l.box) {
+      v = l.box.cols.map((c) => num(cells[c]!));
+      const bad = v.findIndex((x) => !Number.isFinite(x));
+      if (bad >= 0) return fail('CSV_CELL_INVALID', `${JSON.stringify(cells[l.box.cols[bad]!])} is not a number`, l.box.cols[bad]);
+    } else {
+      v = cells[l.bbox!]!.replace(/[[\]()]/g, ' ').split(/[\s,;]+/).filter((x) => x !== '').map(Number);
+      if (v.length !== 4 || !v.every(Number.isFinite)) return fail('CSV_CELL_INVALID', `bbox ${JSON.stringify(cells[l.bbox!])} is not four numbers`, l.bbox);
+    }
+    const form = l.box ? l.box.form : st.bboxForm;
+    const b = form === 'xyxy' ? { xmin: v[0]!, ymin: v[1]!, xmax: v[2]!, ymax: v[3]! } : undefined;
+    if (b && (b.xmin > b.xmax || b.ymin > b.ymax)) return fail('CSV_BOX_INVERTED', `xmin > xmax or ymin > ymax: ${v.join(', ')}`, l.box ? l.box.cols[b.xmin > b.xmax ? 2 : 3] : l.bbox);
+    const box = b ? xyxyToXywh(b) : { x: v[0]!, y: v[1]!, w: v[2]!, h: v[3]! };
+    if (box.w < 0 || box.h < 0) return fail('CSV_BOX_INVERTED', `negative width or height: ${v.join(', ')}`, l.box ? l.box.cols[2] : l.bbox);
+    if (st.percent) return fail('CSV_NO_SIZE', 'coordinates are fractions of the image size, which a CSV does not give (media probing will: --media-root)');
+    anns.push({ kind: 'box', ...box, ...label });
+  } else if (l.coords !== undefined) {
+    const v = cells[l.coords]!.split(/[\s,;]+/).filter((x) => x !== '').map(Number);
+    if (!v.every(Number.isFinite)) return fail('CSV_CELL_INVALID', `coordinates ${JSON.stringify(cells[l.coords]!.slice(0, 80))} are not all numbers`, l.coords);
+    if (v.length % 2 === 1 || v.length < 6) return fail('CSV_COORDINATES_ODD', `coordinates hold ${v.length} numbers: a polygon needs x; y pairs, at least 3`, l.coords);
+    if (st.percent) return fail('CSV_NO_SIZE', 'coordinates are fractions of the image size, which a CSV does not give (media probing will: --media-root)');
+    anns.push({ kind: 'polygon', rings: [v], ...label });
+  } else if (l.oneHot) {
+    const labels: string[] = [];
+    for (const [i, name] of l.oneHot) {
+      const c = cells[i]!.trim().toLowerCase();
+      if (c === '1' || c === 'true') labels.push(name);
+      else if (c !== '0' && c !== 'false' && c !== '') return fail('CSV_CELL_INVALID', `one-hot column ${JSON.stringify(name)} holds ${JSON.stringify(cells[i])}, not 0 or 1`, i);
+    }
+    if (labels.length) anns.push({ kind: 'classification', labels });
+  } else if (cls !== '') {
+    anns.push({ kind: 'classification', labels: cls.split(';').map((x) => x.trim()).filter((x) => x !== '') });
+  }
+  let g = st.files.get(file);
+  if (g === undefined) {
+    g = st.rows.newGroup();
+    st.files.set(file, g);
+    st.first[g] = place;
+    st.rows.add(g, JSON.stringify(file));
+  }
+  for (const a of anns) st.rows.add(g, JSON.stringify(a));
+}

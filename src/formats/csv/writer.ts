@@ -1,0 +1,133 @@
+/**
+ * CSV annotation tables in Remo's three layouts (`--csv-task`): detection
+ * `file_name,class_name,xmin,ymin,xmax,ymax`, segmentation `file_name,class_name,coordinates`
+ * (`x1; y1; x2; y2; ...`), classification `file_name,class_name` (several classes `;`-joined).
+ * Pixel corners by default; `--coordinates percent` writes fractions 0-1 of the image size (Remo's
+ * "percent"). What a layout cannot hold is counted as loss; a CSV holds no image sizes.
+ */
+import type { FormatWriter, WriteContext } from '../../core/format.js';
+import type { OutputSink } from '../../core/io.js';
+import { diag, type Place } from '../../core/diagnostics.js';
+import { CellWriter } from '../../core/csv.js';
+import { loseForeignExtras } from '../../core/loss.js';
+import { ellipseEnvelope, ellipseToRing, pxToFraction, rleBbox, ringsEnvelope, rotatedCorners, rotatedEnvelope, type Xywh } from '../../model/geometry.js';
+import type { Annotation, Item } from '../../model/types.js';
+
+export type CsvTask = 'detection' | 'segmentation' | 'classification';
+
+const HEADERS: Record<CsvTask, string> = {
+  detection: 'file_name,class_name,xmin,ymin,xmax,ymax',
+  segmentation: 'file_name,class_name,coordinates',
+  classification: 'file_name,class_name',
+};
+
+export function createCsvWriter(sink: OutputSink, ctx: WriteContext): FormatWriter {
+  const f = ctx.options.format;
+  const task: CsvTask = f.csvTask === 'segmentation' || f.csvTask === 'classification' ? f.csvTask : 'detection';
+  const percent = f.coordinates === 'percent';
+  const fullPath = f.fullPath === true;
+  const cells = new CellWriter(f.escapeFormulas !== false);
+  const cell = (s: string, place: Place): string => cells.cell(s, place);
+  sink.write(HEADERS[task] + '\n');
+  return {
+    dataset(d) {
+      if (d.info || d.licenses?.length) ctx.lose('dataset info/licenses', 1, 'a CSV table has no dataset description');
+    },
+    write(item: Item, place: Place): void {
+      const name = fileName(item, fullPath);
+      if (name === undefined) {
+        ctx.report(diag('CSV_NO_FILE', `item ${JSON.stringify(item.id)} has no file name, URL or id to write`, place));
+        return;
+      }
+      const size = item.width !== undefined && item.height !== undefined ? { w: item.width, h: item.height } : undefined;
+      if (percent && !size && task !== 'classification' && item.annotations.some((a) => isShape(a))) {
+        ctx.report(diag('CSV_NO_SIZE', `item ${JSON.stringify(item.id)}: fractions of the image size need its width and height, which are unknown`, place));
+        return;
+      }
+      const lose = (what: string, count: number, reason: string): boolean => count === 0 || ctx.lose(what, count, reason, place);
+      const x = (v: number): string => String(percent ? pxToFraction(v, size!.w) : v);
+      const y = (v: number): string => String(percent ? pxToFraction(v, size!.h) : v);
+      const rows: string[] = [];
+      const file = cell(name, place);
+      if (task === 'classification') {
+        const labels = item.annotations.flatMap((a) => (a.kind === 'classification' ? a.labels : []));
+        if (!lose('shapes', item.annotations.filter((a) => a.kind !== 'classification').length, 'a classification table holds image classes only')) return;
+        if (labels.some((l) => l.includes(';')) && !lose('class names holding ";"', 1, 'classes are ";"-joined in one cell, so such a name splits in two')) return;
+        rows.push(`${file},${cell(labels.join(';'), place)}`);
+      } else {
+        for (const a of item.annotations) {
+          const label = cell(a.label ?? '', place);
+          if (task === 'detection') {
+            const r = boxOf(a);
+            if ('lost' in r) {
+              if (!lose(r.lost, 1, r.reason)) return;
+              continue;
+            }
+            if (r.note && !lose(r.note[0], 1, r.note[1])) return;
+            rows.push(`${file},${label},${x(r.box.x)},${y(r.box.y)},${x(r.box.x + r.box.w)},${y(r.box.y + r.box.h)}`);
+          } else {
+            const r = ringsOf(a);
+            if ('lost' in r) {
+              if (!lose(r.lost, 1, r.reason)) return;
+              continue;
+            }
+            if (r.note && !lose(r.note[0], 1, r.note[1])) return;
+            for (const ring of r.rings) {
+              const parts: string[] = [];
+              for (let i = 0; i + 1 < ring.length; i += 2) parts.push(x(ring[i]!), y(ring[i + 1]!));
+              rows.push(`${file},${label},${parts.join('; ')}`);
+            }
+          }
+        }
+        if (item.annotations.length === 0 && !lose('images without labels', 1, `a ${task} table has rows for objects only`)) return;
+      }
+      if (size && !lose('image sizes', 1, 'a CSV table has no image size')) return;
+      if (!loseForeignExtras(item, 'csv', 'a CSV table', ctx, place)) return;
+      for (const r of rows) sink.write(r + '\n');
+    },
+    async end(): Promise<void> {
+      await sink.flush();
+      cells.report(ctx.report);
+    },
+  };
+}
+
+function fileName(item: Item, fullPath: boolean): string | undefined {
+  const full = item.path ?? item.url ?? item.id;
+  if (full === undefined || full === '') return undefined;
+  if (fullPath) return full;
+  const base = full.split(/[?#]/)[0]!;
+  return base.slice(Math.max(base.lastIndexOf('/'), base.lastIndexOf('\\')) + 1) || full;
+}
+
+const isShape = (a: Annotation): boolean => a.kind === 'box' || a.kind === 'polygon' || a.kind === 'mask' || a.kind === 'ellipse' || a.kind === 'keypoints';
+
+type Lost = { lost: string; reason: string };
+
+function boxOf(a: Annotation): { box: Xywh; note?: [string, string] } | Lost {
+  switch (a.kind) {
+    case 'box':
+      return a.rotation ? { box: rotatedEnvelope(a, a.rotation), note: ['box rotations', 'CSV boxes are axis-aligned (the envelope was written)'] } : { box: a };
+    case 'polygon':
+      return { box: ringsEnvelope(a.rings), note: ['polygons', 'a detection table holds boxes (the envelope was written)'] };
+    case 'mask':
+      return { box: rleBbox(a.rle), note: ['masks', 'a detection table holds boxes (the envelope was written)'] };
+    case 'ellipse':
+      return { box: ellipseEnvelope(a.cx, a.cy, a.rx, a.ry, a.rotation ?? 0), note: ['ellipses', 'a detection table holds boxes (the envelope was written)'] };
+    default:
+      return { lost: `${a.kind} annotations`, reason: 'a detection table holds boxes only' };
+  }
+}
+
+function ringsOf(a: Annotation): { rings: number[][]; note?: [string, string] } | Lost {
+  switch (a.kind) {
+    case 'polygon':
+      return { rings: a.rings, ...(a.rings.length > 1 ? { note: ['polygon part groupings', 'each part became a row of its own'] as [string, string] } : {}) };
+    case 'box':
+      return { rings: [rotatedCorners(a, a.rotation ?? 0).flat()] };
+    case 'ellipse':
+      return { rings: [ellipseToRing(a.cx, a.cy, a.rx, a.ry, a.rotation ?? 0)], note: ['ellipses', 'written as 32-point polygons'] };
+    default:
+      return { lost: `${a.kind} annotations`, reason: 'a segmentation table holds polygons only' };
+  }
+}
