@@ -18,6 +18,14 @@ export async function sampleOf(input: InputSource): Promise<Sample> {
 
 /** The most likely format of the input, or undefined when nothing scores above zero. */
 export async function detectFormat(input: InputSource): Promise<Detection | undefined> {
+  if (input.directory) {
+    let best: Detection | undefined;
+    for (const format of listFormats()) {
+      const confidence = format.detectDirectory ? await format.detectDirectory(input.path!) : 0;
+      if (confidence > 0 && (!best || confidence > best.confidence)) best = { format, confidence };
+    }
+    return best;
+  }
   const sample = await sampleOf(input);
   let best: Detection | undefined;
   for (const format of listFormats()) {

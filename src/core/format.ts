@@ -46,8 +46,16 @@ export interface SplitOutput {
   open(n: number): Promise<OutputSink>;
 }
 
+/** Files written under an output folder (`-o DIR`), for formats that write one file an item. */
+export interface FileOutput {
+  /** Writes `data` at `relPath` below the folder; refuses paths that would leave it (an error). */
+  write(relPath: string, data: string | Buffer): Promise<void>;
+}
+
 export interface WriteContext {
   options: Options;
+  /** Set for targets with `can.directory`: where their files go. */
+  files?: FileOutput;
   /** Set when the output is to be split (`--split N`); only writers with `can.split` get it. */
   split?: SplitOutput;
   report: DiagnosticSink;
@@ -93,11 +101,13 @@ export interface FormatDescriptor {
   aliases: readonly string[];
   title: string;
   extensions: readonly string[];
-  can: { read: boolean; write: boolean; validate: boolean; split?: boolean };
+  can: { read: boolean; write: boolean; validate: boolean; split?: boolean; directory?: boolean };
   /** JSON Schema file name under schemas/, when the format has one. */
   schema?: string;
   /** Confidence 0..1 that the sample is this format. */
   detect?(sample: Sample): number;
+  /** Confidence 0..1 that a folder holds this format (formats that read folders). */
+  detectDirectory?(path: string): Promise<number>;
   options?: Record<string, FormatOption>;
   load(): Promise<FormatImpl>;
 }

@@ -20,6 +20,8 @@ export interface InputSource {
   name: string;
   path?: string;
   size?: number;
+  /** A folder (VOC and YOLO trees): readers that take folders walk `path`; it has no bytes. */
+  directory?: boolean;
   /** Bytes handed out by `chunks()` so far (for progress). */
   bytesRead: number;
   peek(bytes: number): Promise<Buffer>;
@@ -108,9 +110,7 @@ export async function openInput(path: string | undefined): Promise<InputSource> 
   let size: number;
   try {
     const st = await stat(path);
-    if (st.isDirectory()) {
-      throw new AnnoconvError(diag('INPUT_NOT_FOUND', `${path} is a directory, not a file`, { file: path }), 3);
-    }
+    if (st.isDirectory()) return directoryInput(path);
     size = st.size;
   } catch (e) {
     if (e instanceof AnnoconvError) throw e;
@@ -118,6 +118,24 @@ export async function openInput(path: string | undefined): Promise<InputSource> 
     throw new AnnoconvError(diag('INPUT_NOT_FOUND', `cannot open ${path} (${code})`, { file: path }), 3);
   }
   return new StreamInput(path, () => readFileChunks(path), path, size);
+}
+
+/** A folder as an input: no bytes; reading it as a file is an error that names it. */
+function directoryInput(path: string): InputSource {
+  const refuse = (): never => {
+    throw new AnnoconvError(diag('INPUT_NOT_FOUND', `${path} is a directory: this format reads files (VOC and YOLO read folders)`, { file: path }), 3);
+  };
+  return {
+    name: path,
+    path,
+    directory: true,
+    bytesRead: 0,
+    peek: async () => Buffer.alloc(0),
+    // eslint-disable-next-line require-yield
+    chunks: async function* () {
+      refuse();
+    },
+  };
 }
 
 /**

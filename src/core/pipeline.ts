@@ -2,7 +2,7 @@
  * The pipeline: reader -> (validated, normalized) items -> writer, with the error policy, the
  * rejects file, the loss report and the run's counters. It never prints and never exits.
  */
-import type { FormatImpl, ReadEvent, SplitOutput, WriteContext } from './format.js';
+import type { FileOutput, FormatImpl, ReadEvent, SplitOutput, WriteContext } from './format.js';
 import type { InputSource, OutputSink } from './io.js';
 import type { Options } from './options.js';
 import { AnnoconvError, diag, type Diagnostic, type DiagnosticSink, type Place } from './diagnostics.js';
@@ -33,6 +33,8 @@ export interface PipelineParams {
   rejects?: OutputSink;
   /** Split output (numbered files) for writers that can split. */
   split?: SplitOutput;
+  /** The output folder, for writers of one file an item. */
+  files?: FileOutput;
   options: Options;
   onDiagnostic: DiagnosticSink;
   /** Called after each batch with the counters so far. */
@@ -59,6 +61,7 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
   const wctx: WriteContext = {
     options,
     ...(p.split ? { split: p.split } : {}),
+    ...(p.files ? { files: p.files } : {}),
     report,
     lose(what, count, reason, place) {
       if (options.strict) {

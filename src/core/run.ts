@@ -4,6 +4,7 @@
  */
 import { AnnoconvError, diag, type DiagnosticSink } from './diagnostics.js';
 import { unlink } from 'node:fs/promises';
+import { FileTree } from './file-tree.js';
 import { MemorySink, openInput, openOutput, type InputSource, type OutputSink } from './io.js';
 import { defaultOptions, type Options } from './options.js';
 import { runPipeline, type RunStats } from './pipeline.js';
@@ -88,6 +89,15 @@ function splitOutput(params: ConvertParams, to: FormatDescriptor, parts: Parts):
   };
 }
 
+/** The output folder of a target that writes one file an item (VOC, YOLO): `-o DIR` is required. */
+function treeOutput(params: ConvertParams, to: FormatDescriptor): FileTree | undefined {
+  if (!to.can.directory) return undefined;
+  if (typeof params.output !== 'string' || params.output === '-') {
+    throw new AnnoconvError(diag('OPTION_INVALID', `${to.id} output is a folder of files: give -o DIR`), 2);
+  }
+  return new FileTree(params.output);
+}
+
 async function resolveInput(input: string | InputSource | undefined): Promise<InputSource> {
   return typeof input === 'object' ? input : openInput(input);
 }
@@ -110,7 +120,8 @@ export async function convert(params: ConvertParams): Promise<RunResult> {
   const [reader, writer] = await Promise.all([from.load(), to.load()]);
   const parts: Parts = { open: [], finished: [] };
   const split = splitOutput(params, to, parts);
-  const output = split ? new MemorySink() : typeof params.output === 'object' ? params.output : await openOutput(params.output);
+  const tree = treeOutput(params, to);
+  const output = split || tree ? new MemorySink() : typeof params.output === 'object' ? params.output : await openOutput(params.output);
   let rejects: OutputSink | undefined;
   try {
     rejects = params.rejects !== undefined ? await openOutput(params.rejects) : undefined;
@@ -121,16 +132,19 @@ export async function convert(params: ConvertParams): Promise<RunResult> {
       output,
       rejects,
       ...(split ? { split } : {}),
+      ...(tree ? { files: tree } : {}),
       options,
       onDiagnostic: params.onDiagnostic ?? (() => undefined),
       onProgress: params.onProgress ? (s) => params.onProgress!(s, source) : undefined,
     });
     await output.close();
     for (const p of parts.open) await p.close();
+    await tree?.commit();
     await rejects?.close();
     return { ...stats, from: from.id, to: to.id, exitCode: stats.errors > 0 || stats.rejected > 0 ? 1 : 0 };
   } catch (e) {
     await output.abort();
+    await tree?.abort();
     for (const p of parts.open) await p.abort();
     for (const f of parts.finished) await unlink(f).catch(() => undefined);
     await rejects?.abort();

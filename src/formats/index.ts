@@ -8,6 +8,7 @@ import { jsonl } from './jsonl/index.js';
 import { encordCsv, encordJson } from './encord/index.js';
 import { labelStudio, labelStudioBulk, labelStudioMin } from './labelstudio/index.js';
 import { csv } from './csv/index.js';
+import { voc } from './voc/index.js';
 
 export const FORMATS: readonly FormatDescriptor[] = [
   annoconv,
@@ -20,4 +21,5 @@ export const FORMATS: readonly FormatDescriptor[] = [
   labelStudioBulk,
   labelStudioMin,
   csv,
+  voc,
 ];

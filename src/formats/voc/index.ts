@@ -1,0 +1,38 @@
+import { readdir } from 'node:fs/promises';
+import type { FormatDescriptor, Sample } from '../../core/format.js';
+
+function detect(sample: Sample): number {
+  const h = sample.text.replace(/^\ufeff/, '').trimStart();
+  return /^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<annotation[\s>]/.test(h) ? 0.9 : 0;
+}
+
+async function detectDirectory(path: string): Promise<number> {
+  try {
+    const names = await readdir(path);
+    if (names.includes('Annotations')) return 0.9;
+    return names.some((n) => n.toLowerCase().endsWith('.xml')) ? 0.7 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export const voc: FormatDescriptor = {
+  id: 'voc',
+  aliases: ['pascal-voc'],
+  title: 'Pascal VOC XML: one file, a folder of XMLs or a VOC tree; written as one XML per image into -o DIR',
+  extensions: ['.xml'],
+  can: { read: true, write: true, validate: true, directory: true },
+  detect,
+  detectDirectory,
+  options: {
+    'voc-offset': {
+      type: 'string',
+      choices: ['1', '0'],
+      describe: 'voc: 1 (default, the devkit rule): coordinates are 1-based inclusive pixels, x = xmin - 1, width = xmax - xmin + 1; 0: continuous corners, x = xmin, width = xmax - xmin (what datumaro and some exporters use)',
+    },
+  },
+  async load() {
+    const [{ readVoc }, { createVocWriter }] = await Promise.all([import('./reader.js'), import('./writer.js')]);
+    return { read: readVoc, createWriter: createVocWriter };
+  },
+};
