@@ -244,3 +244,40 @@ describe('--config-out', () => {
     }
   });
 });
+
+describe('labelstudio hostile and odd input', () => {
+  const task = (results: unknown[], extra: Record<string, unknown> = {}): string => JSON.stringify([{ id: 1, data: { image: 'https://b/1.jpg' }, annotations: [{ result: results }], ...extra }]);
+
+  it('a brush claiming a 20000 x 20000 image is refused before any bitmap is made', async () => {
+    const r = await run(task([{ id: 'b', type: 'brushlabels', from_name: 'b', to_name: 'image', original_width: 20000, original_height: 20000, value: { format: 'rle', rle: [0, 0, 0, 1], brushlabels: ['x'] } }]), 'labelstudio', 'annoconv');
+    expect(r.diags.map((d) => d.code)).toEqual(['LS_BRUSH_INVALID']);
+  });
+
+  it('result types named like object properties are unknown types, not crashes', async () => {
+    const r = await run(task([{ id: 'c', type: 'constructor', from_name: 'x', to_name: 'image', value: {} }, { id: 'd', type: '__proto__', from_name: 'x', to_name: 'image', value: {} }]), 'labelstudio', 'annoconv');
+    expect(r.diags.map((d) => d.code)).toEqual(['LS_RESULT_TYPE_UNKNOWN', 'LS_RESULT_TYPE_UNKNOWN']);
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('result ids of any spelling, and per-result image sizes, come back as they were', async () => {
+    const src = task([
+      { id: 'a b/1', type: 'rectanglelabels', from_name: 'label', to_name: 'image', original_width: 100, original_height: 50, value: { x: 10, y: 10, width: 10, height: 10, rotation: 0, rectanglelabels: ['x'] } },
+      { id: 7, type: 'rectanglelabels', from_name: 'label', to_name: 'image2', original_width: 400, original_height: 300, value: { x: 10, y: 10, width: 10, height: 10, rotation: 0, rectanglelabels: ['y'] } },
+    ]);
+    const back = await run((await run(src, 'labelstudio', 'annoconv')).text, 'annoconv', 'labelstudio');
+    expect(close(JSON.parse(back.text), JSON.parse(src))).toBeUndefined();
+  });
+
+  it('ls-bulk never takes a list position or a non-positive value for a task id', async () => {
+    const importTask = JSON.stringify([{ data: { image: 'https://b/1.jpg' }, annotations: [{ result: [{ id: 'c', type: 'choices', from_name: 'c', to_name: 'image', value: { choices: ['x'] } }] }] }]);
+    const r = await run(importTask, 'labelstudio', 'ls-bulk');
+    expect(r.diags.map((d) => d.code)).toEqual(['LSB_TASK_ID_MISSING']);
+    const dir = mkdtempSync(join(tmpdir(), 'annoconv-bulk-'));
+    try {
+      writeFileSync(join(dir, 'map.json'), '{"0": -3}');
+      await expect(convert({ input: bufferInput(importTask), from: 'labelstudio', to: 'ls-bulk', output: new MemorySink(), options: { format: { taskMap: join(dir, 'map.json') } } })).rejects.toMatchObject({ exitCode: 2, diagnostic: { code: 'OPTION_INVALID' } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -15,13 +15,14 @@ export const LAST_ACTIONS = ['prediction', 'propagated_annotation', 'imported', 
 type Check = (v: unknown) => string | undefined;
 const nullable = (c: Check): Check => (v) => (v === null ? undefined : c(v));
 const int: Check = (v) => (isInt(v) ? undefined : 'an integer id');
+const positiveId: Check = (v) => (isInt(v) && (v as number) > 0 ? undefined : 'a positive integer id');
 const bool: Check = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
 
 /** Each documented field and its check (undefined: fine; else what it must be). */
 export const BULK_FIELDS: Record<string, Check> = {
   result: (v) => (Array.isArray(v) && v.every(isObj) ? undefined : 'a list of result objects'),
-  task: int,
-  tasks: (v) => (Array.isArray(v) && v.every(isInt) ? undefined : 'a list of integer task ids'),
+  task: positiveId,
+  tasks: (v) => (Array.isArray(v) && v.length > 0 && v.every((x) => isInt(x) && (x as number) > 0) ? undefined : 'a non-empty list of positive integer task ids'),
   selected_items: nullable((v) => (isObj(v) ? undefined : 'an object {"all": ..., "included"/"excluded": [...]} or null')),
   project: nullable(int),
   completed_by: nullable(int),
@@ -43,7 +44,7 @@ export const BULK_FIELDS: Record<string, Check> = {
 export function checkPayload(p: JsonObject): Finding[] {
   const f: Finding[] = [];
   for (const k of Object.keys(p)) {
-    const check = BULK_FIELDS[k];
+    const check = Object.hasOwn(BULK_FIELDS, k) ? BULK_FIELDS[k] : undefined;
     const at = '/' + k.replace(/~/g, '~0').replace(/\//g, '~1');
     if (!check) {
       f.push({ code: 'LSB_UNKNOWN_FIELD', message: `${JSON.stringify(k)} is not a field of the bulk-create payload`, at, severity: 'warning' });

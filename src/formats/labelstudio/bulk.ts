@@ -92,8 +92,9 @@ function loadTaskMap(path: string): Map<string, number> {
       return bad(`not valid JSON: ${(e as Error).message}`);
     }
     for (const [k, v] of Object.entries(o as JsonObject)) {
-      if (!Number.isSafeInteger(Number(v))) bad(`the task id of ${JSON.stringify(k)} is not a whole number`);
-      map.set(k, Number(v));
+      const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+      if (!Number.isSafeInteger(n) || n <= 0) bad(`the task id of ${JSON.stringify(k)} is not a positive whole number: ${JSON.stringify(v)}`);
+      map.set(k, n);
     }
     return map;
   }
@@ -119,15 +120,19 @@ export function createBulkWriter(sink: OutputSink, ctx: WriteContext): FormatWri
   const project = f.project;
   if (project !== undefined && !Number.isSafeInteger(project)) throw new AnnoconvError(diag('OPTION_INVALID', '--project must be a whole number'), 2);
   const o = taskOptions(ctx);
+  // a task id is a positive whole number, given as a number or as decimal digits
+  const id = (v: unknown): number | undefined => {
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : NaN;
+    return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  };
   const taskIdOf = (item: Item): number | undefined => {
     if (map) return map.get(item.id);
     const fromBulk = item.extras?.lsbulk?.task;
     if (typeof fromBulk === 'number') return fromBulk;
-    if (field !== undefined) {
-      const v = item.metadata[field];
-      return Number.isSafeInteger(Number(v)) && v !== '' && v !== null ? Number(v) : undefined;
-    }
-    return /^\d+$/.test(item.id) ? Number(item.id) : undefined;
+    if (field !== undefined) return Object.hasOwn(item.metadata, field) ? id(item.metadata[field]) : undefined;
+    // a task read without an id got its list position as item id: not a task id
+    if (item.extras?.labelstudio?.idAbsent === true) return undefined;
+    return id(item.id);
   };
   return {
     write(item: Item, place: Place): void {
@@ -157,7 +162,7 @@ export function createBulkWriter(sink: OutputSink, ctx: WriteContext): FormatWri
           let dropped = 0;
           for (const k of Object.keys(rec)) {
             if (k === 'result') p.result = rec.result;
-            else if (BULK_FIELDS[k] && BULK_FIELDS[k](rec[k]) === undefined && k !== 'task' && k !== 'tasks') setOwn(p, k, rec[k]);
+            else if (Object.hasOwn(BULK_FIELDS, k) && BULK_FIELDS[k]!(rec[k]) === undefined && k !== 'task' && k !== 'tasks') setOwn(p, k, rec[k]);
             else dropped++;
           }
           if (dropped && !ctx.lose('annotation record fields', dropped, 'the bulk endpoint takes the fields of FORMATS.md 4.1 only (ids, times and the like are set by the server)', place)) return;

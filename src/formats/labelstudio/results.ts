@@ -68,6 +68,9 @@ export interface ReadResult {
   size?: [number, number];
 }
 
+/** Largest brush or mask turned into a bitmap (8K video frames are 33 million pixels). */
+export const MAX_MASK_PIXELS = 64_000_000;
+
 /** Percent tolerance before a coordinate outside 0-100 is warned. */
 const OVERSHOOT = 0.01;
 
@@ -104,13 +107,18 @@ export function readResult(r: unknown, fallbackSize: [number, number] | undefine
     if (fin(score)) base.score = score;
     else f.push({ code: 'LS_RESULT_INVALID', message: 'score must be a number', at: '/score' });
   }
-  const shape = SHAPES[type];
+  const shape = Object.hasOwn(SHAPES, type) ? SHAPES[type] : undefined;
   let annotation: Annotation | undefined;
   if (type === 'choices' || type === 'taxonomy') annotation = readChoices(type, value, ex, f);
   else if (type === 'textarea') annotation = readTextarea(value, ex, f);
   else if (shape && shape.shape !== 'span' && !(size ?? fallbackSize)) {
     return { raw: r, findings: [{ code: 'LS_NO_SIZE_KEPT', message: 'percent coordinates without original_width/original_height: kept as they are for Label Studio output, dropped (counted) by pixel targets', at: '/value', severity: 'warning' }] };
-  } else if (shape) annotation = readShape(shape.shape, shape.labels, value, size ?? fallbackSize, ex, f);
+  } else if (shape) {
+    const a = readShape(shape.shape, shape.labels, value, size ?? fallbackSize, ex, f);
+    // spans in seconds (audio, video) have no model slot
+    if (a === 'time') return { raw: r, findings: [{ code: 'LS_RESULT_TYPE_UNKNOWN', message: 'a span in seconds (audio or video) has no place in the model: kept as it is for Label Studio, dropped by other targets', at: '/value/start', severity: 'warning' }], ...(size ? { size } : {}) };
+    annotation = a;
+  }
   else return { raw: r, findings: [{ code: 'LS_RESULT_TYPE_UNKNOWN', message: `result type ${JSON.stringify(type)} has no place in the model: kept as it is for Label Studio, dropped by other targets`, at: '/type', severity: 'warning' }], ...(size ? { size } : {}) };
   if (!annotation || f.some((x) => (x.severity ?? 'error') === 'error')) return { findings: f };
   Object.assign(annotation, base);
@@ -149,7 +157,7 @@ function pctCheck(values: [string, number][], f: Finding[]): void {
   }
 }
 
-function readShape(shape: string, labelKey: string | undefined, value: JsonObject, size: [number, number] | undefined, ex: JsonObject, f: Finding[]): Annotation | undefined {
+function readShape(shape: string, labelKey: string | undefined, value: JsonObject, size: [number, number] | undefined, ex: JsonObject, f: Finding[]): Annotation | 'time' | undefined {
   const label = labelKey ? labelsOf(value, labelKey, ex, f) : undefined;
   const keyed = labelKey ? [...SHAPE_KEYS[shape]!, labelKey] : SHAPE_KEYS[shape]!;
   keepValue(value, keyed, ex);
@@ -184,7 +192,12 @@ function readShape(shape: string, labelKey: string | undefined, value: JsonObjec
       if (!v) return undefined;
       if (v[2]! < 0 || v[3]! < 0) f.push({ code: 'LS_COORDINATE_INVALID', message: 'width and height must not be negative', at: '/value/width' });
       if (!value.rotation) pctCheck([['x', v[0]!], ['y', v[1]!], ['width', v[0]! + v[2]!], ['height', v[1]! + v[3]!]], f);
-      return { kind: 'box', x: percentToPx(v[0]!, W), y: percentToPx(v[1]!, H), w: percentToPx(v[2]!, W), h: percentToPx(v[3]!, H), ...rotation(), ...lbl };
+      const px = [percentToPx(v[0]!, W), percentToPx(v[1]!, H), percentToPx(v[2]!, W), percentToPx(v[3]!, H)];
+      if (!px.every(Number.isFinite)) {
+        f.push({ code: 'LS_COORDINATE_INVALID', message: 'the coordinates overflow when turned into pixels', at: '/value/x' });
+        return undefined;
+      }
+      return { kind: 'box', x: px[0]!, y: px[1]!, w: px[2]!, h: px[3]!, ...rotation(), ...lbl };
     }
     case 'ellipse': {
       const v = nums(['x', 'y', 'radiusX', 'radiusY']);
@@ -228,6 +241,10 @@ function readShape(shape: string, labelKey: string | undefined, value: JsonObjec
         f.push({ code: 'LS_BRUSH_INVALID', message: 'a brush needs value.rle, a list of bytes', at: '/value/rle' });
         return undefined;
       }
+      if (W * H > MAX_MASK_PIXELS) {
+        f.push({ code: 'LS_BRUSH_INVALID', message: `a ${W} x ${H} brush is larger than ${MAX_MASK_PIXELS.toLocaleString('en-US')} pixels: not decoded`, at: '/original_width' });
+        return undefined;
+      }
       if (!Number.isInteger(W) || !Number.isInteger(H)) {
         f.push({ code: 'LS_BRUSH_INVALID', message: 'a brush needs whole-pixel original_width and original_height', at: '/original_width' });
         return undefined;
@@ -243,8 +260,9 @@ function readShape(shape: string, labelKey: string | undefined, value: JsonObjec
   return undefined;
 }
 
-function readSpan(value: JsonObject, lbl: { label?: string }, f: Finding[]): Annotation | undefined {
+function readSpan(value: JsonObject, lbl: { label?: string }, f: Finding[]): Annotation | 'time' | undefined {
   const { start, end, text } = value;
+  if (typeof start === 'number' && typeof end === 'number' && Number.isFinite(start) && Number.isFinite(end) && (!Number.isInteger(start) || !Number.isInteger(end))) return 'time';
   if (!Number.isInteger(start) || !Number.isInteger(end) || (start as number) < 0) {
     f.push({ code: 'LS_SPAN_INVALID', message: 'start and end must be non-negative integers', at: '/value/start' });
     return undefined;
@@ -347,11 +365,12 @@ const pct = (v: number, size: number): number => pxToPercent(v, size);
 export function writeResult(a: Annotation, t: WriteTarget): WriteOutcome {
   const ex = (a.extras?.labelstudio ?? {}) as JsonObject;
   const labelled = a.label !== undefined;
-  const id = a.id !== undefined && /^[A-Za-z0-9_-]+$/.test(a.id) ? a.id : t.newId();
+  // ids are kept as they were (a region's results share one; relations point at them)
+  const id = a.id !== undefined && a.id !== '' ? a.id : ex.id !== undefined ? ex.id : t.newId();
   const envelope = (type: string, geometric: boolean): JsonObject => {
     const r: JsonObject = {};
     for (const k of Object.keys(ex)) {
-      if (['type', 'value', 'valueKeys', 'labels', 'noSize', 'noId', 'utf16', 'taxonomy', 'textString', 'noDirection', 'rawLabels'].includes(k)) continue;
+      if (['type', 'value', 'valueKeys', 'labels', 'noSize', 'noId', 'utf16', 'taxonomy', 'textString', 'noDirection', 'rawLabels', 'size'].includes(k)) continue;
       setOwn(r, k, ex[k]);
     }
     if (!(ex.noId === true && a.id === undefined)) r.id = id;
@@ -361,9 +380,10 @@ export function writeResult(a: Annotation, t: WriteTarget): WriteOutcome {
       r.to_name = typeof ex.to_name === 'string' ? ex.to_name : t.toName;
     }
     // sizes on shapes, and on any result that had them (a per-region textarea)
-    if (t.size && ex.noSize !== true && (geometric || ex.type !== undefined)) {
-      r.original_width = t.size[0];
-      r.original_height = t.size[1];
+    const size = needSize();
+    if (size && ex.noSize !== true && (geometric || ex.type !== undefined)) {
+      r.original_width = size[0];
+      r.original_height = size[1];
     }
     if (a.score !== undefined) r.score = a.score;
     return r;
@@ -380,12 +400,13 @@ export function writeResult(a: Annotation, t: WriteTarget): WriteOutcome {
     for (const k of Object.keys(v)) if (out[k] === undefined) setOwn(out, k, v[k]);
     return out;
   };
-  const needSize = (): [number, number] | undefined => t.size;
+  // a result measured against another size than the item's (a task with several images) keeps it
+  const needSize = (): [number, number] | undefined => (Array.isArray(ex.size) ? (ex.size as [number, number]) : t.size);
   switch (a.kind) {
     case 'box': {
       const s = needSize();
       if (!s) return { error: 'LS_NO_SIZE', message: 'a box needs the image width and height to be written in percent' };
-      const type = typeof ex.type === 'string' && SHAPES[ex.type]?.shape === 'box' ? ex.type : labelled ? 'rectanglelabels' : 'rectangle';
+      const type = typeof ex.type === 'string' && Object.hasOwn(SHAPES, ex.type) && SHAPES[ex.type]!.shape === 'box' ? ex.type : labelled ? 'rectanglelabels' : 'rectangle';
       const v = value({ x: pct(a.x, s[0]), y: pct(a.y, s[1]), width: pct(a.w, s[0]), height: pct(a.h, s[1]), rotation: a.rotation ?? 0 }, SHAPES[type]!.labels);
       return { results: [{ ...envelope(type, true), value: v }] };
     }
@@ -425,6 +446,7 @@ export function writeResult(a: Annotation, t: WriteTarget): WriteOutcome {
     }
     case 'mask': {
       const [h, w] = a.rle.size;
+      if (h * w > MAX_MASK_PIXELS) return { error: 'LS_BRUSH_INVALID', message: `a ${w} x ${h} mask is larger than ${MAX_MASK_PIXELS.toLocaleString('en-US')} pixels: not encoded as a brush` };
       const bits = columnToRowMajor(rleDecode(a.rle), h, w);
       const type = labelled ? 'brushlabels' : 'brush';
       const env = envelope(type, false);

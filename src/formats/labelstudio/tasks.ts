@@ -149,7 +149,8 @@ function readRecord(rec: unknown, list: ListName, j: number, size: [number, numb
     else if (out.annotation) {
       const a = { ...common, ...out.annotation } as Annotation;
       if (isObj(r) && typeof r.id === 'string') a.id = r.id;
-      if (list === 'predictions' && a.score === undefined && typeof rec.score === 'number') a.score = rec.score;
+      // measured against another image size than the task's first (several images in a task)
+      if (out.size && size && (out.size[0] !== size[0] || out.size[1] !== size[1])) (a.extras!.labelstudio as JsonObject).size = out.size;
       item.annotations.push(a);
     }
   });
