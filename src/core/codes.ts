@@ -167,6 +167,16 @@ export const CODES = {
   VOC_BOX_OUTSIDE: c('warning', 'a bndbox reaches beyond the image size'),
   VOC_SIZE_MISSING: c('warning', 'no usable <size>: YOLO and percent targets need the image size'),
   VOC_NAME_TAKEN: c('error', 'writing VOC: two images would be written to the same XML file name'),
+  // YOLO
+  YOLO_NEEDS_FOLDER: c('error', 'YOLO is read from a folder (labels, class names, images), not a single file'),
+  YOLO_CLASSES_MISSING: c('error', 'no classes.txt, obj.names or data.yaml names: class ids cannot be named'),
+  YOLO_NO_SIZE: c('error', 'a label file whose image (and so its size) cannot be found or read: fractions cannot become pixels'),
+  YOLO_CLASS_INVALID: c('error', 'a class that is not a whole number below the number of class names'),
+  YOLO_NUMBER_INVALID: c('error', 'a label line holds something that is not a number'),
+  YOLO_TOKEN_COUNT: c('error', 'a label line has a count of numbers no YOLO variant has, or a width/height of 0'),
+  YOLO_RANGE: c('warning', 'a label line has values outside 0-1'),
+  YOLO_LINE_DUPLICATE: c('warning', 'the same label line twice in a file'),
+  YOLO_NAME_TAKEN: c('error', 'writing YOLO: two images would be written to the same label file'),
   // annoconv line format
   MODEL_INVALID_JSON: c('error', 'the line is not valid JSON'),
   MODEL_SCHEMA: c('error', 'the record does not match the annoconv model schema'),

@@ -9,6 +9,7 @@ import { encordCsv, encordJson } from './encord/index.js';
 import { labelStudio, labelStudioBulk, labelStudioMin } from './labelstudio/index.js';
 import { csv } from './csv/index.js';
 import { voc } from './voc/index.js';
+import { yolo } from './yolo/index.js';
 
 export const FORMATS: readonly FormatDescriptor[] = [
   annoconv,
@@ -22,4 +23,5 @@ export const FORMATS: readonly FormatDescriptor[] = [
   labelStudioMin,
   csv,
   voc,
+  yolo,
 ];

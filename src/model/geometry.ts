@@ -2,7 +2,7 @@
  * The only home of coordinate math. Model coordinates are absolute pixels, origin top-left,
  * continuous; rotation is degrees clockwise (y down) about the box's top-left corner (MODEL.md).
  */
-import type { Rle } from './types.js';
+import type { Annotation, Rle } from './types.js';
 
 /** Axis-aligned box in model form. */
 export interface Xywh {
@@ -342,4 +342,26 @@ export function codePointsToUtf16(text: string, offset: number): number {
     i += c >= 0xd800 && c <= 0xdbff && i + 1 < text.length ? 2 : 1;
   }
   return i;
+}
+
+/** The axis-aligned envelope of a shape annotation (undefined for labels without geometry). */
+export function envelopeOf(a: Annotation): Xywh | undefined {
+  switch (a.kind) {
+    case 'box':
+      return a.rotation ? rotatedEnvelope(a, a.rotation) : { x: a.x, y: a.y, w: a.w, h: a.h };
+    case 'polygon':
+      return ringsEnvelope(a.rings);
+    case 'mask':
+      return rleBbox(a.rle);
+    case 'ellipse':
+      return ellipseEnvelope(a.cx, a.cy, a.rx, a.ry, a.rotation ?? 0);
+    default:
+      return undefined;
+  }
+}
+
+/** What writing a shape as its envelope box loses, named for the loss report (undefined: nothing). */
+export function envelopeLoss(a: Annotation): string | undefined {
+  if (a.kind === 'box') return a.rotation ? 'box rotations' : undefined;
+  return a.kind === 'polygon' ? 'polygons' : a.kind === 'mask' ? 'masks' : a.kind === 'ellipse' ? 'ellipses' : undefined;
 }

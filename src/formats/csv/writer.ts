@@ -10,7 +10,7 @@ import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
 import { CellWriter } from '../../core/csv.js';
 import { loseForeignExtras } from '../../core/loss.js';
-import { ellipseEnvelope, ellipseToRing, pxToFraction, rleBbox, ringsEnvelope, rotatedCorners, rotatedEnvelope, type Xywh } from '../../model/geometry.js';
+import { ellipseToRing, envelopeLoss, envelopeOf, pxToFraction, rotatedCorners, type Xywh } from '../../model/geometry.js';
 import type { Annotation, Item } from '../../model/types.js';
 
 export type CsvTask = 'detection' | 'segmentation' | 'classification';
@@ -105,18 +105,10 @@ const isShape = (a: Annotation): boolean => a.kind === 'box' || a.kind === 'poly
 type Lost = { lost: string; reason: string };
 
 function boxOf(a: Annotation): { box: Xywh; note?: [string, string] } | Lost {
-  switch (a.kind) {
-    case 'box':
-      return a.rotation ? { box: rotatedEnvelope(a, a.rotation), note: ['box rotations', 'CSV boxes are axis-aligned (the envelope was written)'] } : { box: a };
-    case 'polygon':
-      return { box: ringsEnvelope(a.rings), note: ['polygons', 'a detection table holds boxes (the envelope was written)'] };
-    case 'mask':
-      return { box: rleBbox(a.rle), note: ['masks', 'a detection table holds boxes (the envelope was written)'] };
-    case 'ellipse':
-      return { box: ellipseEnvelope(a.cx, a.cy, a.rx, a.ry, a.rotation ?? 0), note: ['ellipses', 'a detection table holds boxes (the envelope was written)'] };
-    default:
-      return { lost: `${a.kind} annotations`, reason: 'a detection table holds boxes only' };
-  }
+  const box = envelopeOf(a);
+  if (!box) return { lost: `${a.kind} annotations`, reason: 'a detection table holds boxes only' };
+  const lost = envelopeLoss(a);
+  return lost ? { box, note: [lost, 'a detection table holds axis-aligned boxes (the envelope was written)'] } : { box };
 }
 
 function ringsOf(a: Annotation): { rings: number[][]; note?: [string, string] } | Lost {

@@ -9,8 +9,9 @@ function detect(sample: Sample): number {
 async function detectDirectory(path: string): Promise<number> {
   try {
     const names = await readdir(path);
-    if (names.includes('Annotations')) return 0.9;
-    return names.some((n) => n.toLowerCase().endsWith('.xml')) ? 0.7 : 0;
+    const xml = (list: string[]): boolean => list.some((n) => n.toLowerCase().endsWith('.xml'));
+    if (names.includes('Annotations') && xml(await readdir(path + '/Annotations').catch(() => []))) return 0.9;
+    return xml(names) ? 0.7 : 0;
   } catch {
     return 0;
   }

@@ -12,7 +12,7 @@ import { IdSet } from '../../core/idset.js';
 import { safeRelative } from '../../core/file-tree.js';
 import { loseForeignExtras } from '../../core/loss.js';
 import { setOwn } from '../../core/safe.js';
-import { ellipseEnvelope, rleBbox, ringsEnvelope, rotatedEnvelope, xywhToInclusive, type Xywh } from '../../model/geometry.js';
+import { envelopeLoss, envelopeOf, xywhToInclusive, type Xywh } from '../../model/geometry.js';
 import type { Item, JsonObject } from '../../model/types.js';
 
 const builder = new XMLBuilder({ format: true, ignoreAttributes: true, suppressEmptyNode: false });
@@ -60,28 +60,13 @@ export function createVocWriter(_sink: OutputSink, ctx: WriteContext): FormatWri
       if (size && !ann.size) ann.size = size;
       const objects: JsonObject[] = [];
       for (const a of item.annotations) {
-        let box: Xywh;
-        switch (a.kind) {
-          case 'box':
-            box = a.rotation ? rotatedEnvelope(a, a.rotation) : a;
-            if (a.rotation && !lose('box rotations', 1, 'VOC boxes are axis-aligned (the envelope was written)')) return;
-            break;
-          case 'polygon':
-            box = ringsEnvelope(a.rings);
-            if (!lose('polygons', 1, 'VOC has no polygons (the envelope box was written)')) return;
-            break;
-          case 'mask':
-            box = rleBbox(a.rle);
-            if (!lose('masks', 1, 'VOC XML has no masks (the envelope box was written)')) return;
-            break;
-          case 'ellipse':
-            box = ellipseEnvelope(a.cx, a.cy, a.rx, a.ry, a.rotation ?? 0);
-            if (!lose('ellipses', 1, 'VOC has no ellipses (the envelope box was written)')) return;
-            break;
-          default:
-            if (!lose(`${a.kind} annotations`, 1, 'VOC holds boxes only')) return;
-            continue;
+        const box = envelopeOf(a);
+        if (!box) {
+          if (!lose(`${a.kind} annotations`, 1, 'VOC holds boxes only')) return;
+          continue;
         }
+        const lost = envelopeLoss(a);
+        if (lost && !lose(lost, 1, 'VOC holds axis-aligned boxes (the envelope was written)')) return;
         const o: JsonObject = { name: a.label ?? '' };
         const attrs = a.attributes ?? {};
         if (typeof attrs.pose === 'string') o.pose = attrs.pose;

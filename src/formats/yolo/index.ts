@@ -1,0 +1,36 @@
+import { readdir } from 'node:fs/promises';
+import type { FormatDescriptor } from '../../core/format.js';
+
+async function detectDirectory(path: string): Promise<number> {
+  try {
+    const names = await readdir(path);
+    const classes = names.some((n) => n === 'classes.txt' || n.endsWith('.names') || n === 'data.yaml');
+    return classes && (names.includes('labels') || names.some((n) => n.endsWith('.txt') && n !== 'classes.txt') || names.some((n) => !n.includes('.'))) ? 0.85 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export const yolo: FormatDescriptor = {
+  id: 'yolo',
+  aliases: ['darknet', 'ultralytics'],
+  title: 'YOLO label folders (detection, segmentation, oriented boxes, pose); written as labels/ and classes.txt into -o DIR',
+  extensions: [],
+  can: { read: true, write: true, validate: true, directory: true },
+  detectDirectory,
+  options: {
+    'yolo-task': {
+      type: 'string',
+      choices: ['detect', 'segment', 'obb'],
+      describe: 'yolo output: detect (class cx cy w h, default), segment (class x1 y1 ... polygons) or obb (class and 4 corners)',
+    },
+    'media-root': {
+      type: 'string',
+      describe: 'where the image files are, to read image sizes that labels lack (YOLO)',
+    },
+  },
+  async load() {
+    const [{ readYolo }, { createYoloWriter }] = await Promise.all([import('./reader.js'), import('./writer.js')]);
+    return { read: readYolo, createWriter: createYoloWriter };
+  },
+};

@@ -1,0 +1,153 @@
+/**
+ * YOLO label folders (FORMATS.md §7.2): one `.txt` per image, `class cx cy w h` in fractions of the
+ * image size (detection), `class x1 y1 ... xn yn` (segmentation, 3+ points), `class x1 y1 ... x4 y4`
+ * (oriented boxes), `class cx cy w h px py [v] ...` (pose, with `kpt_shape` in data.yaml); a sixth
+ * number on a detection line is a confidence.
+ *
+ * Quirks worth knowing:
+ * - Fractions need the image size, which the labels do not give: each label file's image is found
+ *   beside it, in the matching `images/` (or `Images/`) folder, or under `--media-root`, and its
+ *   size read from its header. A label file without an image is refused by name.
+ * - Class names come from classes.txt, obj.names or data.yaml (`names` as a list or a map);
+ *   other .txt files that are not labels (README.txt, train.txt lists) are skipped.
+ * - 8 numbers are an oriented box (4 corners), read as a 4-point polygon, unless kpt_shape says pose.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, extname, join, relative, sep } from 'node:path';
+import type { ReadContext, ReadEvent } from '../../core/format.js';
+import type { InputSource } from '../../core/io.js';
+import { diag, type Place } from '../../core/diagnostics.js';
+import { centreToXywh, fractionToPx } from '../../model/geometry.js';
+import type { Annotation, Item } from '../../model/types.js';
+import { imageSize } from '../../media/image-size.js';
+import { classNames, type Classes } from './classes.js';
+
+const IMAGE_EXTS = ['.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff', '.JPG', '.JPEG', '.PNG'];
+const NOT_LABELS = new Set(['classes.txt', 'obj.names', 'readme.txt', 'train.txt', 'val.txt', 'test.txt', 'valid.txt', 'obj.data']);
+
+export async function* readYolo(input: InputSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
+  if (!input.directory) {
+    ctx.report(diag('YOLO_NEEDS_FOLDER', 'YOLO labels are read from a folder (labels, class names and images together): give the folder', { file: ctx.file }));
+    return;
+  }
+  const root = input.path!;
+  const classes = await classNames(root);
+  if (typeof classes === 'string') {
+    ctx.report(diag('YOLO_CLASSES_MISSING', classes, { file: root }));
+    return;
+  }
+  const mediaRoot = typeof ctx.options.format.mediaRoot === 'string' ? ctx.options.format.mediaRoot : undefined;
+  const files = (await readdir(root, { recursive: true }))
+    .filter((f) => f.endsWith('.txt') && !NOT_LABELS.has(basename(f).toLowerCase()) && !f.split(/[\\/]/).some((s) => s.startsWith('.')))
+    .sort();
+  let batch: ReadEvent[] = [];
+  for (const f of files) {
+    batch.push(await labelFile(root, f, classes, mediaRoot, ctx));
+    if (batch.length >= 256) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+  if (files.length === 0) ctx.report(diag('INPUT_EMPTY', `no label files (.txt) in ${root}`, { file: root }));
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The image of a label file: beside it, in the images/ twin of its folder, or under --media-root. */
+async function findImage(root: string, rel: string, mediaRoot: string | undefined): Promise<string | undefined> {
+  const stem = rel.slice(0, -extname(rel).length);
+  const dirs = [stem];
+  const swapped = stem.split(sep).map((s) => (s === 'labels' ? 'images' : s === 'Annotations' ? 'Images' : s)).join(sep);
+  if (swapped !== stem) dirs.push(swapped);
+  const bases = [root, ...(mediaRoot ? [mediaRoot] : [])];
+  for (const b of bases) for (const d of dirs) for (const e of IMAGE_EXTS) if (await exists(join(b, d + e))) return join(b, d + e);
+  if (mediaRoot) for (const e of IMAGE_EXTS) if (await exists(join(mediaRoot, basename(stem) + e))) return join(mediaRoot, basename(stem) + e);
+  return undefined;
+}
+
+async function labelFile(root: string, rel: string, classes: Classes, mediaRoot: string | undefined, ctx: ReadContext): Promise<ReadEvent> {
+  const path = join(root, rel);
+  const shown = relative(process.cwd(), path) || path;
+  const place: Place = { file: shown };
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    ctx.report(diag('INPUT_READ_FAILED', `reading ${path} failed: ${(e as Error).message}`, place));
+    return { type: 'reject', place };
+  }
+  const image = await findImage(root, rel, mediaRoot);
+  const size = image ? await imageSize(image) : 'no image found beside it, in a matching images/ folder, or under --media-root';
+  if (typeof size === 'string') {
+    ctx.report(diag('YOLO_NO_SIZE', `${rel}: the image size is needed to turn fractions into pixels, and ${image ? `${image} cannot be read: ${size}` : size}`, place));
+    return { type: 'reject', place, raw: text };
+  }
+  const id = image ? relative(root, image).split(sep).join('/') : rel.slice(0, -4);
+  const item: Item = { id, kind: 'image', path: id, width: size.width, height: size.height, metadata: {}, annotations: [] };
+  let bad = false;
+  const lines = text.split(/\r?\n/);
+  const seen = new Set<string>();
+  lines.forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '') return;
+    const at: Place = { ...place, line: i + 1 };
+    const report = (code: Parameters<typeof diag>[0], message: string, severity?: 'warning'): void => {
+      const d = diag(code, message, at, severity);
+      if (d.severity === 'error') bad = true;
+      ctx.report(d);
+    };
+    if (seen.has(line)) report('YOLO_LINE_DUPLICATE', 'the same line again (kept)', 'warning');
+    seen.add(line);
+    const tok = line.split(/\s+/);
+    const cls = Number(tok[0]);
+    if (!/^\d+$/.test(tok[0]!) || cls >= classes.names.length) return report('YOLO_CLASS_INVALID', `class ${JSON.stringify(tok[0])} is not a whole number below ${classes.names.length} (the names in ${classes.from})`);
+    const v = tok.slice(1).map(Number);
+    if (!v.every(Number.isFinite)) return report('YOLO_NUMBER_INVALID', `not all numbers: ${line.slice(0, 80)}`);
+    if (v.some((x) => x < -1e-6 || x > 1 + 1e-6)) report('YOLO_RANGE', 'values outside 0-1 (fractions of the image size)', 'warning');
+    const label = classes.names[cls]!;
+    const a = lineToAnnotations(v, label, classes.kpt, size.width, size.height);
+    if (typeof a === 'string') return report('YOLO_TOKEN_COUNT', a);
+    item.annotations.push(...a);
+  });
+  return bad ? { type: 'reject', place, raw: text } : { type: 'item', item, place, raw: text };
+}
+
+function lineToAnnotations(v: number[], label: string, kpt: [number, number] | undefined, W: number, H: number): Annotation[] | string {
+  const box = (): Annotation | string => {
+    if (v[2]! <= 0 || v[3]! <= 0) return 'width and height must be above 0';
+    const b = centreToXywh(fractionToPx(v[0]!, W), fractionToPx(v[1]!, H), fractionToPx(v[2]!, W), fractionToPx(v[3]!, H));
+    return { kind: 'box', ...b, label };
+  };
+  if (kpt) {
+    const [k, d] = kpt;
+    if (v.length !== 4 + k * d) return `a pose line needs 4 + ${k} x ${d} numbers (kpt_shape), got ${v.length}`;
+    const b = box();
+    if (typeof b === 'string') return b;
+    const points: [number, number, number][] = [];
+    for (let i = 0; i < k; i++) {
+      const p = v.slice(4 + i * d, 4 + (i + 1) * d);
+      points.push([fractionToPx(p[0]!, W), fractionToPx(p[1]!, H), d === 3 ? p[2]! : 2]);
+    }
+    return [b, { kind: 'keypoints', points, label }];
+  }
+  if (v.length === 4 || v.length === 5) {
+    const b = box();
+    if (typeof b === 'string') return b;
+    if (v.length === 5) b.score = v[4]!;
+    return [b];
+  }
+  if (v.length >= 6 && v.length % 2 === 0) {
+    const ring: number[] = [];
+    for (let i = 0; i < v.length; i += 2) ring.push(fractionToPx(v[i]!, W), fractionToPx(v[i + 1]!, H));
+    return [{ kind: 'polygon', rings: [ring], label }];
+  }
+  return `${v.length} numbers after the class: detection takes 4 (5 with a confidence), a polygon an even count of 6 or more`;
+}
+
