@@ -17,7 +17,7 @@ import { setOwn } from '../../core/safe.js';
 import type { Item, JsonObject } from '../../model/types.js';
 import { taskToItem } from './tasks.js';
 import { taskOf, taskOptions } from './writer.js';
-import { readList } from './reader.js';
+import { readJsonList } from '../../core/json-list.js';
 
 const isObj = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -70,7 +70,7 @@ function recordToTask(rec: JsonObject): JsonObject {
 }
 
 export function readMin(input: InputSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
-  return readList(input, ctx, 'records', (index, raw, offset, events) => {
+  return readJsonList(input, ctx, { invalid: 'LS_INVALID_JSON', notList: 'LS_NOT_TASKS', what: 'records' }, (index, raw, offset, events) => {
     const place: Place = { file: ctx.file, pointer: '#' + pointer(index), offset };
     let rec: unknown;
     try {

@@ -4,13 +4,12 @@
  */
 import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
-import { JsonScanner, type ScanEvent } from '../../core/json-scan.js';
+import { readJsonList, type ListCodes } from '../../core/json-list.js';
 import { diag, pointer, type Place } from '../../core/diagnostics.js';
-import { GcPacer } from '../../core/gc.js';
 import { taskToItem } from './tasks.js';
 
-/** Input bytes between explicit collections (core/gc.ts). */
-const GC_EVERY = 32 * 1024 * 1024;
+/** Label Studio's codes for a broken list. */
+export const LS_LIST: ListCodes = { invalid: 'LS_INVALID_JSON', notList: 'LS_NOT_TASKS', what: 'tasks' };
 
 export async function* readLabelStudio(input: InputSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
   const head = (await input.peek(4096)).toString('latin1').replace(/^\xef\xbb\xbf/, '').trimStart();
@@ -22,51 +21,7 @@ export async function* readLabelStudio(input: InputSource, ctx: ReadContext): As
     ctx.report(diag('LS_NOT_TASKS', 'Label Studio tasks are a JSON list of tasks, or one task object', { file: ctx.file, offset: 0 }));
     return;
   }
-  yield* readList(input, ctx, 'tasks', (index, raw, offset, events) => onTask(ctx, events, index, raw, offset));
-}
-
-/**
- * The elements of a JSON list, streamed: each handed to `onElement` (which pushes its events); a
- * root that is not a list, broken JSON and elements over --max-record-size are reported here.
- */
-export async function* readList(input: InputSource, ctx: ReadContext, what: string, onElement: (index: number, raw: string, offset: number, events: ReadEvent[]) => void): AsyncGenerator<ReadEvent[]> {
-  const scanner = new JsonScanner({ maxElementBytes: ctx.options.maxRecordSize });
-  const events: ReadEvent[] = [];
-  const gc = new GcPacer(GC_EVERY);
-  let failed = false;
-  let n = 0;
-  const on = (ev: ScanEvent): void => {
-    switch (ev.type) {
-      case 'error':
-        ctx.report(diag('LS_INVALID_JSON', ev.message, { file: ctx.file, offset: ev.offset }));
-        failed = true;
-        return;
-      case 'oversized': {
-        const place: Place = { file: ctx.file, pointer: '#' + pointer(ev.index), offset: ev.offset };
-        ctx.report(diag('INPUT_RECORD_TOO_LARGE', `an element of ${ev.bytes} bytes exceeds --max-record-size ${ctx.options.maxRecordSize}; skipped`, place));
-        events.push({ type: 'reject', place });
-        n++;
-        return;
-      }
-      case 'element':
-        n++;
-        onElement(ev.index, ev.raw.toString('utf8'), ev.offset, events);
-        return;
-      case 'value':
-      case 'key':
-        ctx.report(diag('LS_NOT_TASKS', `expected a JSON list of ${what}`, { file: ctx.file, offset: ev.offset }));
-        failed = true;
-    }
-  };
-  for await (const chunk of input.chunks()) {
-    gc.tick(chunk.length);
-    for (const ev of scanner.push(chunk)) on(ev);
-    if (events.length) yield events.splice(0);
-    if (failed) return;
-  }
-  for (const ev of scanner.end()) on(ev);
-  if (events.length) yield events.splice(0);
-  if (!failed && n === 0) ctx.report(diag('INPUT_EMPTY', `the list holds no ${what}`, { file: ctx.file }));
+  yield* readJsonList(input, ctx, LS_LIST, (index, raw, offset, events) => onTask(ctx, events, index, raw, offset));
 }
 
 async function* readOne(input: InputSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
