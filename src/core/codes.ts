@@ -177,6 +177,12 @@ export const CODES = {
   YOLO_RANGE: c('warning', 'a label line has values outside 0-1'),
   YOLO_LINE_DUPLICATE: c('warning', 'the same label line twice in a file'),
   YOLO_NAME_TAKEN: c('error', 'writing YOLO: two images would be written to the same label file'),
+  // Remo JSON
+  REMO_INVALID_JSON: c('error', 'the Remo JSON, or one image of it, is not valid JSON'),
+  REMO_NOT_LIST: c('error', 'a Remo JSON export is a list of images'),
+  REMO_IMAGE_INVALID: c('error', 'an image lacks file_name, or its tags or annotations have the wrong type'),
+  REMO_ANNOTATION_INVALID: c('error', 'an annotation has ill-typed classes or coordinates, one point, or a box from bottom-right to top-left'),
+  REMO_NO_SIZE: c('error', 'fraction coordinates (--coordinates percent) need the image size, which is unknown'),
   // annoconv line format
   MODEL_INVALID_JSON: c('error', 'the line is not valid JSON'),
   MODEL_SCHEMA: c('error', 'the record does not match the annoconv model schema'),

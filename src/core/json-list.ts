@@ -28,6 +28,7 @@ export async function* readJsonList(input: InputSource, ctx: ReadContext, codes:
   let failed = false;
   let n = 0;
   const on = (ev: ScanEvent): void => {
+    if (failed) return;
     switch (ev.type) {
       case 'error':
         ctx.report(diag(codes.invalid, ev.message, { file: ctx.file, offset: ev.offset }));

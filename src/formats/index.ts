@@ -10,6 +10,7 @@ import { labelStudio, labelStudioBulk, labelStudioMin } from './labelstudio/inde
 import { csv } from './csv/index.js';
 import { voc } from './voc/index.js';
 import { yolo } from './yolo/index.js';
+import { remoJson } from './remo/index.js';
 
 export const FORMATS: readonly FormatDescriptor[] = [
   annoconv,
@@ -24,4 +25,5 @@ export const FORMATS: readonly FormatDescriptor[] = [
   csv,
   voc,
   yolo,
+  remoJson,
 ];

@@ -25,7 +25,7 @@ export const csv: FormatDescriptor = {
     coordinates: {
       type: 'string',
       choices: ['pixel', 'percent'],
-      describe: 'csv: pixel (default) or percent, which (as in Remo) means FRACTIONS 0-1 of the image width and height, not 0-100',
+      describe: 'csv, remo-json: pixel (default) or percent, which (as in Remo) means FRACTIONS 0-1 of the image width and height, not 0-100',
     },
     bbox: {
       type: 'string',
