@@ -169,6 +169,17 @@ describe('ls-bulk writer', () => {
     expect(r.exitCode).toBe(1);
   });
 
+  it('payloads targeting several tasks or a selection, and results of unknown types, survive ls-bulk -> annoconv -> ls-bulk', async () => {
+    const src = [
+      { tasks: [3, 4], result: [{ id: 'n', type: 'number', from_name: 'n', to_name: 'image', value: { number: 2 } }] },
+      { selected_items: { all: true, excluded: [5] }, result: [{ id: 'c', type: 'choices', from_name: 'c', to_name: 'image', value: { choices: ['x'] } }] },
+    ];
+    const model = await run(src.map((p) => JSON.stringify(p)).join('\n'), 'ls-bulk', 'annoconv');
+    const back = await run(model.text, 'annoconv', 'ls-bulk');
+    expect(back.exitCode).toBe(0);
+    expect(close(lines(back.text), src)).toBeUndefined();
+  });
+
   it('ls-bulk -> annoconv -> ls-bulk keeps the payload fields and results', async () => {
     const src = readFileSync(ROOT + 'fixtures/ls-bulk/rules/input.jsonl', 'utf8').split('\n')[4]!;
     const model = await run(src, 'ls-bulk', 'annoconv');

@@ -136,15 +136,25 @@ export function createBulkWriter(sink: OutputSink, ctx: WriteContext): FormatWri
   };
   return {
     write(item: Item, place: Place): void {
-      if (item.annotations.length === 0 && !item.extras?.labelstudio?.unmodeled) return;
-      const taskId = taskIdOf(item);
+      const bulkEx = (item.extras?.lsbulk ?? {}) as JsonObject;
+      const unmodeled = item.extras?.labelstudio?.unmodeled ?? bulkEx.unmodeled;
+      if (item.annotations.length === 0 && !unmodeled) {
+        ctx.lose('items without labels', 1, 'a bulk payload carries labels only', place);
+        return;
+      }
+      // a payload read from ls-bulk may target tasks or a selection rather than one task
+      const ownTarget = bulkEx.tasks !== undefined || (bulkEx.selected_items !== undefined && bulkEx.selected_items !== null);
+      const taskId = ownTarget ? 0 : taskIdOf(item);
       if (taskId === undefined) {
         const how = map ? 'is not in --task-map' : field !== undefined ? `has no whole-number metadata field ${JSON.stringify(field)}` : 'has no whole-number id (give --task-map FILE or --task-id-field NAME)';
         ctx.report(diag('LSB_TASK_ID_MISSING', `item ${JSON.stringify(item.id)} ${how}`, place));
         return;
       }
       // the task exists: only its annotation sets are built (its data is not part of a payload)
-      const t = itemToTask({ ...item, metadata: {}, extras: { labelstudio: { ...(item.extras?.labelstudio ?? {}), dataKey: 'image' } } }, { ...o, as: o.as ?? 'annotations' });
+      const ls = (item.extras?.labelstudio ?? {}) as JsonObject;
+      // a payload read from ls-bulk is one annotation set, the group 'bulk' of its results
+      const records = ls.records ?? (item.extras?.lsbulk ? [{ group: 'bulk', list: 'annotations', envelope: {} }] : undefined);
+      const t = itemToTask({ ...item, metadata: {}, extras: { labelstudio: { ...ls, dataKey: 'image', ...(unmodeled ? { unmodeled } : {}), ...(records ? { records } : {}) } } }, { ...o, as: o.as ?? 'annotations' });
       if ('error' in t) {
         ctx.report(diag(t.error, t.message, place));
         return;
@@ -157,7 +167,7 @@ export function createBulkWriter(sink: OutputSink, ctx: WriteContext): FormatWri
         for (const rec of recs as JsonObject[]) {
           const p: JsonObject = {};
           for (const k of Object.keys(bulk)) if (k !== 'unmodeled') setOwn(p, k, bulk[k]);
-          if (p.task === undefined && p.tasks === undefined && p.selected_items === undefined) p.task = taskId;
+          if (!ownTarget && p.task === undefined) p.task = taskId;
           if (project !== undefined) p.project = project;
           let dropped = 0;
           for (const k of Object.keys(rec)) {
