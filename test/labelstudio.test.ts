@@ -165,7 +165,8 @@ describe('ls-bulk writer', () => {
   it('--task-id-field takes the task id from item metadata; an item without one is refused with a code', async () => {
     const r = await run(items, 'annoconv', 'ls-bulk', { taskIdField: 'ls_task' });
     expect(lines(r.text).map((p) => p.task)).toEqual([41]);
-    expect(r.diags.map((d) => [d.code, d.line])).toEqual([['LSB_TASK_ID_MISSING', 2]]);
+    expect(r.diags.map((d) => [d.code, d.line])).toEqual([['LSB_TASK_ID_MISSING', 2], ['LOSS_DROPPED', undefined]]);
+    expect(r.losses).toEqual([{ what: 'items without labels', count: 1, reason: 'a bulk payload carries labels only' }]);
     expect(r.exitCode).toBe(1);
   });
 
