@@ -183,6 +183,13 @@ export const CODES = {
   REMO_IMAGE_INVALID: c('error', 'an image lacks file_name, or its tags or annotations have the wrong type'),
   REMO_ANNOTATION_INVALID: c('error', 'an annotation has ill-typed classes or coordinates, one point, or a box from bottom-right to top-left'),
   REMO_NO_SIZE: c('error', 'fraction coordinates (--coordinates percent) need the image size, which is unknown'),
+  // Media probing
+  MEDIA_UNREADABLE: c('error', 'a media file cannot be opened or read'),
+  MEDIA_UNKNOWN: c('info', 'a file that is not an image, DICOM or NIfTI by its name or first bytes (skipped by scan)'),
+  MEDIA_CORRUPT: c('error', 'an image whose header cannot be read (corrupt or truncated)'),
+  DICOM_INVALID: c('error', 'a DICOM file that cannot be parsed'),
+  DICOM_TRUNCATED: c('error', 'a DICOM file that ends inside its header'),
+  NIFTI_INVALID: c('error', 'not a NIfTI-1 or NIfTI-2 header, or a broken gzip stream'),
   // annoconv line format
   MODEL_INVALID_JSON: c('error', 'the line is not valid JSON'),
   MODEL_SCHEMA: c('error', 'the record does not match the annoconv model schema'),

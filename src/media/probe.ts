@@ -1,0 +1,252 @@
+/**
+ * Media probes (FORMATS.md §8), each reading as little as it can:
+ * - images: sharp `metadata()` reads the header only; EXIF orientations 5-8 swap the displayed size;
+ * - DICOM: dicom-parser on the file's first bytes, stopping before the pixel data (the whole file
+ *   only for the deflated transfer syntax, which must be inflated from the start);
+ * - NIfTI: the 348/540-byte header, inflated from a .nii.gz by streaming only that much (a gzip
+ *   bomb is never inflated further).
+ * Problems come back as a code and a message, never as a throw.
+ */
+import { open, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import sharp from 'sharp';
+import dicomParser from 'dicom-parser';
+import * as nifti from 'nifti-reader-js';
+import type { Code } from '../core/codes.js';
+
+export interface ImageFacts {
+  type: 'image';
+  format: string;
+  mimeType: string;
+  fileSize: number;
+  /** Displayed size (after EXIF orientation). */
+  width: number;
+  height: number;
+  /** Stored size, when the orientation turns it. */
+  storedWidth?: number;
+  storedHeight?: number;
+}
+
+export interface DicomFacts {
+  type: 'dicom';
+  fileSize: number;
+  hasPreamble: boolean;
+  transferSyntax?: string;
+  studyUid?: string;
+  seriesUid?: string;
+  sopUid?: string;
+  modality?: string;
+  rows?: number;
+  columns?: number;
+  frames: number;
+  instanceNumber?: number;
+  position?: number[];
+  seriesDescription?: string;
+}
+
+export interface NiftiFacts {
+  type: 'nifti';
+  fileSize: number;
+  version: 1 | 2;
+  compressed: boolean;
+  dims: number[];
+  pixDims: number[];
+  datatype: number;
+  littleEndian: boolean;
+}
+
+export type Facts = ImageFacts | DicomFacts | NiftiFacts;
+export type ProbeResult = Facts | { error: Code; message: string };
+
+const MIME: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif', tiff: 'image/tiff', avif: 'image/avif', heif: 'image/heif', svg: 'image/svg+xml', jp2: 'image/jp2', jxl: 'image/jxl' };
+
+/** What a file looks like from its name and first bytes: the probe to run. */
+export function sniff(name: string, head: Buffer): 'image' | 'dicom' | 'nifti' | undefined {
+  const lower = name.toLowerCase();
+  if (head.length >= 132 && head.toString('latin1', 128, 132) === 'DICM') return 'dicom';
+  if (/\.(nii|hdr)(\.gz)?$/.test(lower)) return 'nifti';
+  if (head.length >= 4 && (head.readInt32LE(0) === 348 || head.readInt32BE(0) === 348 || head.readInt32LE(0) === 540 || head.readInt32BE(0) === 540)) return 'nifti';
+  if (/\.(dcm|dicom)$/.test(lower)) return 'dicom';
+  if (/\.(jpe?g|png|gif|webp|tiff?|avif|heic|heif|bmp|jp2|jxl|svg)$/.test(lower)) return 'image';
+  // DICOM files need no extension: an explicit little-endian group 0002 or 0008 tag at byte 0
+  if (head.length >= 8 && (head.readUInt16LE(0) === 0x0002 || head.readUInt16LE(0) === 0x0008)) return 'dicom';
+  return undefined;
+}
+
+async function head(path: string, bytes: number): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Probes one file: its facts, or a coded reason it cannot be read. */
+export async function probe(path: string, kind?: 'image' | 'dicom' | 'nifti'): Promise<ProbeResult> {
+  let size: number;
+  let first: Buffer;
+  try {
+    size = (await stat(path)).size;
+    first = await head(path, 132);
+  } catch (e) {
+    return { error: 'MEDIA_UNREADABLE', message: (e as Error).message };
+  }
+  const k = kind ?? sniff(path, first);
+  if (k === 'image') return probeImage(path, size);
+  if (k === 'dicom') return probeDicom(path, size, first);
+  if (k === 'nifti') return probeNifti(path, size, first);
+  return { error: 'MEDIA_UNKNOWN', message: 'not an image, DICOM or NIfTI file by its name or first bytes' };
+}
+
+export async function probeImage(path: string, fileSize: number): Promise<ProbeResult> {
+  try {
+    const m = await sharp(path).metadata();
+    if (!m.width || !m.height || !m.format) return { error: 'MEDIA_CORRUPT', message: 'the image header gives no size' };
+    const turned = (m.orientation ?? 1) >= 5;
+    const facts: ImageFacts = { type: 'image', format: m.format, mimeType: MIME[m.format] ?? `image/${m.format}`, fileSize, width: turned ? m.height : m.width, height: turned ? m.width : m.height };
+    if (turned) Object.assign(facts, { storedWidth: m.width, storedHeight: m.height });
+    return facts;
+  } catch (e) {
+    return { error: 'MEDIA_CORRUPT', message: (e as Error).message.split('\n')[0]!.slice(0, 200) };
+  }
+}
+
+const DEFLATED = '1.2.840.10008.1.2.1.99';
+/** Bytes read first for a DICOM header; more if the header is longer. */
+const DICOM_HEAD = 64 * 1024;
+
+export async function probeDicom(path: string, fileSize: number, first: Buffer): Promise<ProbeResult> {
+  const hasPreamble = first.length >= 132 && first.toString('latin1', 128, 132) === 'DICM';
+  let bytes = Math.min(fileSize, DICOM_HEAD);
+  for (;;) {
+    let buf: Buffer;
+    try {
+      buf = await head(path, bytes);
+    } catch (e) {
+      return { error: 'MEDIA_UNREADABLE', message: (e as Error).message };
+    }
+    try {
+      let ds: dicomParser.DataSet;
+      if (hasPreamble) ds = dicomParser.parseDicom(buf, { untilTag: 'x7fe00010' });
+      else {
+        // no preamble and no meta header: the transfer syntax is a guess; keep the one that reads most
+        let best: dicomParser.DataSet | undefined;
+        let err: unknown;
+        for (const ts of ['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2']) {
+          try {
+            const d = dicomParser.parseDicom(buf, { untilTag: 'x7fe00010', TransferSyntaxUID: ts });
+            if (!best || Object.keys(d.elements).length > Object.keys(best.elements).length) best = d;
+          } catch (e) {
+            err = e;
+          }
+        }
+        if (!best) throw err;
+        ds = best;
+      }
+      if (ds.string('x00020010') === DEFLATED && bytes < fileSize) {
+        bytes = fileSize;
+        continue;
+      }
+      // the header read well, but the pixel data it announces runs past the end of the file
+      const px = ds.elements.x7fe00010;
+      if (px && ds.string('x00020010') !== DEFLATED && px.length !== undefined && px.length > 0 && px.length !== 0xffffffff && px.dataOffset + px.length > fileSize) {
+        return { error: 'DICOM_TRUNCATED', message: `the pixel data needs ${px.dataOffset + px.length} bytes, the file has ${fileSize}` };
+      }
+      return dicomFacts(ds, fileSize, hasPreamble);
+    } catch (e) {
+      const ex = e as { message?: string; exception?: string };
+      const msg = String(ex.exception ?? ex.message ?? e);
+      // a header longer than the bytes read: read the whole file once
+      if (bytes < fileSize && /overrun|overread|beyond|offset|exceeds/i.test(msg)) {
+        bytes = fileSize;
+        continue;
+      }
+      return { error: bytes >= fileSize && /overrun|overread|beyond|exceeds/i.test(msg) ? 'DICOM_TRUNCATED' : 'DICOM_INVALID', message: msg.slice(0, 200) };
+    }
+  }
+}
+
+function dicomFacts(ds: dicomParser.DataSet, fileSize: number, hasPreamble: boolean): DicomFacts {
+  const str = (tag: string): string | undefined => {
+    const v = ds.string(tag);
+    return v === undefined || v === '' ? undefined : v.trim();
+  };
+  const num = (tag: string): number | undefined => {
+    const v = str(tag);
+    const n = v === undefined ? NaN : Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  };
+  const f: DicomFacts = { type: 'dicom', fileSize, hasPreamble, frames: num('x00280008') ?? 1 };
+  const set = <K extends keyof DicomFacts>(k: K, v: DicomFacts[K] | undefined): void => {
+    if (v !== undefined) f[k] = v;
+  };
+  set('transferSyntax', str('x00020010'));
+  set('studyUid', str('x0020000d'));
+  set('seriesUid', str('x0020000e'));
+  set('sopUid', str('x00080018'));
+  set('modality', str('x00080060'));
+  if (ds.elements.x00280010) set('rows', ds.uint16('x00280010'));
+  if (ds.elements.x00280011) set('columns', ds.uint16('x00280011'));
+  set('instanceNumber', num('x00200013'));
+  const pos = str('x00200032')?.split('\\').map(Number);
+  if (pos && pos.length === 3 && pos.every(Number.isFinite)) f.position = pos;
+  set('seriesDescription', str('x0008103e'));
+  return f;
+}
+
+/** NIfTI bytes read: the 348/540-byte header and room for the extensions the reader looks at. */
+const NIFTI_HEAD = 64 * 1024;
+
+export async function probeNifti(path: string, fileSize: number, first: Buffer): Promise<ProbeResult> {
+  const compressed = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
+  let buf: Buffer;
+  try {
+    buf = compressed ? await gunzipHead(path, NIFTI_HEAD) : await head(path, NIFTI_HEAD);
+  } catch (e) {
+    return { error: 'NIFTI_INVALID', message: `the gzip stream cannot be read: ${(e as Error).message}` };
+  }
+  // a .hdr of a .hdr/.img pair has the magic "ni1"/"ni2": read as its single-file twin would be
+  if (buf.length >= 348 && buf.toString('latin1', 344, 347) === 'ni1') buf.write('n+1', 344, 'latin1');
+  if (buf.length >= 8 && buf.toString('latin1', 4, 7) === 'ni2') buf.write('n+2', 4, 'latin1');
+  const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
+  try {
+    const v1 = nifti.isNIFTI1(ab);
+    const v2 = !v1 && nifti.isNIFTI2(ab);
+    if (!v1 && !v2) return { error: 'NIFTI_INVALID', message: 'no NIfTI-1 or NIfTI-2 header (sizeof_hdr and magic)' };
+    const h = nifti.readHeader(ab);
+    if (!h) return { error: 'NIFTI_INVALID', message: 'the header cannot be read' };
+    // dim[0] is the number of dimensions used: the rest of the 8 slots carry nothing
+    const n = Math.min(7, Math.max(0, h.dims[0] ?? 0)) + 1;
+    return { type: 'nifti', fileSize, version: v1 ? 1 : 2, compressed, dims: [...h.dims].slice(0, n), pixDims: [...h.pixDims].slice(0, n), datatype: h.datatypeCode, littleEndian: h.littleEndian };
+  } catch (e) {
+    return { error: 'NIFTI_INVALID', message: String((e as Error).message ?? e).slice(0, 200) };
+  }
+}
+
+/** The first `bytes` of a gzip file, inflating no more than that (a bomb stays small). */
+function gunzipHead(path: string, bytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let got = 0;
+    const src = createReadStream(path, { highWaterMark: 16 * 1024 });
+    const gz = createGunzip({ chunkSize: 1024 });
+    const done = (): void => {
+      src.destroy();
+      gz.destroy();
+      resolve(Buffer.concat(parts).subarray(0, bytes));
+    };
+    gz.on('data', (d: Buffer) => {
+      parts.push(d);
+      got += d.length;
+      if (got >= bytes) done();
+    });
+    gz.on('end', done);
+    gz.on('error', (e) => (got > 0 ? done() : reject(e)));
+    src.on('error', reject);
+    src.pipe(gz);
+  });
+}
