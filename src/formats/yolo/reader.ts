@@ -19,7 +19,7 @@ import type { InputSource } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
 import { centreToXywh, fractionToPx } from '../../model/geometry.js';
 import type { Annotation, Item } from '../../model/types.js';
-import { imageSize } from '../../media/image-size.js';
+import { probe } from '../../media/probe.js';
 import { classNames, type Classes } from './classes.js';
 
 const IMAGE_EXTS = ['.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff', '.JPG', '.JPEG', '.PNG'];
@@ -84,7 +84,8 @@ async function labelFile(root: string, rel: string, classes: Classes, mediaRoot:
     return { type: 'reject', place };
   }
   const image = await findImage(root, rel, mediaRoot);
-  const size = image ? await imageSize(image) : 'no image found beside it, in a matching images/ folder, or under --media-root';
+  const facts = image ? await probe(image, 'image') : undefined;
+  const size = !image ? 'no image found beside it, in a matching images/ folder, or under --media-root' : 'error' in facts! ? facts!.message : facts!.type === 'image' ? facts! : 'not an image';
   if (typeof size === 'string') {
     ctx.report(diag('YOLO_NO_SIZE', `${rel}: the image size is needed to turn fractions into pixels, and ${image ? `${image} cannot be read: ${size}` : size}`, place));
     return { type: 'reject', place, raw: text };
