@@ -2,7 +2,7 @@
  * annoconv as a library. Everything the CLI does is available here; nothing here prints or exits:
  * problems arrive through `onDiagnostic`, and fatal ones as a thrown {@link AnnoconvError}.
  */
-export { convert, validate, detect } from './core/run.js';
+export { convert, validate, detect, scan } from './core/run.js';
 export type { ConvertParams, CommonParams, RunResult } from './core/run.js';
 export type { RunStats, Loss } from './core/pipeline.js';
 export { readItems } from './core/items.js';

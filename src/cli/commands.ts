@@ -1,6 +1,6 @@
 /** The CLI's commands. Each parses its options, calls the library, and prints what it returns. */
 import type { Argv } from 'yargs';
-import { convert, validate, detect, type CommonParams, type RunResult } from '../core/run.js';
+import { convert, validate, detect, scan, type CommonParams, type RunResult } from '../core/run.js';
 import { listFormats, requireFormat } from '../core/registry.js';
 import { schemaText } from '../core/schema-files.js';
 import { AnnoconvError, diag } from '../core/diagnostics.js';
@@ -148,6 +148,43 @@ export function registerCommands(y: Argv): void {
         worst = Math.max(worst, code);
       }
       outcome.exitCode = worst;
+    },
+  );
+
+  y.command(
+    'scan <dirs..>',
+    'make items of the media files below folders (images, DICOM series, NIfTI, ...) and write them in any format',
+    (c) =>
+      formatOptions(
+        c
+          .positional('dirs', { type: 'string', array: true, describe: 'folders (or files) to scan' })
+          .option('to', { alias: 't', type: 'string', demandOption: true, describe: 'output format (encord-json, encord-csv, jsonl, annoconv, ...)' })
+          .option('output', { alias: 'o', type: 'string', describe: 'output file, written to a temp file and renamed on success; "-" or absent: stdout' })
+          .option('url-prefix', { type: 'string', describe: 'prefix turning paths below the folders into URLs (e.g. https://bucket.s3.eu-west-1.amazonaws.com/data/)' })
+          .option('group-by-folder', { choices: ['group', 'sequence'] as const, describe: "each folder's images become one image group or one image sequence" })
+          .option('follow-symlinks', { type: 'boolean', default: false, describe: 'follow symbolic links (default: skip them)' })
+          .option('concurrency', { type: 'number', default: 8, describe: 'files probed at once' })
+          .option('strict', { type: 'boolean', default: false, describe: 'treat loss as an error' })
+          .option('split', { type: 'number', describe: 'Encord manifests: numbered files of at most N entries, named after -o' })
+          .example('$0 scan ./data --to encord-json --url-prefix https://my-bucket.s3.eu-west-1.amazonaws.com/data/ -o manifest.json', 'register a folder of images and DICOM series with Encord')
+          .epilogue(EXIT_CODES),
+      ),
+    async (args) => {
+      const a = args as unknown as Args;
+      const dirs = (a.dirs as string[] | undefined) ?? [];
+      outcome.exitCode = await reporting(a, dirs.join(' '), false, (hooks) =>
+        scan({
+          dirs,
+          to: a.to as string,
+          output: path(a.output),
+          ...(a.groupByFolder ? { groupByFolder: a.groupByFolder as 'group' | 'sequence' } : {}),
+          ...(a.followSymlinks ? { followSymlinks: true } : {}),
+          ...(Number.isFinite(a.concurrency) && (a.concurrency as number) > 0 ? { concurrency: a.concurrency as number } : {}),
+          ...(a.split !== undefined ? { split: a.split as number } : {}),
+          options: optionsFrom(a),
+          ...hooks,
+        }),
+      );
     },
   );
 

@@ -189,6 +189,8 @@ export const CODES = {
   MEDIA_CORRUPT: c('error', 'an image whose header cannot be read (corrupt or truncated)'),
   DICOM_INVALID: c('error', 'a DICOM file that cannot be parsed'),
   DICOM_TRUNCATED: c('error', 'a DICOM file that ends inside its header'),
+  DICOM_NO_SERIES: c('error', 'a DICOM file without SeriesInstanceUID: it cannot be put in a series'),
+  DICOM_SOP_DUPLICATE: c('warning', 'two DICOM files of a series share a SOPInstanceUID'),
   NIFTI_INVALID: c('error', 'not a NIfTI-1 or NIfTI-2 header, or a broken gzip stream'),
   // annoconv line format
   MODEL_INVALID_JSON: c('error', 'the line is not valid JSON'),

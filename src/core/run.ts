@@ -10,7 +10,7 @@ import { defaultOptions, type Options } from './options.js';
 import { runPipeline, type RunStats } from './pipeline.js';
 import { requireFormat } from './registry.js';
 import { detectFormat } from './detect.js';
-import type { FormatDescriptor, SplitOutput } from './format.js';
+import type { FormatDescriptor, FormatImpl, SplitOutput } from './format.js';
 
 export interface RunResult extends RunStats {
   /** Format the input was read as (detected when not given). */
@@ -113,11 +113,40 @@ async function resolveFrom(source: InputSource, from: string | undefined, role: 
 
 /** Convert one input to another format. */
 export async function convert(params: ConvertParams): Promise<RunResult> {
-  const options = defaultOptions(params.options);
   const to = requireFormat(params.to, 'write');
   const source = await resolveInput(params.input);
   const from = await resolveFrom(source, params.from, 'read');
-  const [reader, writer] = await Promise.all([from.load(), to.load()]);
+  return convertWith(source, from.id, await from.load(), to, params);
+}
+
+export interface ScanParams extends Omit<ConvertParams, 'input' | 'from'> {
+  /** Folders (or files) to scan. */
+  dirs: string[];
+  followSymlinks?: boolean;
+  groupByFolder?: 'group' | 'sequence';
+  /** Files probed at once (default 8). */
+  concurrency?: number;
+}
+
+/** Items from the media files found below folders (`annoconv scan`), written in any format. */
+export async function scan(params: ScanParams): Promise<RunResult> {
+  const to = requireFormat(params.to, 'write');
+  const { scanReader } = await import('../media/scan.js');
+  const urlPrefix = params.options?.format?.urlPrefix;
+  const read = scanReader({
+    dirs: params.dirs,
+    ...(params.followSymlinks ? { followSymlinks: true } : {}),
+    ...(params.groupByFolder ? { groupByFolder: params.groupByFolder } : {}),
+    ...(typeof urlPrefix === 'string' ? { urlPrefix } : {}),
+    ...(params.concurrency ? { concurrency: params.concurrency } : {}),
+  });
+  const source: InputSource = { name: params.dirs.join(' '), directory: true, bytesRead: 0, peek: async () => Buffer.alloc(0), chunks: async function* () {} };
+  return convertWith(source, 'scan', { read }, to, params);
+}
+
+async function convertWith(source: InputSource, fromId: string, reader: FormatImpl, to: FormatDescriptor, params: ConvertParams): Promise<RunResult> {
+  const options = defaultOptions(params.options);
+  const writer = await to.load();
   const parts: Parts = { open: [], finished: [] };
   const split = splitOutput(params, to, parts);
   const tree = treeOutput(params, to);
@@ -141,7 +170,7 @@ export async function convert(params: ConvertParams): Promise<RunResult> {
     for (const p of parts.open) await p.close();
     await tree?.commit();
     await rejects?.close();
-    return { ...stats, from: from.id, to: to.id, exitCode: stats.errors > 0 || stats.rejected > 0 ? 1 : 0 };
+    return { ...stats, from: fromId, to: to.id, exitCode: stats.errors > 0 || stats.rejected > 0 ? 1 : 0 };
   } catch (e) {
     await output.abort();
     await tree?.abort();

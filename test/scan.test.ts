@@ -1,0 +1,112 @@
+/** annoconv scan: DICOM series in slice order from shuffled files, images with their metadata blocks, folders as groups. */
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { MemorySink } from '../src/index.js';
+import { scan } from '../src/core/run.js';
+import type { Diagnostic } from '../src/core/diagnostics.js';
+import { rng } from './helpers/run.js';
+
+/** A minimal Part-10 DICOM file (explicit VR little endian) with the tags a scan reads. */
+function dicom(tags: { series: string; sop: string; instance: number; z: number }): Buffer {
+  const el = (group: number, element: number, vr: string, value: Buffer | string): Buffer => {
+    let v = typeof value === 'string' ? Buffer.from(value, 'latin1') : value;
+    if (v.length % 2) v = Buffer.concat([v, Buffer.from(vr === 'UI' ? '\0' : ' ')]);
+    const h = Buffer.alloc(8);
+    h.writeUInt16LE(group, 0);
+    h.writeUInt16LE(element, 2);
+    h.write(vr, 4, 'latin1');
+    h.writeUInt16LE(v.length, 6);
+    return Buffer.concat([h, v]);
+  };
+  const us = (n: number): Buffer => {
+    const b = Buffer.alloc(2);
+    b.writeUInt16LE(n);
+    return b;
+  };
+  const meta = el(0x0002, 0x0010, 'UI', '1.2.840.10008.1.2.1');
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(meta.length);
+  const groupLength = Buffer.concat([Buffer.from([0x02, 0x00, 0x00, 0x00]), Buffer.from('UL'), Buffer.from([4, 0]), len]);
+  return Buffer.concat([
+    Buffer.alloc(128), Buffer.from('DICM'), groupLength, meta,
+    el(0x0008, 0x0018, 'UI', tags.sop), el(0x0008, 0x0060, 'CS', 'CT'), el(0x0008, 0x103e, 'LO', 'series ' + tags.series.slice(-1)),
+    el(0x0020, 0x000d, 'UI', '1.2.3.4'), el(0x0020, 0x000e, 'UI', tags.series), el(0x0020, 0x0013, 'IS', String(tags.instance)),
+    el(0x0020, 0x0032, 'DS', `0\\0\\${tags.z}`), el(0x0028, 0x0010, 'US', us(4)), el(0x0028, 0x0011, 'US', us(6)),
+  ]);
+}
+
+async function run(dirs: string[], to: string, extra: Record<string, unknown> = {}, format: Record<string, unknown> = {}): Promise<{ text: string; diags: Diagnostic[]; read: number; rejected: number }> {
+  const sink = new MemorySink();
+  const diags: Diagnostic[] = [];
+  const r = await scan({ dirs, to, output: sink, options: { format }, onDiagnostic: (d) => diags.push(d), ...extra });
+  return { text: sink.text(), diags, read: r.read, rejected: r.rejected };
+}
+
+describe('scan', () => {
+  it('two DICOM series in shuffled, meaninglessly named files give two dicom_series, each in slice order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'annoconv-scan-'));
+    try {
+      const random = rng(11);
+      const files: { name: string; series: string; instance: number }[] = [];
+      for (const series of ['1.2.3.4.5.1', '1.2.3.4.5.2']) for (let i = 1; i <= 4; i++) files.push({ name: Math.floor(random() * 1e9).toString(16), series, instance: i });
+      for (const f of files.sort(() => random() - 0.5)) writeFileSync(join(dir, f.name), dicom({ series: f.series, sop: `${f.series}.${f.instance}`, instance: f.instance, z: f.instance * 2.5 }));
+      const r = await run([dir], 'annoconv');
+      const items = r.text.trim().split('\n').map((l) => JSON.parse(l) as { id: string; kind: string; urls: string[]; title: string; width: number; height: number });
+      expect(items.map((i) => [i.kind, i.id, i.title])).toEqual([['dicom_series', '1.2.3.4.5.1', 'series 1'], ['dicom_series', '1.2.3.4.5.2', 'series 2']]);
+      for (const it of items) {
+        const want = files.filter((f) => f.series === it.id).sort((a, b) => a.instance - b.instance).map((f) => f.name);
+        expect(it.urls).toEqual(want);
+        expect([it.width, it.height]).toEqual([6, 4]);
+      }
+      const enc = await run([dir], 'encord-json', {}, { urlPrefix: 's3://bucket/ct/' });
+      const manifest = JSON.parse(enc.text) as { dicom_series: Record<string, string>[] };
+      expect(manifest.dicom_series).toHaveLength(2);
+      expect(manifest.dicom_series[0]!.objectUrl_0).toBe('s3://bucket/ct/' + files.filter((f) => f.series === '1.2.3.4.5.1').sort((a, b) => a.instance - b.instance)[0]!.name);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('images get a complete imageMetadata block; folders become groups or sequences; links are not followed; bad files are coded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'annoconv-scan-'));
+    try {
+      mkdirSync(join(dir, 'clipA'));
+      for (const [name, w, h] of [['clipA/f1.png', 20, 10], ['clipA/f2.png', 20, 10], ['single.jpg', 8, 6]] as const) {
+        await sharp({ create: { width: w, height: h, channels: 3, background: '#123' } }).toFile(join(dir, name));
+      }
+      writeFileSync(join(dir, 'broken.png'), 'not a png');
+      writeFileSync(join(dir, 'notes.txt'), 'text');
+      symlinkSync(join(dir, 'single.jpg'), join(dir, 'link.jpg'));
+      const r = await run([dir], 'encord-json', {}, { urlPrefix: 'https://b.s3.amazonaws.com/d/' });
+      const m = JSON.parse(r.text) as { images: Record<string, unknown>[] };
+      expect(m.images.map((i) => i.objectUrl)).toEqual(['https://b.s3.amazonaws.com/d/clipA/f1.png', 'https://b.s3.amazonaws.com/d/clipA/f2.png', 'https://b.s3.amazonaws.com/d/single.jpg']);
+      expect(m.images[2]!.imageMetadata).toMatchObject({ mime_type: 'image/jpeg', width: 8, height: 6 });
+      expect(typeof (m.images[2]!.imageMetadata as { file_size: number }).file_size).toBe('number');
+      expect(r.diags.map((d) => d.code).sort()).toEqual(['MEDIA_CORRUPT', 'MEDIA_UNKNOWN']);
+      const g = await run([dir], 'encord-json', { groupByFolder: 'sequence' }, { urlPrefix: 's3://b/' });
+      const gm = JSON.parse(g.text) as { image_groups: Record<string, unknown>[]; images: unknown[] };
+      expect(gm.image_groups).toEqual([{ title: 'clipA', createVideo: true, objectUrl_0: 's3://b/clipA/f1.png', objectUrl_1: 's3://b/clipA/f2.png' }]);
+      const followed = await run([dir], 'annoconv', { followSymlinks: true });
+      expect(followed.text).toContain('"id":"link.jpg"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a DICOM file without SeriesInstanceUID, and two files with one SOPInstanceUID, are reported', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'annoconv-scan-'));
+    try {
+      writeFileSync(join(dir, 'a'), dicom({ series: '1.9', sop: '1.9.1', instance: 1, z: 0 }));
+      writeFileSync(join(dir, 'b'), dicom({ series: '1.9', sop: '1.9.1', instance: 2, z: 1 }));
+      writeFileSync(join(dir, 'c'), dicom({ series: '', sop: '1.9.3', instance: 3, z: 2 }));
+      const r = await run([dir], 'annoconv');
+      expect(r.diags.map((d) => d.code).sort()).toEqual(['DICOM_NO_SERIES', 'DICOM_SOP_DUPLICATE']);
+      expect(r.rejected).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
