@@ -110,3 +110,17 @@ describe('scan', () => {
     }
   });
 });
+
+describe('object URLs', () => {
+  it('renders an s3:// prefix in the chosen form, path segments percent-encoded (a space is %20, never +)', async () => {
+    const { objectUrls } = await import('../src/core/object-url.js');
+    const rel = 'a dir/x+y #1.jpg';
+    expect(objectUrls({ prefix: 's3://bkt/raw/' })(rel)).toBe('s3://bkt/raw/a%20dir/x%2By%20%231.jpg');
+    expect(objectUrls({ prefix: 's3://bkt/raw', style: 'virtual', region: 'eu-west-1' })(rel)).toBe('https://bkt.s3.eu-west-1.amazonaws.com/raw/a%20dir/x%2By%20%231.jpg');
+    expect(objectUrls({ prefix: 's3://bkt', style: 'path', region: 'us-east-2' })('k.png')).toBe('https://s3-us-east-2.amazonaws.com/bkt/k.png');
+    expect(objectUrls({ prefix: 's3://bkt/p/', style: 'custom', endpoint: 'http://minio:9000/' })('k.png')).toBe('http://minio:9000/bkt/p/k.png');
+    expect(() => objectUrls({ prefix: 's3://bkt/', style: 'virtual' })).toThrow(/s3-region/);
+    expect(() => objectUrls({ prefix: 's3://my.bkt/', style: 'virtual', region: 'eu-west-1' })).toThrow(/dots/);
+    expect(() => objectUrls({ prefix: 'https://x/', style: 'path', region: 'r' })).toThrow(/s3:\/\//);
+  });
+});

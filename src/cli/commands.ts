@@ -36,7 +36,7 @@ function formatOptions(y: Argv): Argv {
 
 function collectFormatOptions(args: Args): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const names = new Set<string>(['url-prefix']);
+  const names = new Set<string>(['url-prefix', 'url-style', 's3-region', 's3-endpoint']);
   for (const f of listFormats()) for (const name of Object.keys(f.options ?? {})) names.add(name);
   for (const name of names) {
     const v = args[camel(name)];
@@ -161,6 +161,9 @@ export function registerCommands(y: Argv): void {
           .option('to', { alias: 't', type: 'string', demandOption: true, describe: 'output format (encord-json, encord-csv, jsonl, annoconv, ...)' })
           .option('output', { alias: 'o', type: 'string', describe: 'output file, written to a temp file and renamed on success; "-" or absent: stdout' })
           .option('url-prefix', { type: 'string', describe: 'prefix turning paths below the folders into URLs (e.g. https://bucket.s3.eu-west-1.amazonaws.com/data/)' })
+          .option('url-style', { choices: ['s3', 'virtual', 'path', 'custom'] as const, describe: 'with an s3://BUCKET/PREFIX --url-prefix: virtual (https://BUCKET.s3.REGION.amazonaws.com/KEY), path (https://s3-REGION.amazonaws.com/BUCKET/KEY), custom (--s3-endpoint/BUCKET/KEY, Minio), s3 (as given, default)' })
+          .option('s3-region', { type: 'string', describe: 'the bucket region, for --url-style virtual or path' })
+          .option('s3-endpoint', { type: 'string', describe: 'the S3-compatible host, for --url-style custom (e.g. https://minio.example.org:9000)' })
           .option('group-by-folder', { choices: ['group', 'sequence'] as const, describe: "each folder's images become one image group or one image sequence" })
           .option('follow-symlinks', { type: 'boolean', default: false, describe: 'follow symbolic links (default: skip them)' })
           .option('concurrency', { type: 'number', default: 8, describe: 'files probed at once' })

@@ -132,8 +132,12 @@ export interface ScanParams extends Omit<ConvertParams, 'input' | 'from'> {
 export async function scan(params: ScanParams): Promise<RunResult> {
   const to = requireFormat(params.to, 'write');
   const { scanReader } = await import('../media/scan.js');
-  const urlPrefix = params.options?.format?.urlPrefix;
+  const f = params.options?.format ?? {};
+  const urlPrefix = f.urlPrefix;
   const read = scanReader({
+    ...(typeof f.urlStyle === 'string' ? { urlStyle: f.urlStyle as 's3' | 'virtual' | 'path' | 'custom' } : {}),
+    ...(typeof f.s3Region === 'string' ? { region: f.s3Region } : {}),
+    ...(typeof f.s3Endpoint === 'string' ? { endpoint: f.s3Endpoint } : {}),
     dirs: params.dirs,
     ...(params.followSymlinks ? { followSymlinks: true } : {}),
     ...(params.groupByFolder ? { groupByFolder: params.groupByFolder } : {}),

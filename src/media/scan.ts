@@ -13,12 +13,16 @@ import { diag, type Place } from '../core/diagnostics.js';
 import { kindFromName } from '../model/media-kinds.js';
 import type { Item, ItemKind } from '../model/types.js';
 import { probe, type DicomFacts, type ProbeResult } from './probe.js';
+import { objectUrls, type UrlStyle } from '../core/object-url.js';
 
 export interface ScanOptions {
   dirs: string[];
   followSymlinks?: boolean;
   groupByFolder?: 'group' | 'sequence';
   urlPrefix?: string;
+  urlStyle?: UrlStyle;
+  region?: string;
+  endpoint?: string;
   /** Files probed at once (default 8). */
   concurrency?: number;
 }
@@ -60,10 +64,11 @@ async function* walk(root: string, dir: string, follow: boolean, report: (p: Pla
   }
 }
 
-const urlOf = (prefix: string | undefined, rel: string): string | undefined => (prefix === undefined ? undefined : prefix + rel.split(sep).join('/'));
 
 /** The scan as a reader: items for the files found, series and groups at the end. */
 export function scanReader(o: ScanOptions): (input: InputSource, ctx: ReadContext) => AsyncGenerator<ReadEvent[]> {
+  const render = o.urlPrefix !== undefined ? objectUrls({ prefix: o.urlPrefix, ...(o.urlStyle ? { style: o.urlStyle } : {}), ...(o.region ? { region: o.region } : {}), ...(o.endpoint ? { endpoint: o.endpoint } : {}) }) : undefined;
+  const urlOf = (_prefix: string | undefined, rel: string): string | undefined => render?.(rel.split(sep).join('/'));
   return async function* (_input, ctx) {
     const concurrency = Math.max(1, o.concurrency ?? 8);
     const series = new Map<string, { facts: DicomFacts; rel: string; place: Place }[]>();
