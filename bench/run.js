@@ -5,8 +5,9 @@
 //   coco: convert generated COCO S/M/L to annoconv and back, beside a whole-file JSON.parse converter
 //   encord: validate and convert a generated 1,000,000-entry Encord manifest (JSON and CSV)
 //   ls: COCO M -> Label Studio tasks and back
+//   scan: probe 10,000 generated images and 2,000 DICOM slices, beside a full-decode baseline
 //   startup: median wall time of `--version` and of validating a one-line file
-// usage: node bench/run.js [jsonl] [coco] [encord] [ls] [startup]    (default: all)
+// usage: node bench/run.js [jsonl] [coco] [encord] [ls] [scan] [startup]    (default: all)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -128,6 +129,22 @@ if (want('ls')) {
     }
     console.log('(rec/s counts images; target: coco -> labelstudio <= 5 s and <= 256 MB; Label Studio\'s own converter: 82 s, 2.5 GB; back: 138 s)');
   }
+}
+
+if (want('scan')) {
+  const media = OUT + 'media/';
+  if (!existsSync(media + 'dicom')) node([here + 'gen_media.js', '--images', '10000', '--dicom', '2000', '--out', media], { stdio: 'inherit' });
+  console.log('\nscan (10,000 images of 640 x 480, half JPEG half PNG, in 100 folders; 2,000 DICOM slices in 10 series); 3 runs each, medians');
+  for (const [name, dir, files] of [['images', media + 'images', 10000], ['DICOM', media + 'dicom', 2000]]) {
+    const runs = [0, 1, 2].map(() => measured(['scan', dir, '--to', 'annoconv', '-o', OUT + 'scan-out.annoconv', '--quiet']));
+    const med = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[1];
+    console.log(`annoconv scan ${name.padEnd(7)} ${(med('wallMs') / 1000).toFixed(2).padStart(6)} s ${Math.round(files / (med('wallMs') / 1000)).toLocaleString('en-US').padStart(7)} files/s ${(med('maxRssKB') / 1024).toFixed(0).padStart(5)} MB peak RSS (max ${(Math.max(...runs.map((r) => r.maxRssKB)) / 1024).toFixed(0)}) exit ${runs.map((r) => r.exitCode).join(',')}`);
+    if (name === 'images') {
+      const base = JSON.parse(node([here + 'baseline-decode.js', dir]).stdout);
+      console.log(`baseline full decode      ${(base.wallMs / 1000).toFixed(2).padStart(6)} s ${Math.round(base.files / (base.wallMs / 1000)).toLocaleString('en-US').padStart(7)} files/s ${(base.maxRssKB / 1024).toFixed(0).padStart(5)} MB peak RSS; header-only is ${(base.wallMs / med('wallMs')).toFixed(1)}x faster`);
+    }
+  }
+  console.log('(targets: >= 2,000 files/s on 2 cores for small images, >= 10x the full-decode baseline, <= 200 MB peak RSS)');
 }
 
 if (want('startup')) {

@@ -8,35 +8,11 @@ import { MemorySink } from '../src/index.js';
 import { scan } from '../src/core/run.js';
 import type { Diagnostic } from '../src/core/diagnostics.js';
 import { rng } from './helpers/run.js';
+// @ts-expect-error a plain JS helper shared with the benchmark
+import { minimalDicom } from '../bench/minimal-dicom.js';
 
-/** A minimal Part-10 DICOM file (explicit VR little endian) with the tags a scan reads. */
-function dicom(tags: { series: string; sop: string; instance: number; z: number }): Buffer {
-  const el = (group: number, element: number, vr: string, value: Buffer | string): Buffer => {
-    let v = typeof value === 'string' ? Buffer.from(value, 'latin1') : value;
-    if (v.length % 2) v = Buffer.concat([v, Buffer.from(vr === 'UI' ? '\0' : ' ')]);
-    const h = Buffer.alloc(8);
-    h.writeUInt16LE(group, 0);
-    h.writeUInt16LE(element, 2);
-    h.write(vr, 4, 'latin1');
-    h.writeUInt16LE(v.length, 6);
-    return Buffer.concat([h, v]);
-  };
-  const us = (n: number): Buffer => {
-    const b = Buffer.alloc(2);
-    b.writeUInt16LE(n);
-    return b;
-  };
-  const meta = el(0x0002, 0x0010, 'UI', '1.2.840.10008.1.2.1');
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(meta.length);
-  const groupLength = Buffer.concat([Buffer.from([0x02, 0x00, 0x00, 0x00]), Buffer.from('UL'), Buffer.from([4, 0]), len]);
-  return Buffer.concat([
-    Buffer.alloc(128), Buffer.from('DICM'), groupLength, meta,
-    el(0x0008, 0x0018, 'UI', tags.sop), el(0x0008, 0x0060, 'CS', 'CT'), el(0x0008, 0x103e, 'LO', 'series ' + tags.series.slice(-1)),
-    el(0x0020, 0x000d, 'UI', '1.2.3.4'), el(0x0020, 0x000e, 'UI', tags.series), el(0x0020, 0x0013, 'IS', String(tags.instance)),
-    el(0x0020, 0x0032, 'DS', `0\\0\\${tags.z}`), el(0x0028, 0x0010, 'US', us(4)), el(0x0028, 0x0011, 'US', us(6)),
-  ]);
-}
+/** A Part-10 DICOM file with the tags a scan reads (bench/minimal-dicom.js). */
+const dicom = (t: { series: string; sop: string; instance: number; z: number }): Buffer => minimalDicom(t) as Buffer;
 
 async function run(dirs: string[], to: string, extra: Record<string, unknown> = {}, format: Record<string, unknown> = {}): Promise<{ text: string; diags: Diagnostic[]; read: number; rejected: number }> {
   const sink = new MemorySink();

@@ -166,7 +166,7 @@ export function registerCommands(y: Argv): void {
           .option('s3-endpoint', { type: 'string', describe: 'the S3-compatible host, for --url-style custom (e.g. https://minio.example.org:9000)' })
           .option('group-by-folder', { choices: ['group', 'sequence'] as const, describe: "each folder's images become one image group or one image sequence" })
           .option('follow-symlinks', { type: 'boolean', default: false, describe: 'follow symbolic links (default: skip them)' })
-          .option('concurrency', { type: 'number', default: 8, describe: 'files probed at once' })
+          .option('concurrency', { type: 'number', default: 16, describe: 'files probed at once' })
           .option('strict', { type: 'boolean', default: false, describe: 'treat loss as an error' })
           .option('split', { type: 'number', describe: 'Encord manifests: numbered files of at most N entries, named after -o' })
           .example('$0 scan ./data --to encord-json --url-prefix https://my-bucket.s3.eu-west-1.amazonaws.com/data/ -o manifest.json', 'register a folder of images and DICOM series with Encord')

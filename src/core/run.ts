@@ -124,7 +124,7 @@ export interface ScanParams extends Omit<ConvertParams, 'input' | 'from'> {
   dirs: string[];
   followSymlinks?: boolean;
   groupByFolder?: 'group' | 'sequence';
-  /** Files probed at once (default 8). */
+  /** Files probed at once (default 16). */
   concurrency?: number;
 }
 

@@ -89,22 +89,41 @@ async function head(path: string, bytes: number): Promise<Buffer> {
 export async function probe(path: string, kind?: 'image' | 'dicom' | 'nifti'): Promise<ProbeResult> {
   let size: number;
   let first: Buffer;
+  // one open and one read: the first bytes serve the sniffing and, for most images, the header
+  const named = kind ?? (/\.(jpe?g|png|gif|webp|tiff?|avif|heic|heif|bmp|jp2|jxl|svg)$/i.test(path) ? 'image' : undefined);
   try {
-    size = (await stat(path)).size;
-    first = await head(path, 132);
+    const fh = await open(path, 'r');
+    try {
+      size = (await fh.stat()).size;
+      const buf = Buffer.alloc(named === 'image' ? Math.min(size, IMAGE_HEAD) : Math.min(size, 132));
+      first = buf.subarray(0, (await fh.read(buf, 0, buf.length, 0)).bytesRead);
+    } finally {
+      await fh.close();
+    }
   } catch (e) {
     return { error: 'MEDIA_UNREADABLE', message: (e as Error).message };
   }
   const k = kind ?? sniff(path, first);
-  if (k === 'image') return probeImage(path, size);
+  if (k === 'image') return probeImage(path, size, first.length >= 132 || first.length === size ? first : undefined);
   if (k === 'dicom') return probeDicom(path, size, first);
   if (k === 'nifti') return probeNifti(path, size, first);
   return { error: 'MEDIA_UNKNOWN', message: 'not an image, DICOM or NIfTI file by its name or first bytes' };
 }
 
-export async function probeImage(path: string, fileSize: number): Promise<ProbeResult> {
+/** Bytes read for an image header: the size of most headers, EXIF included. */
+const IMAGE_HEAD = 64 * 1024;
+
+export async function probeImage(path: string, fileSize: number, first?: Buffer): Promise<ProbeResult> {
   try {
-    const m = await sharp(path).metadata();
+    let m: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>> | undefined;
+    if (first && first.length > 0) {
+      try {
+        m = await sharp(first).metadata();
+      } catch {
+        m = undefined; // a header longer than the bytes read: the file itself below
+      }
+    }
+    if (!m?.width || !m.height || (first && first.length < fileSize && m.format === 'jpeg' && !first.includes(Buffer.from([0xff, 0xc0])) && !first.includes(Buffer.from([0xff, 0xc2])))) m = await sharp(path).metadata();
     if (!m.width || !m.height || !m.format) return { error: 'MEDIA_CORRUPT', message: 'the image header gives no size' };
     const turned = (m.orientation ?? 1) >= 5;
     const facts: ImageFacts = { type: 'image', format: m.format, mimeType: MIME[m.format] ?? `image/${m.format}`, fileSize, width: turned ? m.height : m.width, height: turned ? m.width : m.height };

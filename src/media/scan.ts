@@ -23,7 +23,7 @@ export interface ScanOptions {
   urlStyle?: UrlStyle;
   region?: string;
   endpoint?: string;
-  /** Files probed at once (default 8). */
+  /** Files probed at once (default 16). */
   concurrency?: number;
 }
 
@@ -70,7 +70,7 @@ export function scanReader(o: ScanOptions): (input: InputSource, ctx: ReadContex
   const render = o.urlPrefix !== undefined ? objectUrls({ prefix: o.urlPrefix, ...(o.urlStyle ? { style: o.urlStyle } : {}), ...(o.region ? { region: o.region } : {}), ...(o.endpoint ? { endpoint: o.endpoint } : {}) }) : undefined;
   const urlOf = (_prefix: string | undefined, rel: string): string | undefined => render?.(rel.split(sep).join('/'));
   return async function* (_input, ctx) {
-    const concurrency = Math.max(1, o.concurrency ?? 8);
+    const concurrency = Math.max(1, o.concurrency ?? 16);
     const series = new Map<string, { facts: DicomFacts; rel: string; place: Place }[]>();
     const folders = new Map<string, { rel: string; item: Item; place: Place }[]>();
     let skipped = 0;
