@@ -100,3 +100,23 @@ describe('object URLs', () => {
     expect(() => objectUrls({ prefix: 'https://x/', style: 'path', region: 'r' })).toThrow(/s3:\/\//);
   });
 });
+
+describe('--media-root on convert', () => {
+  it('fills the sizes a CSV lacks from the image files, so YOLO can be written; a missing image is named', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'annoconv-mediaroot-'));
+    try {
+      mkdirSync(join(dir, 'imgs'));
+      await sharp({ create: { width: 200, height: 100, channels: 3, background: '#000' } }).jpeg().toFile(join(dir, 'imgs', 'a.jpg'));
+      const { convert, bufferInput } = await import('../src/index.js');
+      const diags: Diagnostic[] = [];
+      const out = join(dir, 'yolo');
+      const r = await convert({ input: bufferInput('file_name,class_name,xmin,ymin,xmax,ymax\na.jpg,cat,10,20,40,60\nb.jpg,dog,1,1,2,2\n'), from: 'csv', to: 'yolo', output: out, options: { format: { mediaRoot: join(dir, 'imgs') } }, onDiagnostic: (d) => diags.push(d) });
+      expect(diags.map((d) => [d.code, d.severity])).toEqual([['MEDIA_NOT_FOUND', 'warning'], ['YOLO_NO_SIZE', 'error']]);
+      expect(r.written).toBe(1);
+      const { readFileSync } = await import('node:fs');
+      expect(readFileSync(join(out, 'labels', 'a.txt'), 'utf8')).toBe('0 0.125 0.4 0.15 0.4\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

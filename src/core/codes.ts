@@ -186,6 +186,7 @@ export const CODES = {
   // Media probing
   MEDIA_UNREADABLE: c('error', 'a media file cannot be opened or read'),
   MEDIA_UNKNOWN: c('info', 'a file that is not an image, DICOM or NIfTI by its name or first bytes (skipped by scan)'),
+  MEDIA_NOT_FOUND: c('warning', '--media-root: no readable image for an item without sizes (the item goes on without them)'),
   MEDIA_CORRUPT: c('error', 'an image whose header cannot be read (corrupt or truncated)'),
   DICOM_INVALID: c('error', 'a DICOM file that cannot be parsed'),
   DICOM_TRUNCATED: c('error', 'a DICOM file that ends inside its header'),

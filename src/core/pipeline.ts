@@ -91,6 +91,9 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
   };
 
   const serializer = writer && p.output ? p.writer?.serializer : undefined;
+  // --media-root: sizes from the image files for items that lack them
+  const mediaRoot = typeof options.format.mediaRoot === 'string' ? options.format.mediaRoot : undefined;
+  const { fillSizes } = mediaRoot !== undefined ? await import('../media/fill-sizes.js') : { fillSizes: undefined as never };
   for await (const batch of read(p.input, { file: p.input.name, options, report, materialize: writer !== undefined, ...(serializer ? { serializer } : {}) })) {
     for (const ev of batch as ReadEvent[]) {
       if (ev.type === 'dataset') {
@@ -112,6 +115,7 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
         reject(ev);
       } else if (writer) {
         const before = stats.errors;
+        if (mediaRoot !== undefined) await fillSizes(ev.item, mediaRoot, ev.place, (d) => report({ ...d, severity: 'warning' }));
         const pending = writer.write(ev.item, ev.place);
         if (pending) await pending; // most writers are synchronous: no microtask per item
         if (stats.errors > before) reject(ev);

@@ -1,0 +1,32 @@
+/**
+ * `--media-root DIR` on convert: items without a width and height get them from their image file
+ * under DIR (found by the item's path, then by its file name), read from the header. A file that is
+ * not there, or cannot be read, is reported by name; the item goes on without sizes (a target that
+ * needs them then refuses it by name too).
+ */
+import { basename, join } from 'node:path';
+import type { Item } from '../model/types.js';
+import { diag, type DiagnosticSink, type Place } from '../core/diagnostics.js';
+import { probe } from './probe.js';
+
+export async function fillSizes(item: Item, root: string, place: Place, report: DiagnosticSink): Promise<void> {
+  if ((item.width ?? 0) > 0 && (item.height ?? 0) > 0) return;
+  if (item.kind !== 'image') return;
+  const name = (item.path ?? item.url ?? item.id).split(/[?#]/)[0]!;
+  const candidates = [...new Set([join(root, name.replace(/^[a-z]+:\/\/[^/]+\//i, '')), join(root, basename(name))])];
+  let last = 'not found';
+  for (const c of candidates) {
+    const r = await probe(c, 'image');
+    if ('error' in r) {
+      if (r.error !== 'MEDIA_UNREADABLE') last = r.message;
+      continue;
+    }
+    if (r.type === 'image') {
+      item.width = r.width;
+      item.height = r.height;
+      item.media = { ...item.media, mimeType: r.mimeType, fileSize: r.fileSize };
+      return;
+    }
+  }
+  report(diag('MEDIA_NOT_FOUND', `item ${JSON.stringify(item.id)}: no readable image for it under --media-root ${root} (${candidates.join(', ')}: ${last})`, place));
+}
