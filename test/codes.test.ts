@@ -21,7 +21,7 @@ function fixtureCodes(): Set<string> {
 
 function testedCodes(): Set<string> {
   const out = new Set<string>();
-  for (const f of readdirSync(join(ROOT, 'test'))) {
+  for (const f of readdirSync(join(ROOT, 'test'), { recursive: true }) as string[]) {
     if (!f.endsWith('.test.ts') || f === 'codes.test.ts') continue;
     const text = readFileSync(join(ROOT, 'test', f), 'utf8');
     for (const m of text.matchAll(/\b([A-Z]+_[A-Z0-9_]+)\b/g)) out.add(m[1]!);

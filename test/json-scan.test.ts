@@ -118,10 +118,11 @@ describe('JsonScanner', () => {
     }
   });
 
-  it('survives 100,000 levels of nesting without recursion', () => {
-    const deep = '{"a": [' + '['.repeat(100000) + ']'.repeat(100000) + ']}';
+  it('survives 100,000 levels of nesting without recursion, and flags an element deeper than 1,000 levels', () => {
+    const deep = '{"a": [' + '['.repeat(100000) + ']'.repeat(100000) + ', [[1]]]}';
     const ev = scan(deep, 4096);
+    expect(ev.filter((e) => e.type === 'oversized').map((e) => (e as { deep?: boolean }).deep)).toEqual([true]);
     expect(ev.filter((e) => e.type === 'element')).toHaveLength(1);
-    expect(ev.at(-1)).toMatchObject({ type: 'end-array', count: 1 });
+    expect(ev.at(-1)).toMatchObject({ type: 'end-array', count: 2 });
   });
 });

@@ -17,6 +17,7 @@ export const CODES = {
   INPUT_READ_FAILED: c('error', 'reading the input failed part way'),
   INPUT_INVALID_UTF8: c('error', 'a record is not valid UTF-8'),
   INPUT_RECORD_TOO_LARGE: c('error', 'a record is larger than --max-record-size; it was skipped without being held in memory'),
+  INPUT_TOO_DEEP: c('error', 'a record nested deeper than 1,000 levels: skipped (checking or writing it would overflow the stack)'),
   INPUT_BOM: c('warning', 'the input starts with a UTF-8 byte order mark (stripped)'),
   CSV_UNCLOSED_QUOTE: c('error', 'a quoted CSV field is never closed: its first line is rejected and reading goes on below it'),
   CSV_STRAY_QUOTE: c('error', 'text follows the closing quote of a CSV field (a quote inside quotes is written "")'),

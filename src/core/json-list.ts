@@ -2,7 +2,7 @@
 import type { ReadContext, ReadEvent } from './format.js';
 import type { InputSource } from './io.js';
 import type { Code } from './codes.js';
-import { JsonScanner, type ScanEvent } from './json-scan.js';
+import { JsonScanner, oversizedMessage, type ScanEvent } from './json-scan.js';
 import { diag, pointer, type Place } from './diagnostics.js';
 import { GcPacer } from './gc.js';
 
@@ -36,7 +36,8 @@ export async function* readJsonList(input: InputSource, ctx: ReadContext, codes:
         return;
       case 'oversized': {
         const place: Place = { file: ctx.file, pointer: '#' + pointer(ev.index), offset: ev.offset };
-        ctx.report(diag('INPUT_RECORD_TOO_LARGE', `an element of ${ev.bytes} bytes exceeds --max-record-size ${ctx.options.maxRecordSize}; skipped`, place));
+        const [code, message] = oversizedMessage(ev, ctx.options.maxRecordSize);
+        ctx.report(diag(code, message, place));
         events.push({ type: 'reject', place });
         n++;
         return;

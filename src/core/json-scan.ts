@@ -11,13 +11,17 @@
  * routes annotations by their `image_id` without parsing them).
  */
 
+import { MAX_JSON_DEPTH } from './json-depth.js';
+import type { Code } from './codes.js';
+
 export type ScanEvent =
   /** A root object key (raw JSON string bytes decoded). */
   | { type: 'key'; key: string; offset: number }
   /** An element of a top-level array (`key` null for a root array). */
   | { type: 'element'; key: string | null; index: number; raw: Buffer; offset: number; captured?: (number | undefined)[] }
   /** An element larger than the limit: skipped, not held. */
-  | { type: 'oversized'; key: string | null; index: number; offset: number; bytes: number }
+  /** `deep`: nested deeper than MAX_JSON_DEPTH rather than too large. */
+  | { type: 'oversized'; key: string | null; index: number; offset: number; bytes: number; deep?: boolean }
   /** A top-level value that is not an array. */
   | { type: 'value'; key: string; raw: Buffer; offset: number }
   /** The end of a top-level array. */
@@ -70,6 +74,7 @@ export class JsonScanner {
   private valueStart = 0; // absolute
   private valueIsArrayElem = false;
   private depth = 0; // nesting inside the current element
+  private tooDeep = false; // the current element nests deeper than MAX_JSON_DEPTH
   private inString = false;
   private scalar = false; // element is a number/literal
   private skipping = false;
@@ -281,6 +286,7 @@ export class JsonScanner {
     this.valueIsArrayElem = arrayElem;
     this.valueStart = this.base + i;
     this.depth = 0;
+    this.tooDeep = false;
     this.inString = false;
     this.skipping = false;
     const c = this.buf[i]!;
@@ -337,7 +343,7 @@ export class JsonScanner {
         continue;
       }
       if (k === 2) {
-        depth++;
+        if (++depth > MAX_JSON_DEPTH) this.tooDeep = true;
         i++;
         continue;
       }
@@ -401,8 +407,8 @@ export class JsonScanner {
   private finishValue(i: number, out: ScanEvent[]): number {
     const start = this.valueStart - this.base;
     const bytes = this.base + i - this.valueStart;
-    if (this.skipping || bytes > this.opts.maxElementBytes) {
-      out.push({ type: 'oversized', key: this.valueIsArrayElem ? this.key : this.key!, index: this.index, offset: this.valueStart, bytes });
+    if (this.skipping || bytes > this.opts.maxElementBytes || this.tooDeep) {
+      out.push({ type: 'oversized', key: this.valueIsArrayElem ? this.key : this.key!, index: this.index, offset: this.valueStart, bytes, ...(this.tooDeep && !this.skipping && bytes <= this.opts.maxElementBytes ? { deep: true } : {}) });
     } else if (this.valueIsArrayElem) {
       const ev: ScanEvent = { type: 'element', key: this.key, index: this.index, raw: this.buf.subarray(start, i), offset: this.valueStart };
       if (this.captured !== undefined) ev.captured = this.captured;
@@ -433,4 +439,9 @@ function stringEnd(buf: Buffer, from: number): number {
     if ((q - 1 - b) % 2 === 0) return q;
     i = q + 1;
   }
+}
+
+/** The diagnostic of an oversized or too deeply nested element. */
+export function oversizedMessage(ev: { bytes: number; deep?: boolean }, maxRecordSize: number): [Code, string] {
+  return ev.deep ? ['INPUT_TOO_DEEP', `a record nested deeper than ${MAX_JSON_DEPTH} levels; skipped`] : ['INPUT_RECORD_TOO_LARGE', `record of ${ev.bytes} bytes exceeds --max-record-size ${maxRecordSize}; skipped`];
 }

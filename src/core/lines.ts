@@ -7,6 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import type { ReadContext, ReadEvent } from './format.js';
 import type { InputSource } from './io.js';
 import { diag, type Place } from './diagnostics.js';
+import { MAX_JSON_DEPTH, tooDeep } from './json-depth.js';
 
 export type LineProblem =
   | { kind: 'utf8'; raw: Buffer }
@@ -186,6 +187,11 @@ export async function* lineRecords(input: InputSource, ctx: ReadContext, empty: 
         if (problem.kind === 'utf8') ctx.report(diag('INPUT_INVALID_UTF8', 'line is not valid UTF-8', place));
         else ctx.report(diag('INPUT_RECORD_TOO_LARGE', `line of ${problem.bytes} bytes exceeds --max-record-size ${ctx.options.maxRecordSize}; skipped`, place));
         events.push({ type: 'reject', place, ...(problem.kind === 'utf8' ? { raw: problem.raw } : {}) });
+        continue;
+      }
+      if (tooDeep(text)) {
+        ctx.report(diag('INPUT_TOO_DEEP', `a record nested deeper than ${MAX_JSON_DEPTH} levels; skipped`, place));
+        events.push({ type: 'reject', place, raw: text });
         continue;
       }
       const ev = onLine(text, place);

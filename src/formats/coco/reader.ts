@@ -14,7 +14,7 @@
  */
 import type { ReadContext, ReadEvent, SerializerRef } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
-import { JsonScanner, type ScanEvent } from '../../core/json-scan.js';
+import { JsonScanner, oversizedMessage, type ScanEvent } from '../../core/json-scan.js';
 import { diag, pointer } from '../../core/diagnostics.js';
 import { IdSet } from '../../core/idset.js';
 import { SpillDir, oneLine, type SpillFile } from '../../core/spill.js';
@@ -169,7 +169,8 @@ function onScan(st: State, ev: ScanEvent): void {
       return;
     case 'oversized': {
       const base = '#' + pointer(ev.key ?? '', ev.index);
-      st.ctx.report(diag('INPUT_RECORD_TOO_LARGE', `record of ${ev.bytes} bytes exceeds --max-record-size ${st.ctx.options.maxRecordSize}; skipped`, { file, pointer: base, offset: ev.offset }));
+      const [code, message] = oversizedMessage(ev, st.ctx.options.maxRecordSize);
+      st.ctx.report(diag(code, message, { file, pointer: base, offset: ev.offset }));
       st.rejects.push({ type: 'reject', place: { file, pointer: base, offset: ev.offset } });
       return;
     }

@@ -6,7 +6,7 @@
  */
 import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
-import { JsonScanner } from '../../core/json-scan.js';
+import { JsonScanner, oversizedMessage } from '../../core/json-scan.js';
 import { diag } from '../../core/diagnostics.js';
 import { SpillDir, oneLine, type SpillFile } from '../../core/spill.js';
 import type { Item, JsonObject } from '../../model/types.js';
@@ -34,7 +34,8 @@ export async function* readCocoResults(input: InputSource, ctx: ReadContext): As
           ctx.report(diag('COCO_INVALID_JSON', ev.message, { file, offset: ev.offset }));
           failed = true;
         } else if (ev.type === 'oversized') {
-          ctx.report(diag('INPUT_RECORD_TOO_LARGE', `record of ${ev.bytes} bytes exceeds --max-record-size ${ctx.options.maxRecordSize}; skipped`, { file, pointer: `#/${ev.index}`, offset: ev.offset }));
+          const [code, message] = oversizedMessage(ev, ctx.options.maxRecordSize);
+          ctx.report(diag(code, message, { file, pointer: `#/${ev.index}`, offset: ev.offset }));
           rejects.push({ type: 'reject', place: { file, pointer: `#/${ev.index}`, offset: ev.offset } });
         } else if (ev.type === 'element') {
           const raw = ev.raw.toString('utf8');

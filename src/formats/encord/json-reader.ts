@@ -9,7 +9,7 @@
  */
 import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
-import { JsonScanner, type ScanEvent } from '../../core/json-scan.js';
+import { JsonScanner, oversizedMessage, type ScanEvent } from '../../core/json-scan.js';
 import { diag, pointer, type Place } from '../../core/diagnostics.js';
 import { IdSet } from '../../core/idset.js';
 import { GcPacer } from '../../core/gc.js';
@@ -99,7 +99,8 @@ function onScan(st: State, ev: ScanEvent): void {
     }
     case 'oversized': {
       const place: Place = { file, pointer: '#' + pointer(ev.key ?? '', ev.index), offset: ev.offset };
-      ctx.report(diag('INPUT_RECORD_TOO_LARGE', `entry of ${ev.bytes} bytes exceeds --max-record-size ${ctx.options.maxRecordSize}; skipped`, place));
+      const [code, message] = oversizedMessage(ev, ctx.options.maxRecordSize);
+      ctx.report(diag(code, message, place));
       st.events.push({ type: 'reject', place });
       return;
     }

@@ -9,6 +9,7 @@
 import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
 import { splitLines, type LineProblem } from '../../core/lines.js';
+import { MAX_JSON_DEPTH, tooDeep } from '../../core/json-depth.js';
 import { diag, type Place } from '../../core/diagnostics.js';
 import { validator } from '../../core/schemas.js';
 import { ItemChecker, countKind, type FileState } from './checker.js';
@@ -56,6 +57,11 @@ export async function* readJsonl(input: InputSource, ctx: ReadContext): AsyncGen
         continue;
       }
       const record = st.records++;
+      if (tooDeep(text)) {
+        ctx.report(diag('INPUT_TOO_DEEP', `a record nested deeper than ${MAX_JSON_DEPTH} levels; skipped`, { file, line, record }));
+        events.push({ type: 'reject', place: { file, line, record }, raw: text });
+        continue;
+      }
       let rec: unknown;
       try {
         rec = JSON.parse(text);
