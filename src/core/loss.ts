@@ -14,3 +14,19 @@ export function loseForeignExtras(item: Item, own: string, target: string, ctx: 
   }
   return true;
 }
+
+/**
+ * Counts an item's metadata fields and tags as loss, for targets with no place for them (COCO,
+ * VOC, YOLO, CSV hold images and shapes, not free fields; Remo keeps tags, not metadata).
+ * Returns false when loss is refused (--strict).
+ */
+export function loseMetadata(item: Item, target: string, ctx: WriteContext, place: Place, keepsTags = false): boolean {
+  const n = Object.keys(item.metadata).length;
+  if (n > 0 && !ctx.lose('metadata fields', n, `${target} has no place for an item's metadata`, place)) return false;
+  return keepsTags || !item.tags?.length || ctx.lose('item tags', 1, `${target} has no place for an item's tags`, place);
+}
+
+/** Counts an annotation's confidence score as loss for targets without scores. */
+export function loseScore(score: number | undefined, target: string, ctx: WriteContext, place: Place): boolean {
+  return score === undefined || ctx.lose('scores', 1, `${target} has no confidence scores`, place);
+}

@@ -5,7 +5,6 @@
  * --categories list imposed), and the file is written in COCO's order: info, licenses, images,
  * annotations, categories. Memory: the category table and 16 bytes per id for the uniqueness checks.
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
@@ -14,7 +13,8 @@ import { SpillDir } from '../../core/spill.js';
 import { IdSet } from '../../core/idset.js';
 import type { Category, Dataset, Item, JsonObject } from '../../model/types.js';
 import { annotationsToCoco } from './from-model.js';
-import { loseForeignExtras } from '../../core/loss.js';
+import { loseForeignExtras, loseMetadata } from '../../core/loss.js';
+import { readOptionFile } from '../../core/options.js';
 import { setOwn } from '../../core/safe.js';
 
 interface Categories {
@@ -24,19 +24,28 @@ interface Categories {
   imposed: boolean;
 }
 
+/** `--categories FILE`: a JSON list of names or of {id, name} objects, or one name per line. */
 function loadCategoryFile(path: string): Category[] {
-  let text: string;
+  const t = readOptionFile(path, '--categories').trim();
+  if (!t.startsWith('[')) return t.split(/\r?\n/).map((s) => s.trim()).filter(Boolean).map((name, i) => ({ id: i + 1, name }));
+  const bad = (why: string): never => {
+    throw new AnnoconvError(diag('OPTION_INVALID', `--categories ${path}: ${why}`, { file: path }), 2);
+  };
+  let list: unknown;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new AnnoconvError(diag('OPTION_INVALID', `--categories ${path}: ${(e as Error).message}`), 2);
+    list = JSON.parse(t);
+  } catch {
+    return bad('not a valid JSON list');
   }
-  const t = text.trim();
-  if (t.startsWith('[')) {
-    const list = JSON.parse(t) as unknown[];
-    return list.map((c, i) => (typeof c === 'string' ? { id: i + 1, name: c } : { id: Number((c as Category).id ?? i + 1), name: String((c as Category).name) }));
-  }
-  return t.split(/\r?\n/).map((s) => s.trim()).filter(Boolean).map((name, i) => ({ id: i + 1, name }));
+  if (!Array.isArray(list)) return bad('not a JSON list');
+  return list.map((c, i): Category => {
+    if (typeof c === 'string') return { id: i + 1, name: c };
+    if (typeof c !== 'object' || c === null || Array.isArray(c)) return bad(`entry ${i} is neither a name nor an {id, name} object`);
+    const { id, name } = c as { id?: unknown; name?: unknown };
+    if (typeof name !== 'string') return bad(`entry ${i} has no string "name"`);
+    if (id !== undefined && !Number.isSafeInteger(id)) return bad(`entry ${i} has an "id" that is not an integer`);
+    return { id: (id as number | undefined) ?? i + 1, name };
+  });
 }
 
 export function createCocoWriter(sink: OutputSink, ctx: WriteContext): FormatWriter {
@@ -95,6 +104,7 @@ export function createCocoWriter(sink: OutputSink, ctx: WriteContext): FormatWri
       });
       if (refused) return;
       if (!loseForeignExtras(item, 'coco', 'COCO', ctx, place)) return;
+      if (!loseMetadata(item, 'COCO', ctx, place)) return;
       const ex = item.extras?.coco ?? {};
       const image: JsonObject = {};
       const srcId = Number.isInteger(ex.id) ? (ex.id as number) : /^\d+$/.test(item.id) ? Number(item.id) : undefined;

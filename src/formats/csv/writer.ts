@@ -9,7 +9,7 @@ import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
 import { CellWriter } from '../../core/csv.js';
-import { loseForeignExtras } from '../../core/loss.js';
+import { loseForeignExtras, loseMetadata, loseScore } from '../../core/loss.js';
 import { ellipseToRing, envelopeLoss, envelopeOf, pxToFraction, rotatedCorners, type Xywh } from '../../model/geometry.js';
 import type { Annotation, Item } from '../../model/types.js';
 
@@ -53,6 +53,7 @@ export function createCsvWriter(sink: OutputSink, ctx: WriteContext): FormatWrit
         const labels = item.annotations.flatMap((a) => (a.kind === 'classification' ? a.labels : []));
         if (!lose('shapes', item.annotations.filter((a) => a.kind !== 'classification').length, 'a classification table holds image classes only')) return;
         if (labels.some((l) => l.includes(';')) && !lose('class names holding ";"', 1, 'classes are ";"-joined in one cell, so such a name splits in two')) return;
+        for (const a of item.annotations) if (a.kind === 'classification' && !loseScore(a.score, 'a CSV table', ctx, place)) return;
         rows.push(`${file},${cell(labels.join(';'), place)}`);
       } else {
         for (const a of item.annotations) {
@@ -64,6 +65,7 @@ export function createCsvWriter(sink: OutputSink, ctx: WriteContext): FormatWrit
               continue;
             }
             if (r.note && !lose(r.note[0], 1, r.note[1])) return;
+            if (!loseScore(a.score, 'a CSV table', ctx, place)) return;
             rows.push(`${file},${label},${x(r.box.x)},${y(r.box.y)},${x(r.box.x + r.box.w)},${y(r.box.y + r.box.h)}`);
           } else {
             const r = ringsOf(a);
@@ -72,6 +74,7 @@ export function createCsvWriter(sink: OutputSink, ctx: WriteContext): FormatWrit
               continue;
             }
             if (r.note && !lose(r.note[0], 1, r.note[1])) return;
+            if (!loseScore(a.score, 'a CSV table', ctx, place)) return;
             for (const ring of r.rings) {
               const parts: string[] = [];
               for (let i = 0; i + 1 < ring.length; i += 2) parts.push(x(ring[i]!), y(ring[i + 1]!));
@@ -80,9 +83,11 @@ export function createCsvWriter(sink: OutputSink, ctx: WriteContext): FormatWrit
           }
         }
         if (item.annotations.length === 0 && !lose('images without labels', 1, `a ${task} table has rows for objects only`)) return;
+        if (item.annotations.length > 0 && rows.length === 0 && !lose('images', 1, `none of its annotations fit a ${task} table, which has rows for objects only`)) return;
       }
       if (size && !lose('image sizes', 1, 'a CSV table has no image size')) return;
       if (!loseForeignExtras(item, 'csv', 'a CSV table', ctx, place)) return;
+      if (!loseMetadata(item, 'a CSV table', ctx, place)) return;
       for (const r of rows) sink.write(r + '\n');
     },
     async end(): Promise<void> {

@@ -53,6 +53,7 @@ export function countEntryLoss(item: Item, entry: JsonObject, ctx: WriteContext,
   const hasBlock = Object.keys(entry).some((k) => k.endsWith('Metadata') && k !== 'clientMetadata');
   const facts = item.width !== undefined || item.height !== undefined || (item.media !== undefined && Object.keys(item.media).length > 0);
   if (facts && !hasBlock && !ctx.lose('media facts', 1, 'Encord takes a metadata block only with every field known (e.g. mime type and file size besides the size): never guessed', place)) return false;
+  if (item.tags?.length && !ctx.lose('item tags', 1, 'an Encord manifest has no place for tags', place)) return false;
   return loseForeignExtras(item, 'encord', 'an Encord manifest', ctx, place);
 }
 

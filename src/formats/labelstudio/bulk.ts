@@ -7,7 +7,7 @@
  * item id itself when it is a whole number (Label Studio task ids, COCO image ids). One payload is
  * written per annotation set (one annotator's annotation, one prediction) of an item.
  */
-import { readFileSync } from 'node:fs';
+import { readOptionFile } from '../../core/options.js';
 import type { FormatWriter, ReadContext, ReadEvent, WriteContext } from '../../core/format.js';
 import type { InputSource, OutputSink } from '../../core/io.js';
 import { lineRecords } from '../../core/lines.js';
@@ -74,12 +74,7 @@ function payloadToItem(text: string, place: Place, ctx: ReadContext): Item | und
 
 /** Item id -> task id, from a JSON object or a two-column CSV (header optional). */
 function loadTaskMap(path: string): Map<string, number> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new AnnoconvError(diag('OPTION_INVALID', `--task-map ${path}: ${(e as Error).message}`), 2);
-  }
+  const text = readOptionFile(path, '--task-map');
   const map = new Map<string, number>();
   const bad = (why: string): never => {
     throw new AnnoconvError(diag('OPTION_INVALID', `--task-map ${path}: ${why}`, { file: path }), 2);

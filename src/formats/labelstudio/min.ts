@@ -86,6 +86,8 @@ export function readMin(input: InputSource, ctx: ReadContext): AsyncGenerator<Re
   });
 }
 
+const TASK_KEYS = new Set(['id', 'data', 'annotations', 'completions', 'predictions', 'meta', 'created_at', 'updated_at', 'project', 'inner_id', 'total_annotations', 'cancelled_annotations', 'total_predictions', 'file_upload', 'drafts', 'updated_by', 'comment_authors', 'is_labeled']);
+
 export function createMinWriter(sink: OutputSink, ctx: WriteContext): FormatWriter {
   const o = taskOptions(ctx);
   let n = 0;
@@ -93,7 +95,8 @@ export function createMinWriter(sink: OutputSink, ctx: WriteContext): FormatWrit
     write(item: Item, place: Place): void {
       const task = taskOf(item, place, ctx, o) as JsonObject | undefined;
       if (!task) return;
-      const data = (isObj(task.data) ? task.data : {}) as JsonObject;
+      // an import task written flat (no "data" wrapper) holds its data at the top
+      const data = (isObj(task.data) ? task.data : Object.fromEntries(Object.entries(task).filter(([k]) => !TASK_KEYS.has(k)))) as JsonObject;
       const lose = (what: string, count: number, reason: string): boolean => count === 0 || ctx.lose(what, count, reason, place);
       const preds = Array.isArray(task.predictions) ? task.predictions.length : 0;
       if (!lose('predictions', preds, 'JSON-MIN holds annotations only')) return;

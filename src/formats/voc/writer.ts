@@ -10,7 +10,7 @@ import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
 import { IdSet } from '../../core/idset.js';
 import { safeRelative } from '../../core/file-tree.js';
-import { loseForeignExtras } from '../../core/loss.js';
+import { loseForeignExtras, loseMetadata, loseScore } from '../../core/loss.js';
 import { setOwn } from '../../core/safe.js';
 import { envelopeLoss, envelopeOf, xywhToInclusive, type Xywh } from '../../model/geometry.js';
 import type { Item, JsonObject } from '../../model/types.js';
@@ -65,9 +65,13 @@ export function createVocWriter(_sink: OutputSink, ctx: WriteContext): FormatWri
           if (!lose(`${a.kind} annotations`, 1, 'VOC holds boxes only')) return;
           continue;
         }
+        if (a.label === undefined || a.label === '') {
+          if (!lose('unlabelled annotations', 1, 'a VOC object needs a <name>')) return;
+          continue;
+        }
         const lost = envelopeLoss(a);
         if (lost && !lose(lost, 1, 'VOC holds axis-aligned boxes (the envelope was written)')) return;
-        const o: JsonObject = { name: a.label ?? '' };
+        const o: JsonObject = { name: a.label };
         const attrs = a.attributes ?? {};
         if (typeof attrs.pose === 'string') o.pose = attrs.pose;
         for (const flag of ['truncated', 'difficult', 'occluded']) if (typeof attrs[flag] === 'boolean') o[flag] = attrs[flag] ? 1 : 0;
@@ -80,10 +84,12 @@ export function createVocWriter(_sink: OutputSink, ctx: WriteContext): FormatWri
         if (!lose('attributes', other.length, 'VOC objects hold pose, truncated, difficult, occluded, parts and actions only')) return;
         const rest = a.extras?.voc;
         if (isObj(rest)) for (const k of Object.keys(rest)) if (o[k] === undefined) setOwn(o, k, rest[k]);
+        if (!loseScore(a.score, 'VOC', ctx, place)) return;
         objects.push(o);
       }
       if (objects.length) ann.object = objects;
       if (!loseForeignExtras(item, 'voc', 'a VOC file', ctx, place)) return;
+      if (!loseMetadata(item, 'a VOC file', ctx, place)) return;
       await files.write(rel, '<?xml version="1.0" encoding="UTF-8"?>\n' + (builder.build({ annotation: ann }) as string));
     },
     end(): void {},
