@@ -8,7 +8,7 @@ export type { RunStats, Loss } from './core/pipeline.js';
 export { readItems } from './core/items.js';
 export { listFormats, findFormat } from './core/registry.js';
 export type { FormatDescriptor } from './core/format.js';
-export { openInput, openOutput, bufferInput, MemorySink } from './core/io.js';
+export { openInput, openOutput, bufferInput, streamInput, MemorySink } from './core/io.js';
 export type { InputSource, OutputSink } from './core/io.js';
 export { AnnoconvError } from './core/diagnostics.js';
 export type { Diagnostic, Severity, Place } from './core/diagnostics.js';

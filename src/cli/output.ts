@@ -1,6 +1,7 @@
 /** Writing to stderr, and turning thrown errors into a printed diagnostic and an exit code. */
 import { AnnoconvError, diag, type Diagnostic } from '../core/diagnostics.js';
 import { PipeClosedError } from '../core/io.js';
+import { redact } from '../core/secrets.js';
 import { createPrinter, formatJson, formatText, type DiagnosticsMode, type Printer } from './render.js';
 
 export interface Globals {
@@ -14,7 +15,7 @@ export interface Globals {
 /** Write to stderr, ignoring a closed stderr. */
 export function err(s: string): void {
   try {
-    process.stderr.write(s);
+    process.stderr.write(redact(s));
   } catch {
     // nothing to tell anyone
   }

@@ -20,6 +20,27 @@ export function safeRelative(relPath: string): string | undefined {
   return n;
 }
 
+/**
+ * `mkdir -p`. Not fs.mkdir's `recursive` option: under a parent that exists but refuses new
+ * entries with ENOENT (/proc, some FUSE mounts) it retries forever; here each level is tried once.
+ */
+export async function makeDirs(path: string): Promise<void> {
+  try {
+    await mkdir(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    const parent = dirname(path);
+    if (code !== 'ENOENT' || parent === path) throw e;
+    await makeDirs(parent);
+    try {
+      await mkdir(path);
+    } catch (e2) {
+      if ((e2 as NodeJS.ErrnoException).code !== 'EEXIST') throw e2;
+    }
+  }
+}
+
 export class FileTree implements FileOutput {
   private readonly staging: string;
   private made = false;
@@ -33,12 +54,12 @@ export class FileTree implements FileOutput {
     if (rel === undefined) throw new AnnoconvError(diag('OUTPUT_PATH_UNSAFE', `refusing to write ${JSON.stringify(relPath)}: the path would leave the output folder`), 1);
     try {
       if (!this.made) {
-        await mkdir(this.staging, { recursive: true });
+        await makeDirs(this.staging);
         registerTemp(this.staging);
         this.made = true;
       }
       const path = join(this.staging, rel);
-      await mkdir(dirname(path), { recursive: true });
+      await makeDirs(dirname(path));
       await writeFile(path, data);
     } catch (e) {
       throw new AnnoconvError(diag('OUTPUT_WRITE_FAILED', `writing ${join(this.dir, rel)} failed: ${(e as Error).message}`, { file: this.dir }), 3);
@@ -48,7 +69,7 @@ export class FileTree implements FileOutput {
   /** Moves every staged file into the folder. */
   async commit(): Promise<void> {
     if (!this.made) {
-      await mkdir(this.dir, { recursive: true }).catch(() => undefined);
+      await makeDirs(this.dir).catch(() => undefined);
       return;
     }
     try {
@@ -63,7 +84,7 @@ export class FileTree implements FileOutput {
   private async move(from: string, to: string): Promise<void> {
     for (const e of await readdir(from, { withFileTypes: true })) {
       if (e.isDirectory()) {
-        await mkdir(join(to, e.name), { recursive: true });
+        await makeDirs(join(to, e.name));
         await this.move(join(from, e.name), join(to, e.name));
       } else await rename(join(from, e.name), join(to, e.name));
     }

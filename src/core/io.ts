@@ -7,7 +7,8 @@ import { open, stat, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Writable } from 'node:stream';
-import { AnnoconvError, diag } from './diagnostics.js';
+import { AnnoconvError, diag, type Diagnostic } from './diagnostics.js';
+import { gunzipIfNeeded } from './gzip.js';
 import { registerTemp, unregisterTemp } from './cleanup.js';
 
 // 64 KiB reads: measured against 128 KiB, 256 KiB and 1 MiB on a 1.1 GB file: as fast, with
@@ -24,12 +25,15 @@ export interface InputSource {
   directory?: boolean;
   /** Bytes handed out by `chunks()` so far (for progress). */
   bytesRead: number;
+  /** Problems met below the format (a broken gzip stream), reported by the pipeline after reading. */
+  problems?: Diagnostic[];
   peek(bytes: number): Promise<Buffer>;
   chunks(): AsyncIterable<Buffer>;
 }
 
 class StreamInput implements InputSource {
   bytesRead = 0;
+  problems: Diagnostic[] = [];
   private head: Buffer[] = [];
   private headLen = 0;
   private iter: AsyncIterator<Buffer> | undefined;
@@ -39,11 +43,13 @@ class StreamInput implements InputSource {
     readonly name: string,
     private readonly open: () => AsyncIterable<Buffer>,
     readonly path?: string,
-    readonly size?: number,
+    public size?: number,
   ) {}
 
   private iterator(): AsyncIterator<Buffer> {
-    this.iter ??= this.open()[Symbol.asyncIterator]();
+    this.iter ??= gunzipIfNeeded(this.open(), this.name, (d) => this.problems.push(d), () => {
+      this.size = undefined; // the file size no longer measures progress through the inflated bytes
+    })[Symbol.asyncIterator]();
     return this.iter;
   }
 

@@ -11,6 +11,7 @@
  * routes annotations by their `image_id` without parsing them).
  */
 
+import { isUtf8 } from 'node:buffer';
 import { MAX_JSON_DEPTH } from './json-depth.js';
 import type { Code } from './codes.js';
 
@@ -21,7 +22,8 @@ export type ScanEvent =
   | { type: 'element'; key: string | null; index: number; raw: Buffer; offset: number; captured?: (number | undefined)[] }
   /** An element larger than the limit: skipped, not held. */
   /** `deep`: nested deeper than MAX_JSON_DEPTH rather than too large. */
-  | { type: 'oversized'; key: string | null; index: number; offset: number; bytes: number; deep?: boolean }
+  /** `utf8`: the bytes are not valid UTF-8 (decoding would silently put U+FFFD in the data). */
+  | { type: 'oversized'; key: string | null; index: number; offset: number; bytes: number; deep?: boolean; utf8?: boolean }
   /** A top-level value that is not an array. */
   | { type: 'value'; key: string; raw: Buffer; offset: number }
   /** The end of a top-level array. */
@@ -194,9 +196,10 @@ export class JsonScanner {
           }
           let key: string;
           try {
+            if (!isUtf8(buf.subarray(i, end + 1))) throw new Error('not UTF-8');
             key = JSON.parse(buf.toString('utf8', i, end + 1)) as string;
-          } catch {
-            this.fail(out, 'invalid key string in the top-level object', i);
+          } catch (e) {
+            this.fail(out, (e as Error).message === 'not UTF-8' ? 'a top-level key is not valid UTF-8' : 'invalid key string in the top-level object', i);
             return;
           }
           this.key = key;
@@ -407,14 +410,17 @@ export class JsonScanner {
   private finishValue(i: number, out: ScanEvent[]): number {
     const start = this.valueStart - this.base;
     const bytes = this.base + i - this.valueStart;
-    if (this.skipping || bytes > this.opts.maxElementBytes || this.tooDeep) {
-      out.push({ type: 'oversized', key: this.valueIsArrayElem ? this.key : this.key!, index: this.index, offset: this.valueStart, bytes, ...(this.tooDeep && !this.skipping && bytes <= this.opts.maxElementBytes ? { deep: true } : {}) });
+    const raw = this.skipping || bytes > this.opts.maxElementBytes ? undefined : this.buf.subarray(start, i);
+    if (!raw || this.tooDeep) {
+      out.push({ type: 'oversized', key: this.valueIsArrayElem ? this.key : this.key!, index: this.index, offset: this.valueStart, bytes, ...(this.tooDeep && raw ? { deep: true } : {}) });
+    } else if (!isUtf8(raw)) {
+      out.push({ type: 'oversized', key: this.key, index: this.index, offset: this.valueStart, bytes, utf8: true });
     } else if (this.valueIsArrayElem) {
-      const ev: ScanEvent = { type: 'element', key: this.key, index: this.index, raw: this.buf.subarray(start, i), offset: this.valueStart };
+      const ev: ScanEvent = { type: 'element', key: this.key, index: this.index, raw, offset: this.valueStart };
       if (this.captured !== undefined) ev.captured = this.captured;
       out.push(ev);
     } else {
-      out.push({ type: 'value', key: this.key!, raw: this.buf.subarray(start, i), offset: this.valueStart });
+      out.push({ type: 'value', key: this.key!, raw, offset: this.valueStart });
     }
     this.inValue = false;
     this.skipping = false;
@@ -441,7 +447,8 @@ function stringEnd(buf: Buffer, from: number): number {
   }
 }
 
-/** The diagnostic of an oversized or too deeply nested element. */
-export function oversizedMessage(ev: { bytes: number; deep?: boolean }, maxRecordSize: number): [Code, string] {
+/** The diagnostic of an oversized, too deeply nested or non-UTF-8 element. */
+export function oversizedMessage(ev: { bytes: number; deep?: boolean; utf8?: boolean }, maxRecordSize: number): [Code, string] {
+  if (ev.utf8) return ['INPUT_INVALID_UTF8', `record of ${ev.bytes} bytes is not valid UTF-8; skipped (decoding it would replace bytes silently)`];
   return ev.deep ? ['INPUT_TOO_DEEP', `a record nested deeper than ${MAX_JSON_DEPTH} levels; skipped`] : ['INPUT_RECORD_TOO_LARGE', `record of ${ev.bytes} bytes exceeds --max-record-size ${maxRecordSize}; skipped`];
 }

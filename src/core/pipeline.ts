@@ -5,6 +5,7 @@
 import type { FileOutput, FormatImpl, ReadEvent, SplitOutput, WriteContext } from './format.js';
 import type { InputSource, OutputSink } from './io.js';
 import type { Options } from './options.js';
+import { redactDiagnostic } from './secrets.js';
 import { AnnoconvError, diag, type Diagnostic, type DiagnosticSink, type Place } from './diagnostics.js';
 
 /** One line of the loss report: what was dropped, how often, why. */
@@ -54,7 +55,7 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
       stats.errors++;
       if (options.onInvalid === 'fail') stop ??= d;
     } else if (d.severity === 'warning') stats.warnings++;
-    p.onDiagnostic(d);
+    p.onDiagnostic(redactDiagnostic(d));
   };
   const losses = new Map<string, Loss>();
   const lossPlaces = new Map<string, Place | undefined>();
@@ -129,6 +130,7 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
     if (p.rejects) await p.rejects.flush();
     p.onProgress?.(stats);
   }
+  for (const d of p.input.problems ?? []) report(d);
   if (writer) await writer.end();
   for (const [key, l] of losses) {
     stats.losses.push(l);

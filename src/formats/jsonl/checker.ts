@@ -10,7 +10,7 @@ import type { Validator } from '../../core/schemas.js';
 import type { IdSet } from '../../core/idset.js';
 import { plainlyValid } from './fast-check.js';
 import { mapSchemaErrors } from './schema-errors.js';
-import { checkMediaUrl, isRfc4122 } from './urls.js';
+import { checkMediaUrl, isRfc4122, isS3Url } from './urls.js';
 
 export interface FileState {
   ids: IdSet;
@@ -21,6 +21,8 @@ export interface FileState {
   nonUuid: number;
   firstNonUuidLine: number;
   records: number;
+  /** Media URLs that are not S3 URLs, counted only when the server config makes every URL presigned. */
+  notS3?: { count: number; firstLine: number };
 }
 
 export function countKind(st: FileState, kind: string): void {
@@ -80,6 +82,8 @@ export class ItemChecker {
     if (data && typeof data === 'object' && typeof data.url === 'string' && (kind === 'image' || kind === 'video' || kind === 'audio')) {
       const found = checkMediaUrl(data.url);
       for (let i = 0; i < found.length; i++) this.report(found[i]!.code, found[i]!.message, '/data/url');
+      const n = st.notS3;
+      if (n && /^https?:/i.test(data.url) && !isS3Url(data.url) && n.count++ === 0) n.firstLine = line;
     }
     return this.errors;
   }

@@ -32,6 +32,10 @@ export const jsonl: FormatDescriptor = {
       describe: 'jsonl: the project type every item must have',
       choices: ['text', 'image', 'video', 'audio', 'html'],
     },
+    'server-config': {
+      type: 'string',
+      describe: "jsonl: the server's config.json: its s3 block is checked (key values are never printed), and with credentials URLs that are not S3 URLs are warned (the server presigns every URL)",
+    },
     'allow-extra-data': {
       type: 'boolean',
       describe: 'jsonl: keys in data besides text/url/html are a warning, not an error (kept on conversion)',

@@ -17,6 +17,7 @@ import { IdSet } from '../../core/idset.js';
 import type { Item, ItemKind, JsonObject } from '../../model/types.js';
 import { JSONL_TOLERATED_KEYS } from './keys.js';
 import { setOwn } from '../../core/safe.js';
+import { loadServerConfig } from './server-config.js';
 
 
 export async function* readJsonl(input: InputSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
@@ -26,6 +27,10 @@ export async function* readJsonl(input: InputSource, ctx: ReadContext): AsyncGen
   const allowExtraData = fo.allowExtraData === true;
   const file = ctx.file;
   const st: FileState = { ids: new IdSet(), types: new Map(), lastKind: '', lastKindCount: 0, nonUuid: 0, firstNonUuidLine: 0, records: 0 };
+  if (typeof fo.serverConfig === 'string') {
+    const config = await loadServerConfig(fo.serverConfig, ctx.report);
+    if (config.presigns) st.notS3 = { count: 0, firstLine: 0 };
+  }
   const checker = new ItemChecker(file, st, ctx, validate, projectType, allowExtraData);
   let lastLine = 0;
   let reserved = false;
@@ -114,6 +119,10 @@ function finish(st: FileState, ctx: ReadContext, lastLine: number): void {
   countKind(st, '');
   if (st.nonUuid > 0) {
     ctx.report(diag('JSONL_UUID_NOT_RFC4122', `${st.nonUuid} uuid value(s) are not RFC 4122 UUIDs (first on line ${st.firstNonUuidLine}); the server accepts any string`, { file, line: st.firstNonUuidLine, pointer: '/uuid' }));
+  }
+  if (st.notS3 && st.notS3.count > 0) {
+    const line = st.notS3.firstLine;
+    ctx.report(diag('JSONL_URL_PRESIGNED_NOT_S3', `${st.notS3.count} media URL(s) are not S3 URLs (first on line ${line}), but the server config has S3 credentials, and the server presigns every URL: check that these hosts accept presigned requests`, { file, line, pointer: '/data/url' }));
   }
   st.types.delete('');
   if (st.types.size > 1) {

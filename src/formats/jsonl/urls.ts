@@ -52,6 +52,12 @@ export function checkMediaUrl(url: string): readonly UrlFinding[] {
 
 const PLUS: UrlFinding = { code: 'JSONL_URL_S3_PLUS', message: 'S3 key contains "+": the server does not turn it into a space; encode a space as %20' };
 
+/** An https URL on an amazonaws.com S3 host (any of the forms, well parsed or not). */
+export function isS3Url(url: string): boolean {
+  const m = /^https?:\/\/[^/?#]*/i.exec(url);
+  return m !== null && isS3Host(m[0]);
+}
+
 function isS3Host(origin: string): boolean {
   return /\.?amazonaws\.com(?::\d+)?$/i.test(origin) && /(^|[./])s3[.-]/i.test(origin);
 }

@@ -2,11 +2,13 @@
  * Label Studio tasks, exports and import files: a JSON list of tasks (streamed task by task with the
  * byte scanner, so lists of millions of tasks stay in bounded memory) or one task object.
  */
+import { isUtf8 } from 'node:buffer';
 import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
 import { readJsonList, type ListCodes } from '../../core/json-list.js';
 import { diag, pointer, type Place } from '../../core/diagnostics.js';
 import { taskToItem } from './tasks.js';
+import { IdSet } from '../../core/idset.js';
 
 /** Label Studio's codes for a broken list. */
 export const LS_LIST: ListCodes = { invalid: 'LS_INVALID_JSON', notList: 'LS_NOT_TASKS', what: 'tasks' };
@@ -21,7 +23,9 @@ export async function* readLabelStudio(input: InputSource, ctx: ReadContext): As
     ctx.report(diag('LS_NOT_TASKS', 'Label Studio tasks are a JSON list of tasks, or one task object', { file: ctx.file, offset: 0 }));
     return;
   }
-  yield* readJsonList(input, ctx, LS_LIST, (index, raw, offset, events) => onTask(ctx, events, index, raw, offset));
+  // task ids seen, to warn a repeat (two tasks with one id cannot both be matched back to Label Studio)
+  const ids = new IdSet();
+  yield* readJsonList(input, ctx, LS_LIST, (index, raw, offset, events) => onTask(ctx, events, index, raw, offset, ids));
 }
 
 async function* readOne(input: InputSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
@@ -38,11 +42,18 @@ async function* readOne(input: InputSource, ctx: ReadContext): AsyncGenerator<Re
     parts.push(chunk);
   }
   const events: ReadEvent[] = [];
-  onTask(ctx, events, undefined, Buffer.concat(parts).toString('utf8').replace(/^\ufeff/, ''), 0);
+  const bytes = Buffer.concat(parts);
+  if (!isUtf8(bytes)) {
+    const place: Place = { file: ctx.file, offset: 0 };
+    ctx.report(diag('INPUT_INVALID_UTF8', 'the task is not valid UTF-8; not read', place));
+    yield [{ type: 'reject', place, raw: bytes }];
+    return;
+  }
+  onTask(ctx, events, undefined, bytes.toString('utf8').replace(/^\ufeff/, ''), 0);
   yield events;
 }
 
-function onTask(ctx: ReadContext, events: ReadEvent[], index: number | undefined, raw: string, offset: number): void {
+function onTask(ctx: ReadContext, events: ReadEvent[], index: number | undefined, raw: string, offset: number, ids?: IdSet): void {
   const base = index === undefined ? '#' : '#' + pointer(index);
   const place: Place = { file: ctx.file, pointer: base, offset };
   let task: unknown;
@@ -58,6 +69,10 @@ function onTask(ctx: ReadContext, events: ReadEvent[], index: number | undefined
   if (!r.item) {
     events.push({ type: 'reject', place, raw });
     return;
+  }
+  const id = (task as { id?: unknown }).id;
+  if (ids && (typeof id === 'number' || typeof id === 'string') && ids.add(String(id))) {
+    ctx.report(diag('MODEL_ID_DUPLICATE', `task id ${JSON.stringify(id)} is already used by an earlier task`, { ...place, pointer: base + '/id' }));
   }
   events.push({ type: 'item', item: r.item, place, raw });
 }

@@ -10,6 +10,7 @@
  * - `pose`, `truncated`, `difficult`, `occluded`, parts and actions are kept as attributes.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
 import { join, relative } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import type { ReadContext, ReadEvent } from '../../core/format.js';
@@ -53,7 +54,7 @@ export async function* readVoc(input: InputSource, ctx: ReadContext): AsyncGener
       }
       parts.push(chunk);
     }
-    yield [onXml(Buffer.concat(parts).toString('utf8'), ctx.file, ctx, offset)];
+    yield [onXmlBytes(Buffer.concat(parts), ctx.file, ctx, offset)];
     return;
   }
   const root = input.path!;
@@ -63,7 +64,7 @@ export async function* readVoc(input: InputSource, ctx: ReadContext): AsyncGener
   let batch: ReadEvent[] = [];
   for (const f of files) {
     const path = join(base, f);
-    let xml: string;
+    let xml: Buffer;
     try {
       const st = await stat(path);
       if (st.size > ctx.options.maxRecordSize) {
@@ -71,13 +72,13 @@ export async function* readVoc(input: InputSource, ctx: ReadContext): AsyncGener
         batch.push({ type: 'reject', place: { file: path } });
         continue;
       }
-      xml = await readFile(path, 'utf8');
+      xml = await readFile(path);
     } catch (e) {
       ctx.report(diag('INPUT_READ_FAILED', `reading ${path} failed: ${(e as Error).message}`, { file: path }));
       batch.push({ type: 'reject', place: { file: path } });
       continue;
     }
-    batch.push(onXml(xml, relative(process.cwd(), path) || path, ctx, offset));
+    batch.push(onXmlBytes(xml, relative(process.cwd(), path) || path, ctx, offset));
     if (batch.length >= 256) {
       yield batch;
       batch = [];
@@ -94,6 +95,27 @@ async function isDir(p: string): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * The text of an XML file: UTF-8 unless its declaration names a single-byte encoding (old VOC
+ * tools wrote ISO-8859-1) or it starts with a UTF-16 byte order mark. Invalid UTF-8 is refused
+ * rather than decoded with replacement characters.
+ */
+function onXmlBytes(bytes: Buffer, file: string, ctx: ReadContext, offset: 0 | 1): ReadEvent {
+  const declared = /^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(bytes.toString('latin1', 0, 200))?.[1]?.toLowerCase();
+  const utf16 = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+  let xml: string;
+  if (utf16) xml = new TextDecoder(bytes[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(bytes);
+  else if (declared && SINGLE_BYTE.has(declared)) xml = new TextDecoder(declared).decode(bytes);
+  else if (isUtf8(bytes)) xml = bytes.toString('utf8');
+  else {
+    ctx.report(diag('INPUT_INVALID_UTF8', `${file} is not valid UTF-8 and declares no other encoding; not read`, { file }));
+    return { type: 'reject', place: { file }, raw: bytes };
+  }
+  return onXml(xml, file, ctx, offset);
+}
+
+const SINGLE_BYTE = new Set(['iso-8859-1', 'latin1', 'latin-1', 'iso_8859-1', 'windows-1252', 'cp1252', 'us-ascii', 'ascii', 'iso-8859-15']);
 
 function onXml(xml: string, file: string, ctx: ReadContext, offset: 0 | 1): ReadEvent {
   const place: Place = { file };

@@ -4,6 +4,7 @@
  * those keys of data.yaml are read, with a small parser for the forms they take.
  */
 import { readdir, readFile } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
 import { join } from 'node:path';
 
 export interface Classes {
@@ -56,12 +57,16 @@ export async function classNames(root: string): Promise<Classes | string> {
   }
   for (const name of ['classes.txt', 'obj.names', ...entries.filter((n) => n.endsWith('.names') && n !== 'obj.names')]) {
     if (!entries.includes(name)) continue;
-    const text = await readFile(join(root, name), 'utf8');
+    const bytes = await readFile(join(root, name));
+    if (!isUtf8(bytes)) return `${name} is not valid UTF-8: the class names cannot be read`;
+    const text = bytes.toString('utf8');
     return { names: text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== ''), from: name };
   }
   for (const name of ['data.yaml', 'dataset.yaml', 'data.yml']) {
     if (!entries.includes(name)) continue;
-    const y = parseDataYaml(await readFile(join(root, name), 'utf8'));
+    const bytes = await readFile(join(root, name));
+    if (!isUtf8(bytes)) return `${name} is not valid UTF-8: the class names cannot be read`;
+    const y = parseDataYaml(bytes.toString('utf8'));
     if (y.names?.length) return { names: y.names, from: name, ...(y.kpt ? { kpt: y.kpt } : {}) };
   }
   return `no class names in ${root}: classes.txt, obj.names or data.yaml (names) is needed to name the class ids`;

@@ -13,6 +13,7 @@
  * - 8 numbers are an oriented box (4 corners), read as a 4-point polygon, unless kpt_shape says pose.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
 import { basename, extname, join, relative, sep } from 'node:path';
 import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
@@ -76,13 +77,18 @@ async function labelFile(root: string, rel: string, classes: Classes, mediaRoot:
   const path = join(root, rel);
   const shown = relative(process.cwd(), path) || path;
   const place: Place = { file: shown };
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (e) {
     ctx.report(diag('INPUT_READ_FAILED', `reading ${path} failed: ${(e as Error).message}`, place));
     return { type: 'reject', place };
   }
+  if (!isUtf8(bytes)) {
+    ctx.report(diag('INPUT_INVALID_UTF8', `${rel} is not valid UTF-8; not read`, place));
+    return { type: 'reject', place, raw: bytes };
+  }
+  const text = bytes.toString('utf8');
   const image = await findImage(root, rel, mediaRoot);
   const facts = image ? await probe(image, 'image') : undefined;
   const size = !image ? 'no image found beside it, in a matching images/ folder, or under --media-root' : 'error' in facts! ? facts!.message : facts!.type === 'image' ? facts! : 'not an image';

@@ -1,0 +1,73 @@
+/**
+ * Transparent gzip input: a stream that starts with the gzip magic bytes is inflated as it is read,
+ * in bounded memory. A broken or truncated stream ends the input where it broke (what came before
+ * is read normally) with INPUT_GZIP_INVALID; a stream that inflates beyond MAX_RATIO times its
+ * compressed size once past RATIO_FLOOR bytes is stopped there with INPUT_GZIP_BOMB (deflate cannot
+ * exceed ~1032:1, so only data made of nearly one repeated byte gets near the limit).
+ */
+import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { diag, type Diagnostic } from './diagnostics.js';
+
+export const MAX_RATIO = 1000;
+export const RATIO_FLOOR = 64 * 1024 * 1024;
+
+export function isGzip(head: Buffer): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/**
+ * The chunks of `source`, inflated when they start with the gzip magic. Problems are handed to
+ * `problem` and end the stream instead of throwing: the reader then sees an ordinary end of input.
+ * `compressed` is called once when the stream turns out to be gzip.
+ */
+export async function* gunzipIfNeeded(source: AsyncIterable<Buffer>, name: string, problem: (d: Diagnostic) => void, compressed?: () => void): AsyncGenerator<Buffer> {
+  const it = source[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) return;
+  if (!isGzip(first.value)) {
+    yield first.value;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  }
+  compressed?.();
+  async function* raw(): AsyncGenerator<Buffer> {
+    yield first.value!;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  }
+  const src = Readable.from(raw(), { objectMode: false });
+  const gunzip = createGunzip();
+  let readFailure: unknown;
+  src.on('error', (e) => {
+    readFailure = e;
+    gunzip.destroy(e);
+  });
+  src.pipe(gunzip);
+  let inflated = 0;
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      inflated += chunk.length;
+      // bytes the inflater has consumed, not bytes read ahead of it
+      const consumed = Math.max(gunzip.bytesWritten, 1);
+      if (inflated > RATIO_FLOOR && inflated > MAX_RATIO * consumed) {
+        problem(diag('INPUT_GZIP_BOMB', `${name} inflates more than ${MAX_RATIO} times its compressed size (${inflated} bytes from ${consumed}): reading stopped there`, { file: name }));
+        return;
+      }
+      yield chunk;
+    }
+  } catch (e) {
+    if (readFailure !== undefined) throw readFailure;
+    problem(diag('INPUT_GZIP_INVALID', `${name}: the gzip stream is broken after ${inflated} inflated bytes (${(e as Error).message}); reading stopped there`, { file: name }));
+  } finally {
+    src.unpipe(gunzip);
+    src.destroy();
+    gunzip.destroy();
+  }
+}

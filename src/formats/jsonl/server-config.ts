@@ -1,0 +1,115 @@
+/**
+ * The Annotto server's config.json, read for its `s3` block (FORMATS.md §1.4): `accessKeyId` and
+ * `secretAccessKey` are required strings when the block is there, `region` an optional string.
+ * With credentials the server presigns every media URL, so URLs that are not S3 URLs are warned.
+ *
+ * The key values are registered as secrets before anything is reported: no diagnostic, summary or
+ * log line shows them, and the messages here name keys and types, never values. JSON syntax errors
+ * are placed by line and column without V8's excerpt of the text (it could hold the secret).
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { AnnoconvError, diag, type DiagnosticSink } from '../../core/diagnostics.js';
+import { registerSecret } from '../../core/secrets.js';
+
+export interface ServerConfig {
+  /** Credentials are present and well-formed: the server presigns every URL. */
+  presigns: boolean;
+  region?: string;
+}
+
+const MAX_CONFIG_BYTES = 1024 * 1024;
+const S3_KEYS = new Set(['accessKeyId', 'secretAccessKey', 'region']);
+
+export async function loadServerConfig(path: string, report: DiagnosticSink): Promise<ServerConfig> {
+  let text: string;
+  try {
+    const st = await stat(path);
+    if (st.size > MAX_CONFIG_BYTES) throw Object.assign(new Error('larger than 1 MiB'), { code: 'EFBIG' });
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'unknown';
+    throw new AnnoconvError(diag('CONFIG_NOT_FOUND', `cannot read the server config ${path} (${code})`, { file: path }), 3);
+  }
+  // secrets first: whatever goes wrong below may quote the text
+  registerLikelySecrets(text);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    const at = /position (\d+)/.exec((e as Error).message);
+    const place = at ? lineColumn(text, Number(at[1])) : {};
+    const hint = /\/\/|\/\*/.test(text) ? ' (it holds comments, which JSON does not allow)' : '';
+    report(diag('CONFIG_INVALID_JSON', `the server config is not valid JSON${hint}`, { file: path, ...place }));
+    return { presigns: false };
+  }
+  if (!isObject(doc)) {
+    report(diag('CONFIG_INVALID_JSON', 'the server config is not a JSON object', { file: path }));
+    return { presigns: false };
+  }
+  const s3 = Object.hasOwn(doc, 's3') ? doc.s3 : undefined;
+  if (s3 === undefined) return { presigns: false };
+  if (!isObject(s3)) {
+    report(diag('CONFIG_S3_INVALID', `"s3" is ${typeName(s3)}, not an object with accessKeyId and secretAccessKey`, { file: path, pointer: '/s3' }));
+    return { presigns: false };
+  }
+  let ok = true;
+  for (const key of ['accessKeyId', 'secretAccessKey'] as const) {
+    const v = Object.hasOwn(s3, key) ? s3[key] : undefined;
+    if (typeof v === 'string' && v.length > 0) {
+      registerSecret(v);
+      continue;
+    }
+    ok = false;
+    const what = v === undefined ? 'is missing' : typeof v === 'string' ? 'is empty' : `is ${typeName(v)}, not a string`;
+    report(diag('CONFIG_S3_INVALID', `s3.${key} ${what}`, { file: path, pointer: `/s3/${key}` }));
+  }
+  const region = Object.hasOwn(s3, 'region') ? s3.region : undefined;
+  if (region !== undefined && typeof region !== 'string') {
+    ok = false;
+    report(diag('CONFIG_S3_INVALID', `s3.region is ${typeName(region)}, not a string`, { file: path, pointer: '/s3/region' }));
+  }
+  for (const key of Object.keys(s3)) {
+    if (!S3_KEYS.has(key)) report(diag('CONFIG_S3_UNKNOWN_KEY', `s3 has a key the server does not read (its value is not shown)`, { file: path, pointer: `/s3/${escapePointer(key)}` }));
+  }
+  return ok ? { presigns: true, ...(typeof region === 'string' ? { region } : {}) } : { presigns: false };
+}
+
+/**
+ * Before the text is parsed: every string value of the file that follows an access or secret key
+ * name, even in a file that is not valid JSON (a config with comments is a common case).
+ */
+function registerLikelySecrets(text: string): void {
+  const re = /"(?:accessKeyId|secretAccessKey|[A-Za-z_]*(?:secret|password|token)[A-Za-z_]*)"\s*:\s*"((?:[^"\\]|\\.)*)"/gi;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    registerSecret(m[1]!);
+    try {
+      registerSecret(JSON.parse(`"${m[1]!}"`) as string);
+    } catch {
+      // an invalid escape: the raw form is registered
+    }
+  }
+}
+
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      start = i + 1;
+    }
+  }
+  return { line, column: offset - start + 1 };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function typeName(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`;
+}
+
+function escapePointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}

@@ -1,0 +1,148 @@
+/**
+ * Faults around a run: a full disk (a file size limit makes writes fail with EFBIG, as ENOSPC
+ * would), a stdout that cannot take data, an output folder that cannot be made, SIGTERM mid-run,
+ * and an input that fails part way. Each ends in a coded I/O error (exit 3 or the signal's code),
+ * with no partial output and no temporary file left.
+ */
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, ROOT, jsonDiagnostics } from './helpers/run.js';
+import { convert, streamInput } from '../src/index.js';
+import { AnnoconvError, type Diagnostic } from '../src/core/diagnostics.js';
+
+let dir: string;
+let big: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'annoconv-faults-'));
+  big = join(dir, 'big.jsonl');
+  writeFileSync(big, Array.from({ length: 100_000 }, (_, i) => `{"type":"text","uuid":"u${i}","data":{"text":"line ${i}"}}`).join('\n') + '\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Run the CLI under bash with a file size limit in 512-byte blocks (0: none). */
+function limited(blocks: number, args: string, env: Record<string, string> = {}): { code: number; stderr: string } {
+  const r = spawnSync('bash', ['-c', `${blocks ? `ulimit -f ${blocks}; ` : ''}exec node ${BIN} ${args}`], { encoding: 'utf8', env: { ...process.env, ...env } });
+  return { code: r.status ?? -1, stderr: r.stderr };
+}
+
+const codes = (stderr: string): string[] => jsonDiagnostics(stderr).map((d) => d.code);
+const leftovers = (d: string, prefix: string): string[] => readdirSync(d).filter((f) => f.startsWith(prefix));
+
+describe('a full disk', () => {
+  it('-o FILE: exit 3 OUTPUT_WRITE_FAILED, no file and no temp file', () => {
+    const out = join(dir, 'full.annoconv');
+    const r = limited(200, `convert ${big} --to annoconv -o ${out} --diagnostics json`);
+    expect(r.code).toBe(3);
+    expect(codes(r.stderr)).toEqual(['OUTPUT_WRITE_FAILED']);
+    expect(existsSync(out)).toBe(false);
+    expect(leftovers(dir, '.full.annoconv')).toEqual([]);
+  });
+
+  it('spill files (TMPDIR full): exit 3 TEMP_WRITE_FAILED, temp files removed', () => {
+    const tmp = join(dir, 'tmp-full');
+    mkdirSync(tmp);
+    const images = Array.from({ length: 2000 }, (_, i) => ({ id: i + 1, width: 10, height: 10, file_name: `${i}.jpg` }));
+    const anns = Array.from({ length: 20000 }, (_, i) => ({ id: i + 1, image_id: (i % 2000) + 1, category_id: 1, bbox: [1, 2, 3, 4] }));
+    const src = join(dir, 'spill.json');
+    writeFileSync(src, JSON.stringify({ info: {}, images, annotations: anns, categories: [{ id: 1, name: 'a' }] }));
+    const out = join(dir, 'spill.annoconv');
+    const r = limited(100, `convert ${src} --from coco --to annoconv -o ${out} --diagnostics json`, { TMPDIR: tmp });
+    expect(r.code).toBe(3);
+    expect(codes(r.stderr)).toEqual(['TEMP_WRITE_FAILED']);
+    expect(readdirSync(tmp)).toEqual([]);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('stdout on /dev/full: exit 3 OUTPUT_WRITE_FAILED', () => {
+    const r = spawnSync('bash', ['-c', `node ${BIN} convert ${big} --to annoconv --diagnostics json > /dev/full`], { encoding: 'utf8' });
+    expect(r.status).toBe(3);
+    expect(codes(r.stderr)).toEqual(['OUTPUT_WRITE_FAILED']);
+  });
+
+  it('-o DIR (VOC): a file that cannot be written leaves the folder as it was', () => {
+    const out = join(dir, 'voc-full');
+    mkdirSync(out);
+    writeFileSync(join(out, 'keep.txt'), 'x');
+    // one item whose XML is larger than the limit
+    const objects = Array.from({ length: 400 }, (_, i) => `{"kind":"box","x":${i},"y":1,"w":2,"h":2,"label":"object-with-a-long-name-${i}"}`).join(',');
+    const src = join(dir, 'voc.annoconv');
+    writeFileSync(src, `{"id":"a","kind":"image","path":"a.jpg","width":999,"height":99,"metadata":{},"annotations":[${objects}]}\n`);
+    const r = limited(20, `convert ${src} --from annoconv --to voc -o ${out} --diagnostics json`);
+    expect(r.code).toBe(3);
+    expect(codes(r.stderr)).toContain('OUTPUT_WRITE_FAILED');
+    expect(readdirSync(out)).toEqual(['keep.txt']);
+  });
+});
+
+describe('an output that cannot be made', () => {
+  it('-o DIR under a folder that refuses new entries (/proc): exit 3 at once, not a hang', () => {
+    if (!existsSync('/proc/self')) return;
+    const started = Date.now();
+    const r = spawnSync('node', [BIN, 'convert', join(ROOT, 'fixtures/sample/instances.json'), '--to', 'voc', '-o', '/proc/annoconv-no-such-dir', '--diagnostics', 'json'], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(3);
+    expect(codes(r.stderr)).toEqual(['OUTPUT_WRITE_FAILED']);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
+describe('SIGINT and SIGTERM mid-run', () => {
+  for (const [signal, exit] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    it(`${signal}: exits ${exit} with the temp file and the spill files removed and no -o file`, async () => {
+      const tmp = join(dir, `tmp-${signal}`);
+      mkdirSync(tmp);
+      // a dataset big enough to be interrupted mid-run
+      const images = Array.from({ length: 3000 }, (_, i) => ({ id: i + 1, width: 100, height: 100, file_name: `${i}.jpg` }));
+      const anns = Array.from({ length: 60000 }, (_, i) => ({ id: i + 1, image_id: (i % 3000) + 1, category_id: 1, bbox: [1, 2, 3, 4], area: 12, iscrowd: 0, segmentation: [[1, 1, 5, 1, 5, 5, 1, 5, 2, 3, 4, 4]] }));
+      const src = join(dir, `${signal}.json`);
+      writeFileSync(src, JSON.stringify({ info: {}, images, annotations: anns, categories: [{ id: 1, name: 'a' }] }));
+      const out = join(dir, `interrupted-${signal}.annoconv`);
+      const p = spawn(process.execPath, [BIN, 'convert', '--from', 'coco', '--to', 'annoconv', src, '-o', out], { env: { ...process.env, TMPDIR: tmp } });
+      let stderr = '';
+      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((resolve) => {
+        // signalled as soon as the spill files exist
+        const poll = setInterval(() => {
+          if (readdirSync(tmp).length > 0) {
+            clearInterval(poll);
+            p.kill(signal);
+          }
+        }, 5);
+        p.on('close', (c) => {
+          clearInterval(poll);
+          resolve(c);
+        });
+      });
+      expect(code).toBe(exit);
+      expect(stderr).toContain(`interrupted by ${signal}`);
+      expect(stderr).not.toMatch(/\n\s+at /);
+      expect(readdirSync(tmp)).toEqual([]);
+      expect(existsSync(out)).toBe(false);
+      expect(leftovers(dir, `.interrupted-${signal}`)).toEqual([]);
+    });
+  }
+});
+
+describe('an input that fails part way', () => {
+  it('INPUT_READ_FAILED, exit 3, and the -o file is not left half written', async () => {
+    const out = join(dir, 'half.annoconv');
+    const diags: Diagnostic[] = [];
+    const input = streamInput('<failing>', async function* () {
+      for (let i = 0; i < 50; i++) yield Buffer.from(`{"type":"text","uuid":"u${i}","data":{"text":"ok"}}\n`.repeat(200));
+      throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+    });
+    let error: unknown;
+    try {
+      await convert({ input, from: 'jsonl', to: 'annoconv', output: out, onDiagnostic: (d) => diags.push(d) });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AnnoconvError);
+    expect((error as AnnoconvError).exitCode).toBe(3);
+    expect((error as AnnoconvError).diagnostic.code).toBe('INPUT_READ_FAILED');
+    expect(existsSync(out)).toBe(false);
+    expect(leftovers(dir, '.half.annoconv')).toEqual([]);
+  });
+});
