@@ -3,11 +3,11 @@
  * insertions of structural characters, deletions, truncations and splices; a run must end in a
  * result or an AnnoconvError, never another exception, and never report INTERNAL_ERROR.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { bufferInput, convert, MemorySink } from '../../src/index.js';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { bufferInput, convert, detect, MemorySink } from '../../src/index.js';
 import { AnnoconvError } from '../../src/core/diagnostics.js';
-import { ROOT, rng } from '../helpers/run.js';
+import { CORPUS, ROOT, rng, walk } from '../helpers/run.js';
 
 export interface Seed {
   format: string;
@@ -74,25 +74,52 @@ export interface Crash {
   error: string;
 }
 
-/** Runs `count` mutations over the seeds; returns the crashes (an empty list is the goal). */
-export async function fuzz(count: number, seed = 1): Promise<{ runs: number; crashes: Crash[] }> {
+/** Runs `count` mutations over the fixture seeds; returns the crashes (an empty list is the goal). */
+export function fuzz(count: number, seed = 1): Promise<{ runs: number; crashes: Crash[] }> {
+  return fuzzSeeds(seeds(), count, seed);
+}
+
+/** The error of a run that ended other than in a result or an AnnoconvError, if any. */
+async function crashOf(input: Buffer, format: string): Promise<string | undefined> {
+  let internal: string | undefined;
+  try {
+    await convert({ input: bufferInput(input), from: format, to: 'annoconv', output: new MemorySink(), onDiagnostic: (d) => {
+      if (d.code === 'INTERNAL_ERROR') internal = d.message;
+    } });
+  } catch (e) {
+    if (!(e instanceof AnnoconvError)) internal = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    else if (e.diagnostic.code === 'INTERNAL_ERROR') internal = e.message;
+  }
+  return internal;
+}
+
+const CORPUS_TEXT = /\.(json|jsonl|jsonlines|ndjson|csv|xml)$/i;
+
+/** Small text files of the shared corpus, each with the format detected from its content. */
+export async function corpusSeeds(maxBytes = 64 * 1024): Promise<Seed[]> {
+  if (!existsSync(CORPUS)) return [];
+  const out: Seed[] = [];
+  for (const path of walk(CORPUS)) {
+    const rel = relative(CORPUS, path);
+    if (!CORPUS_TEXT.test(rel) || rel.startsWith('_observed') || rel === 'MANIFEST.json') continue;
+    const bytes = readFileSync(path);
+    if (bytes.length > maxBytes) continue;
+    const format = await detect(bufferInput(bytes, rel)).catch(() => undefined);
+    if (format) out.push({ format, name: `corpus/${rel}`, bytes });
+  }
+  return out;
+}
+
+/** Runs `count` mutations over the given seeds (as `fuzz` does over the fixtures). */
+export async function fuzzSeeds(all: Seed[], count: number, seed = 1): Promise<{ runs: number; crashes: Crash[] }> {
   const random = rng(seed);
-  const all = seeds();
   const crashes: Crash[] = [];
   for (let i = 0; i < count; i++) {
     const s = all[i % all.length]!;
     let input = s.bytes;
     for (let k = 0, n = 1 + Math.floor(random() * 3); k < n; k++) input = mutate(input, random);
-    let internal: string | undefined;
-    try {
-      await convert({ input: bufferInput(input), from: s.format, to: 'annoconv', output: new MemorySink(), onDiagnostic: (d) => {
-        if (d.code === 'INTERNAL_ERROR') internal = d.message;
-      } });
-    } catch (e) {
-      if (!(e instanceof AnnoconvError)) internal = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-      else if (e.diagnostic.code === 'INTERNAL_ERROR') internal = e.message;
-    }
-    if (internal !== undefined) crashes.push({ seed: s.name, format: s.format, input, error: internal });
+    const error = await crashOf(input, s.format);
+    if (error !== undefined) crashes.push({ seed: s.name, format: s.format, input, error });
   }
   return { runs: count, crashes };
 }

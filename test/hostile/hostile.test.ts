@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { bufferInput, convert, MemorySink } from '../../src/index.js';
 import { streamInput } from '../../src/core/io.js';
 import { AnnoconvError, type Diagnostic } from '../../src/core/diagnostics.js';
-import { fuzz, seeds } from './fuzz.js';
+import { corpusSeeds, fuzz, fuzzSeeds, seeds } from './fuzz.js';
 
 async function run(input: Parameters<typeof convert>[0]['input'], from: string, format: Record<string, unknown> = {}): Promise<{ exitCode: number; diags: Diagnostic[]; text: string }> {
   const diags: Diagnostic[] = [];
@@ -22,6 +22,14 @@ const FORMATS = [...new Set(seeds().map((s) => s.format))];
 describe('hostile input', () => {
   it('20,000 mutations of the fixtures (every stream format): no exception, no INTERNAL_ERROR', async () => {
     const r = await fuzz(20000, 2026);
+    expect(r.crashes.map((c) => `${c.seed}: ${c.error}`)).toEqual([]);
+  }, 180_000);
+
+  it('5,000 mutations of the small text files of the shared corpus (when present): no exception, no INTERNAL_ERROR', async (t) => {
+    const corpus = await corpusSeeds();
+    if (corpus.length === 0) return t.skip();
+    expect(new Set(corpus.map((c) => c.format)).size).toBeGreaterThanOrEqual(5);
+    const r = await fuzzSeeds(corpus, 5000, 7);
     expect(r.crashes.map((c) => `${c.seed}: ${c.error}`)).toEqual([]);
   }, 180_000);
 
