@@ -27,16 +27,20 @@ function measure(text: string, ignoreKinds: string[] = []): Measure {
   let items = 0;
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
-    const o = JSON.parse(line) as { annoconv?: unknown; metadata?: object; tags?: string[]; annotations?: { kind: string; label?: string; labels?: string[]; score?: number; rotation?: number; attributes?: object }[] };
+    const o = JSON.parse(line) as { annoconv?: unknown; metadata?: object; tags?: string[]; annotations?: { kind: string; label?: string; labels?: string[]; score?: number; rotation?: number; attributes?: object; author?: string; createdAt?: string; origin?: string; group?: string }[] };
     if (o.annoconv !== undefined) continue; // the dataset header
     items++;
     add('metadata keys', Object.keys(o.metadata ?? {}).length);
     add('tags', o.tags?.length ?? 0);
+    add('annotation sets', new Set((o.annotations ?? []).flatMap((a) => (a.group !== undefined ? [a.group] : []))).size);
     for (const a of o.annotations ?? []) {
       if (ignoreKinds.includes(a.kind)) continue;
       add(`${a.kind} annotations`);
       if (a.label !== undefined || a.labels?.length) add('labelled annotations');
       if (a.score !== undefined) add(`${a.kind} scores`);
+      if (a.author !== undefined) add(`${a.kind} authors`);
+      if (a.createdAt !== undefined) add(`${a.kind} times`);
+      if (a.origin === 'prediction') add(`${a.kind} predictions`);
       if (a.rotation) add(`${a.kind} rotations`);
       add(`${a.kind} attributes`, Object.keys(a.attributes ?? {}).length);
     }
@@ -54,13 +58,15 @@ function explains(key: string, losses: { what: string }[]): boolean {
     'metadata keys': /metadata|fields|facts/i,
     tags: /tags/i,
     'labelled annotations': /label|annotations|shapes|classes|categories|predictions|relations/i,
+    'annotation sets': /annotation sets|predictions/i,
   };
-  if (item[key]) return losses.some((l) => item[key]!.test(l.what));
-  // every annotation dropped (jsonl items, Encord manifests): their parts go with them
-  if (losses.some((l) => /^(annotations|labels)$/.test(l.what))) return true;
-  const [, kind, part] = /^(\w+) (annotations|scores|rotations|attributes)$/.exec(key)!;
+  // every annotation dropped (jsonl items, Encord manifests): their parts and sets go with them
+  const allDropped = losses.some((l) => /^(annotations|labels)$/.test(l.what));
+  if (item[key]) return losses.some((l) => item[key]!.test(l.what)) || (key === 'annotation sets' && allDropped);
+  if (allDropped) return true;
+  const [, kind, part] = /^(\w+) (annotations|scores|rotations|attributes|authors|times|predictions)$/.exec(key)!;
   const kindWords = new RegExp(`^${kind}|${kind === 'span' ? '^text' : kind === 'classification' ? 'classif' : '(?!)'}|shapes|unlabelled|predictions`, 'i');
-  const partWords: Record<string, RegExp> = { annotations: /(?!)/, scores: /score|predictions/i, rotations: /rotation/i, attributes: /attributes|fields|parts/i };
+  const partWords: Record<string, RegExp> = { annotations: /(?!)/, scores: /score|predictions/i, rotations: /rotation/i, attributes: /attributes|fields|parts/i, authors: /author/i, times: /time|author/i, predictions: /prediction/i };
   return losses.some((l) => kindWords.test(l.what) || partWords[part!]!.test(l.what));
 }
 

@@ -30,3 +30,25 @@ export function loseMetadata(item: Item, target: string, ctx: WriteContext, plac
 export function loseScore(score: number | undefined, target: string, ctx: WriteContext, place: Place): boolean {
   return score === undefined || ctx.lose('scores', 1, `${target} has no confidence scores`, place);
 }
+
+/**
+ * Counts what targets without provenance drop from an item's annotations: who made them and
+ * when, which annotation set each belonged to (several annotators' sets end up merged into one),
+ * and that some were predictions (written as ground truth). Returns false when loss is refused.
+ */
+export function loseProvenance(item: Item, target: string, ctx: WriteContext, place: Place): boolean {
+  let authored = 0;
+  let predictions = 0;
+  const groups = new Set<string>();
+  for (const a of item.annotations) {
+    if (a.author !== undefined || a.createdAt !== undefined) authored++;
+    if (a.origin === 'prediction') predictions++;
+    if (a.group !== undefined) groups.add(a.group);
+  }
+  const lose = (what: string, n: number, reason: string): boolean => n === 0 || ctx.lose(what, n, reason, place);
+  return (
+    lose('annotation authors and times', authored, `${target} does not record who made an annotation or when`) &&
+    lose('annotation sets merged', Math.max(groups.size - 1, 0), `${target} holds one set of annotations per image: the annotators' and prediction sets were written together`) &&
+    lose('predictions written as annotations', predictions, `${target} has no predictions: they were written as ground truth`)
+  );
+}

@@ -13,7 +13,7 @@ import { SpillDir } from '../../core/spill.js';
 import { IdSet } from '../../core/idset.js';
 import type { Category, Dataset, Item, JsonObject } from '../../model/types.js';
 import { annotationsToCoco } from './from-model.js';
-import { loseForeignExtras, loseMetadata } from '../../core/loss.js';
+import { loseForeignExtras, loseMetadata, loseProvenance } from '../../core/loss.js';
 import { readOptionFile } from '../../core/options.js';
 import { setOwn } from '../../core/safe.js';
 
@@ -105,6 +105,7 @@ export function createCocoWriter(sink: OutputSink, ctx: WriteContext): FormatWri
       if (refused) return;
       if (!loseForeignExtras(item, 'coco', 'COCO', ctx, place)) return;
       if (!loseMetadata(item, 'COCO', ctx, place)) return;
+      if (!loseProvenance(item, 'COCO', ctx, place)) return;
       const ex = item.extras?.coco ?? {};
       const image: JsonObject = {};
       const srcId = Number.isInteger(ex.id) ? (ex.id as number) : /^\d+$/.test(item.id) ? Number(item.id) : undefined;

@@ -9,7 +9,7 @@ import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
 import { CellWriter } from '../../core/csv.js';
-import { loseForeignExtras, loseMetadata, loseScore } from '../../core/loss.js';
+import { loseForeignExtras, loseMetadata, loseScore, loseProvenance } from '../../core/loss.js';
 import { ellipseToRing, envelopeLoss, envelopeOf, pxToFraction, rotatedCorners, type Xywh } from '../../model/geometry.js';
 import type { Annotation, Item } from '../../model/types.js';
 
@@ -88,6 +88,7 @@ export function createCsvWriter(sink: OutputSink, ctx: WriteContext): FormatWrit
       if (size && !lose('image sizes', 1, 'a CSV table has no image size')) return;
       if (!loseForeignExtras(item, 'csv', 'a CSV table', ctx, place)) return;
       if (!loseMetadata(item, 'a CSV table', ctx, place)) return;
+      if (!loseProvenance(item, 'a CSV table', ctx, place)) return;
       for (const r of rows) sink.write(r + '\n');
     },
     async end(): Promise<void> {

@@ -2,7 +2,7 @@
 import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
-import { loseForeignExtras, loseMetadata, loseScore } from '../../core/loss.js';
+import { loseForeignExtras, loseMetadata, loseScore, loseProvenance } from '../../core/loss.js';
 import { setOwn } from '../../core/safe.js';
 import { envelopeLoss, envelopeOf, pxToFraction } from '../../model/geometry.js';
 import type { Item, JsonObject } from '../../model/types.js';
@@ -57,6 +57,7 @@ export function createRemoWriter(sink: OutputSink, ctx: WriteContext): FormatWri
       out.annotations = anns;
       if (!loseForeignExtras(item, 'remo', 'Remo JSON', ctx, place)) return;
       if (!loseMetadata(item, 'Remo JSON', ctx, place, true)) return;
+      if (!loseProvenance(item, 'Remo JSON', ctx, place)) return;
       sink.write((n++ ? ',\n' : '[\n') + JSON.stringify(out));
     },
     async end(): Promise<void> {

@@ -10,7 +10,7 @@ import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
 import { IdSet } from '../../core/idset.js';
 import { safeRelative } from '../../core/file-tree.js';
-import { loseForeignExtras, loseMetadata, loseScore } from '../../core/loss.js';
+import { loseForeignExtras, loseMetadata, loseScore, loseProvenance } from '../../core/loss.js';
 import { setOwn } from '../../core/safe.js';
 import { envelopeLoss, envelopeOf, xywhToInclusive, type Xywh } from '../../model/geometry.js';
 import type { Item, JsonObject } from '../../model/types.js';
@@ -90,6 +90,7 @@ export function createVocWriter(_sink: OutputSink, ctx: WriteContext): FormatWri
       if (objects.length) ann.object = objects;
       if (!loseForeignExtras(item, 'voc', 'a VOC file', ctx, place)) return;
       if (!loseMetadata(item, 'a VOC file', ctx, place)) return;
+      if (!loseProvenance(item, 'a VOC file', ctx, place)) return;
       await files.write(rel, '<?xml version="1.0" encoding="UTF-8"?>\n' + (builder.build({ annotation: ann }) as string));
     },
     end(): void {},

@@ -10,7 +10,7 @@ import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
 import { IdSet } from '../../core/idset.js';
 import { safeRelative } from '../../core/file-tree.js';
-import { loseForeignExtras, loseMetadata } from '../../core/loss.js';
+import { loseForeignExtras, loseMetadata, loseProvenance } from '../../core/loss.js';
 import { ellipseEnvelope, ellipseToRing, envelopeLoss, envelopeOf, pxToFraction, ringsEnvelope, rotatedCorners, xywhToCentre, type Xywh } from '../../model/geometry.js';
 import type { Annotation, Dataset, Item } from '../../model/types.js';
 
@@ -85,6 +85,7 @@ export function createYoloWriter(_sink: OutputSink, ctx: WriteContext): FormatWr
       }
       if (!loseForeignExtras(item, 'yolo', 'YOLO', ctx, place)) return;
       if (!loseMetadata(item, 'YOLO', ctx, place)) return;
+      if (!loseProvenance(item, 'YOLO', ctx, place)) return;
       await files.write(rel, lines.length ? lines.join('\n') + '\n' : '');
     },
     async end(): Promise<void> {
