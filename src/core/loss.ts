@@ -16,13 +16,14 @@ export function loseForeignExtras(item: Item, own: string, target: string, ctx: 
 }
 
 /**
- * Counts an item's metadata fields and tags as loss, for targets with no place for them (COCO,
+ * Counts an item's metadata fields, media facts and tags as loss, for targets with no place for them (COCO,
  * VOC, YOLO, CSV hold images and shapes, not free fields; Remo keeps tags, not metadata).
  * Returns false when loss is refused (--strict).
  */
 export function loseMetadata(item: Item, target: string, ctx: WriteContext, place: Place, keepsTags = false): boolean {
   const n = Object.keys(item.metadata).length;
   if (n > 0 && !ctx.lose('metadata fields', n, `${target} has no place for an item's metadata`, place)) return false;
+  if (item.media && Object.keys(item.media).length > 0 && !ctx.lose('media facts', 1, `${target} keeps an image's width and height only (file size, MIME type, duration... dropped)`, place)) return false;
   return keepsTags || !item.tags?.length || ctx.lose('item tags', 1, `${target} has no place for an item's tags`, place);
 }
 

@@ -24,7 +24,6 @@ export async function fillSizes(item: Item, root: string, place: Place, report: 
     if (r.type === 'image') {
       item.width = r.width;
       item.height = r.height;
-      item.media = { ...item.media, mimeType: r.mimeType, fileSize: r.fileSize };
       return;
     }
   }

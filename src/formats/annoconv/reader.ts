@@ -44,8 +44,32 @@ export async function* readAnnoconv(input: InputSource, ctx: ReadContext): Async
       return { type: 'dataset', dataset: { categories: [], ...rest } as Dataset };
     }
     const item = rec as Item;
+    const bad = maskSizeProblem(item);
+    if (bad) {
+      ctx.report(diag('MODEL_MASK_SIZE', bad.message, { ...place, pointer: bad.pointer }));
+      return { type: 'reject', place, raw: text };
+    }
     if (ids.add(item.id)) ctx.report(diag('MODEL_ID_DUPLICATE', `item id ${JSON.stringify(item.id)} is already used by an earlier line`, { ...place, pointer: '/id' }));
     items++;
     return { type: 'item', item, place, raw: text };
   });
+}
+
+/**
+ * A mask must cover its image: RLE size [height, width] equal to the item's size when that is
+ * known, and run lengths adding up to height x width (a writer would otherwise emit a mask its
+ * own reader refuses).
+ */
+function maskSizeProblem(item: Item): { message: string; pointer: string } | undefined {
+  for (const [i, a] of item.annotations.entries()) {
+    if (a.kind !== 'mask') continue;
+    const [h, w] = a.rle.size;
+    if (item.width !== undefined && item.height !== undefined && (h !== item.height || w !== item.width)) {
+      return { message: `mask size [${h}, ${w}] differs from the item's [height, width] [${item.height}, ${item.width}]`, pointer: `/annotations/${i}/rle/size` };
+    }
+    let sum = 0;
+    for (const c of a.rle.counts) sum += c;
+    if (sum !== h * w) return { message: `mask run lengths add up to ${sum}, not ${h} x ${w} = ${h * w}`, pointer: `/annotations/${i}/rle/counts` };
+  }
+  return undefined;
 }

@@ -8,6 +8,8 @@ import { diag, type Place } from '../../core/diagnostics.js';
 import type { Item, JsonObject } from '../../model/types.js';
 import { JSONL_TOLERATED_KEYS } from './keys.js';
 import { setOwn } from '../../core/safe.js';
+import { CODES } from '../../core/codes.js';
+import { checkMediaUrl } from './urls.js';
 
 const FIELD: Record<string, 'text' | 'url' | 'html'> = {
   text: 'text',
@@ -35,6 +37,14 @@ export function createJsonlWriter(sink: OutputSink, ctx: WriteContext): FormatWr
         ctx.report(diag('LOSS_DROPPED', `item ${item.id}: no ${field === 'url' ? 'URL' : field} to write as data.${field}${hint}`, place, 'error'));
         return;
       }
+      if (field === 'url') {
+        // the server refuses what its own rules reject (s3://, gs://, relative paths): not written
+        const refused = checkMediaUrl(value).find((f) => CODES[f.code].severity === 'error');
+        if (refused) {
+          ctx.report(diag(refused.code, `item ${item.id}: ${refused.message}`, place));
+          return;
+        }
+      }
       if (item.annotations.length > 0 && !ctx.lose('annotations', item.annotations.length, 'items.jsonlines holds no labels', place)) return;
       const ex = item.extras?.jsonl ?? {};
       const out: JsonObject = { uuid: item.id };
@@ -48,6 +58,7 @@ export function createJsonlWriter(sink: OutputSink, ctx: WriteContext): FormatWr
       if (ex.metadataNull === true && Object.keys(item.metadata).length === 0) out.metadata = null;
       else if (Object.keys(item.metadata).length > 0 || ex.metadataEmpty === true) out.metadata = item.metadata;
       if (item.width !== undefined || item.height !== undefined) ctx.lose('image sizes', 1, 'items.jsonlines holds no media facts', place);
+      if (item.media && Object.keys(item.media).length > 0) ctx.lose('media facts', 1, 'items.jsonlines holds no media facts', place);
       if (item.tags) out.tags = item.tags;
       for (const k of JSONL_TOLERATED_KEYS) if (ex[k] !== undefined) out[k] = ex[k];
       sink.write(JSON.stringify(out) + '\n');

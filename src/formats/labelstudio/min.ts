@@ -140,6 +140,9 @@ export function createMinWriter(sink: OutputSink, ctx: WriteContext): FormatWrit
         records.push(out);
       }
       if (!lose('result ids, to_name, type and scores', item.annotations.length, 'JSON-MIN keeps values by control name only')) return;
+      const sized = records.some((r) => Object.values(r).some((v) => Array.isArray(v) && v.some((x) => isObj(x) && x.original_width !== undefined)));
+      if (item.width !== undefined && !sized && !lose('image sizes', 1, 'JSON-MIN carries the image size only on regions, and this item has none')) return;
+      if (item.media && Object.keys(item.media).length > 0 && !lose('media facts', 1, 'JSON-MIN has no place for media facts')) return;
       for (const r of records) sink.write((n++ ? ',\n' : '[\n') + JSON.stringify(r));
     },
     async end(): Promise<void> {

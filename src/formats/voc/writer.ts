@@ -65,6 +65,11 @@ export function createVocWriter(_sink: OutputSink, ctx: WriteContext): FormatWri
           if (!lose(`${a.kind} annotations`, 1, 'VOC holds boxes only')) return;
           continue;
         }
+        if (offset === 1 && (box.w < 1 || box.h < 1)) {
+          // inclusive pixel corners cover at least one pixel: a thinner box would be written inverted
+          if (!lose('boxes under one pixel', 1, 'VOC corners are whole inclusive pixels (--voc-offset 0 writes them as continuous corners)')) return;
+          continue;
+        }
         if (a.label === undefined || a.label === '') {
           if (!lose('unlabelled annotations', 1, 'a VOC object needs a <name>')) return;
           continue;
