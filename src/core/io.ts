@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { AnnoconvError, diag, type Diagnostic } from './diagnostics.js';
 import { gunzipIfNeeded } from './gzip.js';
+import { FileLocator } from './locate.js';
 import { registerTemp, unregisterTemp } from './cleanup.js';
 
 // 64 KiB reads: measured against 128 KiB, 256 KiB and 1 MiB on a 1.1 GB file: as fast, with
@@ -27,6 +28,8 @@ export interface InputSource {
   bytesRead: number;
   /** Problems met below the format (a broken gzip stream), reported by the pipeline after reading. */
   problems?: Diagnostic[];
+  /** Line and column of a byte offset (files read as they are, not stdin or gzip). */
+  locate?(offset: number): { line: number; column: number } | undefined;
   peek(bytes: number): Promise<Buffer>;
   chunks(): AsyncIterable<Buffer>;
 }
@@ -39,6 +42,9 @@ class StreamInput implements InputSource {
   private iter: AsyncIterator<Buffer> | undefined;
   private done = false;
 
+  private locator: FileLocator | undefined;
+  private compressed = false;
+
   constructor(
     readonly name: string,
     private readonly open: () => AsyncIterable<Buffer>,
@@ -46,9 +52,16 @@ class StreamInput implements InputSource {
     public size?: number,
   ) {}
 
+  locate(offset: number): { line: number; column: number } | undefined {
+    if (this.path === undefined || this.compressed) return undefined;
+    this.locator ??= new FileLocator(this.path);
+    return this.locator.locate(offset);
+  }
+
   private iterator(): AsyncIterator<Buffer> {
     this.iter ??= gunzipIfNeeded(this.open(), this.name, (d) => this.problems.push(d), () => {
       this.size = undefined; // the file size no longer measures progress through the inflated bytes
+      this.compressed = true; // nor do offsets point into the file
     })[Symbol.asyncIterator]();
     return this.iter;
   }

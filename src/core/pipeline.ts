@@ -46,11 +46,21 @@ export function emptyStats(): RunStats {
   return { read: 0, written: 0, rejected: 0, errors: 0, warnings: 0, losses: [] };
 }
 
+/** Diagnostics given a line and column from their byte offset (each may read part of the file again). */
+const MAX_LOCATED = 10_000;
+
 export async function runPipeline(p: PipelineParams): Promise<RunStats> {
   const stats = emptyStats();
   const { options } = p;
   let stop: Diagnostic | undefined;
+  // JSON documents place problems by byte offset: line and column are added for the first ones
+  let located = 0;
   const report: DiagnosticSink = (d) => {
+    if (d.offset !== undefined && d.line === undefined && p.input.locate && located < MAX_LOCATED) {
+      located++;
+      const at = p.input.locate(d.offset);
+      if (at) d = { ...d, line: at.line, column: at.column };
+    }
     if (d.severity === 'error') {
       stats.errors++;
       if (options.onInvalid === 'fail') stop ??= d;
