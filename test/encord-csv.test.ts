@@ -183,6 +183,12 @@ describe('--split', () => {
       const coco = await cli(['convert', join(dir, 'in.json'), '--to', 'coco', '--split', '2', '-o', join(dir, 'c.json'), '--diagnostics', 'json']);
       expect(coco.code).toBe(2);
       expect(readdirSync(dir)).not.toContain('c.json');
+      // a later run with fewer parts removes the earlier run's extra ones, and says so
+      const again = await cli(['convert', join(dir, 'in.json'), '--to', 'encord-json', '--split', '4', '-o', join(dir, 'out.json'), '--diagnostics', 'json']);
+      expect(again.code).toBe(0);
+      expect(jsonDiagnostics(again.stderr).map((d) => [d.code, d.severity])).toEqual([['OUTPUT_STALE_PARTS', 'warning']]);
+      expect(readdirSync(dir).sort()).toEqual(['in.json', 'out-001.json', 'out-002.json']);
+      expect((JSON.parse(readFileSync(join(dir, 'out-002.json'), 'utf8')) as { images: unknown[] }).images).toHaveLength(1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

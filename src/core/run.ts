@@ -89,6 +89,23 @@ function splitOutput(params: ConvertParams, to: FormatDescriptor, parts: Parts):
   };
 }
 
+/**
+ * Parts numbered after this run's last that an earlier run left (out-004.json after a run of 3):
+ * removed, so that the numbered set on disk is this run's output and nothing else.
+ */
+async function removeStaleParts(path: string, written: number): Promise<string[]> {
+  const removed: string[] = [];
+  for (let n = written + 1; ; n++) {
+    const p = partPath(path, n);
+    try {
+      await unlink(p);
+      removed.push(p);
+    } catch {
+      return removed;
+    }
+  }
+}
+
 /** The output folder of a target that writes one file an item (VOC, YOLO): `-o DIR` is required. */
 function treeOutput(params: ConvertParams, to: FormatDescriptor): FileTree | undefined {
   if (!to.can.directory) return undefined;
@@ -174,6 +191,13 @@ async function convertWith(source: InputSource, fromId: string, reader: FormatIm
     for (const p of parts.open) await p.close();
     await tree?.commit();
     await rejects?.close();
+    if (typeof params.split === 'number' && typeof params.output === 'string') {
+      const stale = await removeStaleParts(params.output, parts.finished.length);
+      if (stale.length) {
+        stats.warnings++;
+        (params.onDiagnostic ?? (() => undefined))(diag('OUTPUT_STALE_PARTS', `removed ${stale.join(', ')}: numbered parts of an earlier run beyond this run's ${parts.finished.length}`, { file: params.output }));
+      }
+    }
     return { ...stats, from: fromId, to: to.id, exitCode: stats.errors > 0 || stats.rejected > 0 ? 1 : 0 };
   } catch (e) {
     await output.abort();
