@@ -114,6 +114,7 @@ export const CODES = {
   ENCORD_URL_MISSING: c('error', 'an entry has no objectUrl (or no objectUrl_N for a group or series)'),
   ENCORD_URL_INVALID: c('error', 'an objectUrl is not a URL (scheme://...)'),
   ENCORD_URL_WHITESPACE: c('error', 'an objectUrl contains whitespace'),
+  ENCORD_URL_TRIMMED: c('warning', 'whitespace around a CSV ObjectUrl was trimmed (an error with --strict)'),
   ENCORD_URL_INDEX: c('error', 'objectUrl_N where N is not a non-negative integer'),
   ENCORD_URL_GAP: c('warning', 'objectUrl_N positions have gaps or do not start at 0 (taken in order)'),
   ENCORD_URL_MRAP: c('warning', 'a Multi-Region Access Point URL: valid, but generic URL parsers reject it'),

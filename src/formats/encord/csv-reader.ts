@@ -181,7 +181,13 @@ function row(st: State, sec: Section, ev: CsvRow, place: Place): void {
     reject(st, place, ev.raw);
   };
   if (n !== sec.width) return fail('ENCORD_CSV_COLUMNS', `${n} cells where the header has ${sec.width} columns`, Math.min(n, sec.width) + 1);
-  const url = cells[0]!;
+  let url = cells[0]!;
+  // FORMATS 3.2: whitespace around the URL is trimmed with a warning (lenient), refused with --strict
+  const trimmed = url.trim();
+  if (trimmed !== url && trimmed !== '' && !ctx.options.strict && !/\s/.test(trimmed)) {
+    ctx.report(diag('ENCORD_URL_TRIMMED', `whitespace around the ObjectUrl ${JSON.stringify(trimmed.slice(0, 120))} was trimmed (--strict refuses it)`, at(1)));
+    url = trimmed;
+  }
   const f: Finding[] = [];
   const ok = checkUrl(url === '' ? undefined : url, '', f);
   let bad = false;
