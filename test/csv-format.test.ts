@@ -30,6 +30,16 @@ describe('csv reading: the corpus variants', () => {
     expect(out.map((i) => [i.id, i.annotations[0]!.labels])).toEqual([['1.jpg', ['dog']], ['2.jpg', ['cat']], ['3.jpg', ['person']], ['4.jpg', ['dog', 'cat']], ['5.jpg', ['dog', 'person']], ['6.jpg', ['cat', 'person']]]);
   });
 
+  it.skipIf(!existsSync(kaggle))('names without an extension (ann_wo_ext.csv) find their images with --media-root: the same labels and sizes (15 x 10, as `file` reports) as ann.csv', async () => {
+    const root = { mediaRoot: kaggle + 'image_csv/images' };
+    const withExt = items((await run(readFileSync(kaggle + 'image_csv/ann.csv', 'utf8'), 'csv', 'annoconv', root)).text);
+    const without = await run(readFileSync(kaggle + 'image_csv/ann_wo_ext.csv', 'utf8'), 'csv', 'annoconv', root);
+    expect(without.diags).toEqual([]);
+    const sized = (list: ReturnType<typeof items>): unknown[] => list.map((i) => [i.id.replace(/\.jpg$/, ''), (i as unknown as { width: number }).width, (i as unknown as { height: number }).height, i.annotations]);
+    expect(sized(items(without.text))).toEqual(sized(withExt));
+    expect(sized(withExt).map((x) => (x as unknown[]).slice(1, 3))).toEqual(Array(5).fill([15, 10]));
+  });
+
   it.skipIf(!existsSync(vott))('VoTT rows (quoted header, image rows apart) give the boxes datumaro expects', async () => {
     const out = items((await run(readFileSync(vott + 'train-export.csv', 'utf8'), 'csv', 'annoconv')).text);
     const want: Record<string, [number, number, number, number, string][]> = { 'img0003.jpg': [[6.7, 10.3, 3.3, 4.7, 'helmet'], [13.7, 20.2, 31.9, 43.4, 'person']], 'img0004.jpg': [[1, 2, 1, 2, 'helmet']] };

@@ -119,4 +119,46 @@ describe('--media-root on convert', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('reads CSV fraction coordinates into pixels with the size of each image, also for names without an extension', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'annoconv-mediaroot-'));
+    try {
+      mkdirSync(join(dir, 'imgs'));
+      await sharp({ create: { width: 200, height: 100, channels: 3, background: '#000' } }).jpeg().toFile(join(dir, 'imgs', 'a.jpg'));
+      await sharp({ create: { width: 64, height: 48, channels: 3, background: '#000' } }).png().toFile(join(dir, 'imgs', 'b.png'));
+      const { convert, bufferInput, MemorySink } = await import('../src/index.js');
+      const diags: Diagnostic[] = [];
+      const sink = new MemorySink();
+      const csv = 'file_name,class_name,xmin,ymin,xmax,ymax\na.jpg,cat,0.05,0.2,0.2,0.6\nb,dog,0.25,0.5,0.75,1\nc.jpg,cat,0,0,1,1\n';
+      const r = await convert({ input: bufferInput(csv), from: 'csv', to: 'annoconv', output: sink, options: { format: { mediaRoot: join(dir, 'imgs'), coordinates: 'percent' } }, onDiagnostic: (d) => diags.push(d) });
+      expect(diags.map((d) => [d.code, d.severity, d.line])).toEqual([['MEDIA_NOT_FOUND', 'warning', 4], ['CSV_NO_SIZE', 'error', 4]]);
+      expect([r.read, r.written, r.rejected]).toEqual([3, 2, 1]);
+      const items = sink.text().trim().split('\n').map((l) => JSON.parse(l) as { id: string; width: number; height: number; annotations: { x: number; y: number; w: number; h: number }[] });
+      // 200 x 100: x 0.05 * 200 = 10, y 0.2 * 100 = 20, w (0.2 - 0.05) * 200 = 30, h (0.6 - 0.2) * 100 = 40
+      // 64 x 48: x 16, y 24, w 32, h 24
+      const close = (v: number): number => Math.round(v * 1e9) / 1e9;
+      expect(items.map((i) => [i.id, i.width, i.height, ...Object.values(i.annotations[0]!).filter((v) => typeof v === 'number').map(close)])).toEqual([
+        ['a.jpg', 200, 100, 10, 20, 30, 40],
+        ['b', 64, 48, 16, 24, 32, 24],
+      ]);
+      const without = await convert({ input: bufferInput(csv), from: 'csv', to: 'annoconv', output: new MemorySink(), options: { format: { coordinates: 'percent' } } });
+      expect(without.written).toBe(0);
+      // Remo JSON: the same, for images given without a size
+      const remo = JSON.stringify([
+        { file_name: 'a.jpg', annotations: [{ classes: ['cat'], coordinates: [{ x: 0.05, y: 0.2 }, { x: 0.2, y: 0.6 }] }] },
+        { file_name: 'b.png', annotations: [{ classes: ['dog'], coordinates: [{ x: 0.25, y: 0.5 }, { x: 0.75, y: 0.5 }, { x: 0.5, y: 1 }] }] },
+        { file_name: 'c.jpg', annotations: [{ classes: ['cat'], coordinates: [{ x: 0, y: 0 }, { x: 1, y: 1 }] }] },
+      ]);
+      const remoDiags: Diagnostic[] = [];
+      const remoSink = new MemorySink();
+      const rr = await convert({ input: bufferInput(remo), from: 'remo-json', to: 'annoconv', output: remoSink, options: { format: { mediaRoot: join(dir, 'imgs'), coordinates: 'percent' } }, onDiagnostic: (d) => remoDiags.push(d) });
+      expect(remoDiags.map((d) => [d.code, d.pointer])).toEqual([['MEDIA_NOT_FOUND', '#/2'], ['REMO_NO_SIZE', '#/2']]);
+      expect([rr.written, rr.rejected]).toEqual([2, 1]);
+      const remoItems = remoSink.text().trim().split('\n').map((l) => JSON.parse(l) as { annotations: { x?: number; y?: number; w?: number; h?: number; rings?: number[][] }[] });
+      expect([remoItems[0]!.annotations[0]!.x, remoItems[0]!.annotations[0]!.y, remoItems[0]!.annotations[0]!.w, remoItems[0]!.annotations[0]!.h].map(close)).toEqual([10, 20, 30, 40]);
+      expect(remoItems[1]!.annotations[0]!.rings![0]!.map(close)).toEqual([16, 24, 48, 24, 32, 48]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -8,12 +8,16 @@ import { basename, join } from 'node:path';
 import type { Item } from '../model/types.js';
 import { diag, type DiagnosticSink, type Place } from '../core/diagnostics.js';
 import { probe } from './probe.js';
+import { extensionsOf, kindFromName } from '../model/media-kinds.js';
 
 export async function fillSizes(item: Item, root: string, place: Place, report: DiagnosticSink): Promise<void> {
   if ((item.width ?? 0) > 0 && (item.height ?? 0) > 0) return;
   if (item.kind !== 'image') return;
   const name = (item.path ?? item.url ?? item.id).split(/[?#]/)[0]!;
-  const candidates = [...new Set([join(root, name.replace(/^[a-z]+:\/\/[^/]+\//i, '')), join(root, basename(name))])];
+  const direct = [join(root, name.replace(/^[a-z]+:\/\/[^/]+\//i, '')), join(root, basename(name))];
+  // a name without an extension (some Kaggle tables): the image files of that stem
+  const withExt = kindFromName(name) === undefined ? extensionsOf('image').flatMap((e) => [`${direct[1]}.${e}`, `${direct[1]}.${e.toUpperCase()}`]) : [];
+  const candidates = [...new Set([...direct, ...withExt])];
   let last = 'not found';
   for (const c of candidates) {
     const r = await probe(c, 'image');
@@ -27,5 +31,5 @@ export async function fillSizes(item: Item, root: string, place: Place, report: 
       return;
     }
   }
-  report(diag('MEDIA_NOT_FOUND', `item ${JSON.stringify(item.id)}: no readable image for it under --media-root ${root} (${candidates.join(', ')}: ${last})`, place));
+  report(diag('MEDIA_NOT_FOUND', `item ${JSON.stringify(item.id)}: no readable image for it under --media-root ${root} (${direct.join(', ')}${withExt.length ? ', or with an image extension' : ''}: ${last})`, place));
 }

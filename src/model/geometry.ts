@@ -53,6 +53,18 @@ export function fractionToPx(value: number, size: number): number {
   return value * size;
 }
 
+/**
+ * An annotation whose coordinates are fractions (0–1) of a w x h image, in pixels: boxes,
+ * polygons and keypoints; other kinds come back as they are.
+ */
+export function annotationFractionsToPx(a: Annotation, w: number, h: number): Annotation {
+  const flat = (v: readonly number[]): number[] => v.map((x, i) => (i % 2 === 0 ? fractionToPx(x, w) : fractionToPx(x, h)));
+  if (a.kind === 'box') return { ...a, x: fractionToPx(a.x, w), y: fractionToPx(a.y, h), w: fractionToPx(a.w, w), h: fractionToPx(a.h, h) };
+  if (a.kind === 'polygon') return { ...a, rings: a.rings.map(flat) };
+  if (a.kind === 'keypoints') return { ...a, points: a.points.map((p) => [fractionToPx(p[0]!, w), fractionToPx(p[1]!, h), ...p.slice(2)] as typeof p) };
+  return a;
+}
+
 /** Pixels to a fraction of a size (0–1). */
 export function pxToFraction(value: number, size: number): number {
   return value / size;

@@ -13,6 +13,11 @@ add('text', 'txt md csv tsv json xml html htm');
 add('dicom', 'dcm dicom');
 add('nifti', 'nii nii.gz hdr');
 
+/** Extensions of a kind, without the dot, in the order listed above. */
+export function extensionsOf(kind: ItemKind): string[] {
+  return Object.keys(BY_EXTENSION).filter((e) => BY_EXTENSION[e] === kind);
+}
+
 /** The extension-suggested kind of a path or URL (query and fragment ignored, case-insensitive). */
 export function kindFromName(name: string): ItemKind | undefined {
   const path = name.split(/[?#]/)[0]!.toLowerCase();

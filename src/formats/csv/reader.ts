@@ -16,7 +16,7 @@ import type { Code } from '../../core/codes.js';
 import { CsvScanner, isRow, problemMessage, type CsvEvent, type CsvRow } from '../../core/csv.js';
 import { diag, type Place } from '../../core/diagnostics.js';
 import { GroupedSpill } from '../../core/grouped-spill.js';
-import { xyxyToXywh } from '../../model/geometry.js';
+import { annotationFractionsToPx, xyxyToXywh } from '../../model/geometry.js';
 import type { Annotation, Item } from '../../model/types.js';
 import { parseMapping, resolveLayout, type Layout } from './columns.js';
 
@@ -31,6 +31,8 @@ interface State {
   rows: GroupedSpill;
   records: number;
   percent: boolean;
+  /** --media-root: fraction coordinates become pixels once the image's size is read there. */
+  mediaRoot: string | undefined;
   bboxForm: 'xyxy' | 'xywh';
 }
 
@@ -47,7 +49,7 @@ export async function* readCsv(input: InputSource, ctx: ReadContext): AsyncGener
   }
   const st: State = {
     ctx, events: [], layout: undefined, width: 0, failed: false, files: new Map(), first: [], rows: new GroupedSpill('annoconv-csv-'), records: 0,
-    percent: f.coordinates === 'percent', bboxForm: f.bbox === 'xywh' ? 'xywh' : 'xyxy',
+    percent: f.coordinates === 'percent', mediaRoot: typeof f.mediaRoot === 'string' ? f.mediaRoot : undefined, bboxForm: f.bbox === 'xywh' ? 'xywh' : 'xyxy',
   };
   const scanner = new CsvScanner(ctx.options.maxRecordSize);
   let bomSeen = false;
@@ -69,6 +71,16 @@ export async function* readCsv(input: InputSource, ctx: ReadContext): AsyncGener
       const place = st.first[g]!;
       const file = JSON.parse(lines[0]!) as string;
       const item: Item = { id: file, kind: 'image', path: file, metadata: {}, annotations: lines.slice(1).map((l) => JSON.parse(l) as Annotation) };
+      if (st.percent && st.mediaRoot !== undefined && item.annotations.some((a) => a.kind !== 'classification')) {
+        const { fillSizes } = await import('../../media/fill-sizes.js'); // sharp is loaded only when needed
+        await fillSizes(item, st.mediaRoot, place, (d) => ctx.report({ ...d, severity: 'warning' }));
+        if (item.width === undefined || item.height === undefined) {
+          ctx.report(diag('CSV_NO_SIZE', `${JSON.stringify(file)}: coordinates are fractions of the image size, and no image for it was found under --media-root`, place));
+          st.events.push({ type: 'reject', place });
+          continue;
+        }
+        item.annotations = item.annotations.map((a) => annotationFractionsToPx(a, item.width!, item.height!));
+      }
       st.events.push({ type: 'item', item, place });
       if (st.events.length >= 1024) yield st.events.splice(0);
     }
@@ -141,13 +153,13 @@ function row(st: State, l: Layout, ev: CsvRow, place: Place): void {
     if (b && (b.xmin > b.xmax || b.ymin > b.ymax)) return fail('CSV_BOX_INVERTED', `xmin > xmax or ymin > ymax: ${v.join(', ')}`, l.box ? l.box.cols[b.xmin > b.xmax ? 2 : 3] : l.bbox);
     const box = b ? xyxyToXywh(b) : { x: v[0]!, y: v[1]!, w: v[2]!, h: v[3]! };
     if (box.w < 0 || box.h < 0) return fail('CSV_BOX_INVERTED', `negative width or height: ${v.join(', ')}`, l.box ? l.box.cols[2] : l.bbox);
-    if (st.percent) return fail('CSV_NO_SIZE', 'coordinates are fractions of the image size, which a CSV does not give (media probing will: --media-root)');
+    if (st.percent && st.mediaRoot === undefined) return fail('CSV_NO_SIZE', 'coordinates are fractions of the image size, which a CSV does not give: --media-root DIR reads it from the image');
     anns.push({ kind: 'box', ...box, ...label });
   } else if (l.coords !== undefined) {
     const v = cells[l.coords]!.split(/[\s,;]+/).filter((x) => x !== '').map(Number);
     if (!v.every(Number.isFinite)) return fail('CSV_CELL_INVALID', `coordinates ${JSON.stringify(cells[l.coords]!.slice(0, 80))} are not all numbers`, l.coords);
     if (v.length % 2 === 1 || v.length < 6) return fail('CSV_COORDINATES_ODD', `coordinates hold ${v.length} numbers: a polygon needs x; y pairs, at least 3`, l.coords);
-    if (st.percent) return fail('CSV_NO_SIZE', 'coordinates are fractions of the image size, which a CSV does not give (media probing will: --media-root)');
+    if (st.percent && st.mediaRoot === undefined) return fail('CSV_NO_SIZE', 'coordinates are fractions of the image size, which a CSV does not give: --media-root DIR reads it from the image');
     anns.push({ kind: 'polygon', rings: [v], ...label });
   } else if (l.oneHot) {
     const labels: string[] = [];

@@ -13,15 +13,18 @@ import { readJsonList } from '../../core/json-list.js';
 import { diag, pointer, type Place } from '../../core/diagnostics.js';
 import type { Code } from '../../core/codes.js';
 import { setOwn } from '../../core/safe.js';
-import { fractionToPx, xyxyToXywh } from '../../model/geometry.js';
+import { annotationFractionsToPx, fractionToPx, xyxyToXywh } from '../../model/geometry.js';
 import type { Annotation, Item, JsonObject } from '../../model/types.js';
 
 const isObj = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 const KNOWN = new Set(['file_name', 'filename', 'width', 'height', 'dimensions', 'tags', 'annotations']);
 
-export function readRemo(input: InputSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
+export async function* readRemo(input: InputSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
   const percent = ctx.options.format.coordinates === 'percent';
-  return readJsonList(input, ctx, { invalid: 'REMO_INVALID_JSON', notList: 'REMO_NOT_LIST', what: 'images' }, (index, raw, offset, events) => {
+  const mediaRoot = typeof ctx.options.format.mediaRoot === 'string' ? ctx.options.format.mediaRoot : undefined;
+  // images without a size whose fractions wait for the size read under --media-root
+  const pending = percent && mediaRoot !== undefined ? new WeakSet<Item>() : undefined;
+  const list = readJsonList(input, ctx, { invalid: 'REMO_INVALID_JSON', notList: 'REMO_NOT_LIST', what: 'images' }, (index, raw, offset, events) => {
     const place: Place = { file: ctx.file, pointer: '#' + pointer(index), offset };
     const fail = (code: Code, message: string, at = ''): void => {
       ctx.report(diag(code, message, { ...place, pointer: place.pointer + at }));
@@ -34,18 +37,38 @@ export function readRemo(input: InputSource, ctx: ReadContext): AsyncGenerator<R
       events.push({ type: 'reject', place, raw });
       return;
     }
-    const item = isObj(rec) ? imageToItem(rec, percent, fail) : (fail('REMO_IMAGE_INVALID', 'an image must be an object'), undefined);
+    const item = isObj(rec) ? imageToItem(rec, percent, fail, pending) : (fail('REMO_IMAGE_INVALID', 'an image must be an object'), undefined);
     events.push(item ? { type: 'item', item, place, raw } : { type: 'reject', place, raw });
   });
+  for await (const batch of list) {
+    if (pending) {
+      for (const [i, ev] of batch.entries()) {
+        if (ev.type !== 'item' || !pending.has(ev.item)) continue;
+        const { fillSizes } = await import('../../media/fill-sizes.js'); // sharp is loaded only when needed
+        await fillSizes(ev.item, mediaRoot!, ev.place, (d) => ctx.report({ ...d, severity: 'warning' }));
+        const { width, height } = ev.item;
+        if (width === undefined || height === undefined) {
+          ctx.report(diag('REMO_NO_SIZE', 'fraction coordinates need the image width and height, and no image was found under --media-root', ev.place));
+          batch[i] = { type: 'reject', place: ev.place, ...(ev.raw !== undefined ? { raw: ev.raw } : {}) };
+        } else ev.item.annotations = ev.item.annotations.map((a) => annotationFractionsToPx(a, width, height));
+      }
+    }
+    yield batch;
+  }
 }
 
-function imageToItem(o: JsonObject, percent: boolean, fail: (code: Code, message: string, at?: string) => void): Item | undefined {
+function imageToItem(o: JsonObject, percent: boolean, fail: (code: Code, message: string, at?: string) => void, pending?: WeakSet<Item>): Item | undefined {
   const file = typeof o.file_name === 'string' ? o.file_name : typeof o.filename === 'string' ? o.filename : undefined;
   if (!file) return fail('REMO_IMAGE_INVALID', 'an image needs file_name (a string)', '/file_name'), undefined;
   const dims = Array.isArray(o.dimensions) ? o.dimensions : [o.width, o.height];
-  const [W, H] = dims.map((v) => (typeof v === 'number' && v > 0 ? v : undefined));
+  let [W, H] = dims.map((v) => (typeof v === 'number' && v > 0 ? v : undefined));
   const item: Item = { id: file, kind: 'image', path: file, metadata: {}, annotations: [] };
   if (W !== undefined && H !== undefined) [item.width, item.height] = [W, H];
+  else if (percent && pending) {
+    // fractions kept as they are (a 1 x 1 image) until the size is read under --media-root
+    [W, H] = [1, 1];
+    pending.add(item);
+  }
   if (o.tags !== undefined) {
     if (!Array.isArray(o.tags) || !o.tags.every((t) => typeof t === 'string')) return fail('REMO_IMAGE_INVALID', 'tags must be a list of strings', '/tags'), undefined;
     if (o.tags.length) item.tags = o.tags as string[];
