@@ -1,6 +1,8 @@
 // A minimal Part-10 DICOM file (explicit VR little endian, preamble and meta header) holding the
 // tags a scan reads and, optionally, 16-bit pixel data. For the scan benchmark and tests.
-export function minimalDicom({ series, sop, instance, z, rows = 4, columns = 6, pixels = false }) {
+// `position` (x, y, z) defaults to (0, 0, z); `orientation` (row and column direction cosines) and
+// `instance` are left out when not given.
+export function minimalDicom({ series, sop, instance, z, position, orientation, rows = 4, columns = 6, pixels = false }) {
   const el = (group, element, vr, value) => {
     let v = typeof value === 'string' ? Buffer.from(value, 'latin1') : value;
     if (v.length % 2) v = Buffer.concat([v, Buffer.from(vr === 'UI' ? '\0' : ' ')]);
@@ -25,8 +27,11 @@ export function minimalDicom({ series, sop, instance, z, rows = 4, columns = 6, 
   const parts = [
     Buffer.alloc(128), Buffer.from('DICM'), groupLength, meta,
     el(0x0008, 0x0018, 'UI', sop), el(0x0008, 0x0060, 'CS', 'CT'), el(0x0008, 0x103e, 'LO', 'series ' + series.slice(-1)),
-    el(0x0020, 0x000d, 'UI', '1.2.3.4'), el(0x0020, 0x000e, 'UI', series), el(0x0020, 0x0013, 'IS', String(instance)),
-    el(0x0020, 0x0032, 'DS', `0\\0\\${z}`), el(0x0028, 0x0010, 'US', us(rows)), el(0x0028, 0x0011, 'US', us(columns)),
+    el(0x0020, 0x000d, 'UI', '1.2.3.4'), el(0x0020, 0x000e, 'UI', series),
+    ...(instance !== undefined ? [el(0x0020, 0x0013, 'IS', String(instance))] : []),
+    el(0x0020, 0x0032, 'DS', (position ?? [0, 0, z]).join('\\')),
+    ...(orientation ? [el(0x0020, 0x0037, 'DS', orientation.join('\\'))] : []),
+    el(0x0028, 0x0010, 'US', us(rows)), el(0x0028, 0x0011, 'US', us(columns)),
   ];
   if (pixels) parts.push(el(0x7fe0, 0x0010, 'OW', Buffer.alloc(rows * columns * 2, 7)));
   return Buffer.concat(parts);

@@ -46,6 +46,27 @@ describe('scan', () => {
     }
   });
 
+  it('without InstanceNumber, an oblique (sagittal) series is ordered along its slice normal, not by z', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'annoconv-scan-'));
+    try {
+      // sagittal slices: rows along y, columns along -z, so the normal lies on x; z is shuffled against x
+      const orientation = [0, 1, 0, 0, 0, -1];
+      const random = rng(5);
+      const xs = [-30, -10, 10, 30];
+      const files = xs.map((x, i) => ({ name: Math.floor(random() * 1e9).toString(16), x, z: 100 - i * 7 + (i % 2) * 20 }));
+      for (const f of [...files].sort(() => random() - 0.5)) writeFileSync(join(dir, f.name), dicom({ series: '1.2.9', sop: `1.2.9.${f.x}`, position: [f.x, 5, f.z], orientation }));
+      const r = await run([dir], 'annoconv');
+      const item = JSON.parse(r.text.trim()) as { urls: string[] };
+      // normal = row x col = (0, 1, 0) x (0, 0, -1) = (1*(-1) - 0*0, 0*0 - 0*(-1), 0*0 - 1*0) = (-1, 0, 0): position . normal = -x
+      const want = [...files].sort((a, b) => -a.x - -b.x).map((f) => f.name);
+      expect(item.urls).toEqual(want);
+      const byZ = [...files].sort((a, b) => a.z - b.z).map((f) => f.name);
+      expect(byZ).not.toEqual(want);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('images get a complete imageMetadata block; folders become groups or sequences; links are not followed; bad files are coded', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'annoconv-scan-'));
     try {

@@ -42,6 +42,8 @@ export interface DicomFacts {
   frames: number;
   instanceNumber?: number;
   position?: number[];
+  /** ImageOrientationPatient: the row and column direction cosines (6 numbers). */
+  orientation?: number[];
   seriesDescription?: string;
 }
 
@@ -213,6 +215,8 @@ function dicomFacts(ds: dicomParser.DataSet, fileSize: number, hasPreamble: bool
   set('instanceNumber', num('x00200013'));
   const pos = str('x00200032')?.split('\\').map(Number);
   if (pos && pos.length === 3 && pos.every(Number.isFinite)) f.position = pos;
+  const orient = str('x00200037')?.split('\\').map(Number);
+  if (orient && orient.length === 6 && orient.every(Number.isFinite)) f.orientation = orient;
   set('seriesDescription', str('x0008103e'));
   return f;
 }

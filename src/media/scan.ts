@@ -11,6 +11,7 @@ import type { ReadContext, ReadEvent } from '../core/format.js';
 import type { InputSource } from '../core/io.js';
 import { diag, type Place } from '../core/diagnostics.js';
 import { kindFromName } from '../model/media-kinds.js';
+import { slicePosition } from '../model/geometry.js';
 import type { Item, ItemKind } from '../model/types.js';
 import { probe, type DicomFacts, type ProbeResult } from './probe.js';
 import { objectUrls, type UrlStyle } from '../core/object-url.js';
@@ -171,7 +172,7 @@ export function scanReader(o: ScanOptions): (input: InputSource, ctx: ReadContex
       events.push({ type: 'item', item, place: first.place });
     }
     for (const [uid, list] of series) {
-      const normalOrder = (f: DicomFacts): number => f.position?.[2] ?? 0;
+      const normalOrder = (f: DicomFacts): number => slicePosition(f.position, f.orientation);
       list.sort((a, b) => (a.facts.instanceNumber ?? Infinity) - (b.facts.instanceNumber ?? Infinity) || normalOrder(a.facts) - normalOrder(b.facts) || (a.rel < b.rel ? -1 : 1));
       const sops = new Set<string>();
       for (const m of list) {

@@ -377,3 +377,16 @@ export function envelopeLoss(a: Annotation): string | undefined {
   if (a.kind === 'box') return a.rotation ? 'box rotations' : undefined;
   return a.kind === 'polygon' ? 'polygons' : a.kind === 'mask' ? 'masks' : a.kind === 'ellipse' ? 'ellipses' : undefined;
 }
+
+/**
+ * Where a DICOM slice lies along its stack: its ImagePositionPatient projected on the slice normal
+ * (the cross product of the row and column direction cosines of ImageOrientationPatient); the z
+ * coordinate when the orientation is unknown (axial slices), 0 without a position.
+ */
+export function slicePosition(position: readonly number[] | undefined, orientation: readonly number[] | undefined): number {
+  if (!position) return 0;
+  if (!orientation || orientation.length !== 6) return position[2] ?? 0;
+  const [r0, r1, r2, c0, c1, c2] = orientation as [number, number, number, number, number, number];
+  const n = [r1 * c2 - r2 * c1, r2 * c0 - r0 * c2, r0 * c1 - r1 * c0];
+  return position[0]! * n[0]! + position[1]! * n[1]! + position[2]! * n[2]!;
+}
