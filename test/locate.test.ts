@@ -39,6 +39,11 @@ describe('FileLocator', () => {
       expect(loc.locate(o), `offset ${o}`).toEqual(placeOf(bytes, o));
     }
     expect(new FileLocator(join(dir, 'none')).locate(3)).toBeUndefined();
+    // a UTF-8 byte order mark is not a character: "{" after BOM + "[" is line 1, column 2
+    const bom = join(dir, 'bom.json');
+    writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('[{"a": 1},\n {"b": 2}]')]));
+    expect(new FileLocator(bom).locate(4)).toEqual({ line: 1, column: 2 });
+    expect(new FileLocator(bom).locate(15)).toEqual({ line: 2, column: 2 });
   });
 });
 

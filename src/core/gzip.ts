@@ -23,14 +23,24 @@ export function isGzip(head: Buffer): boolean {
  */
 export async function* gunzipIfNeeded(source: AsyncIterable<Buffer>, name: string, problem: (d: Diagnostic) => void, compressed?: () => void): AsyncGenerator<Buffer> {
   const it = source[Symbol.asyncIterator]();
-  const first = await it.next();
+  // the magic is two bytes: a pipe may hand over one at first
+  let first = await it.next();
+  while (!first.done && first.value.length < 2) {
+    const more = await it.next();
+    if (more.done) break;
+    first = { done: false, value: Buffer.concat([first.value, more.value]) };
+  }
   if (first.done) return;
   if (!isGzip(first.value)) {
-    yield first.value;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) return;
-      yield r.value;
+    try {
+      yield first.value;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    } finally {
+      await it.return?.(); // a reader that stops early still closes the file
     }
   }
   compressed?.();
@@ -69,5 +79,6 @@ export async function* gunzipIfNeeded(source: AsyncIterable<Buffer>, name: strin
     src.unpipe(gunzip);
     src.destroy();
     gunzip.destroy();
+    await it.return?.(); // stopped early (a bomb, a reader done): the file is closed now, not at collection
   }
 }

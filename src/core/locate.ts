@@ -21,14 +21,24 @@ interface Checkpoint {
 export class FileLocator {
   private readonly points: Checkpoint[] = [{ offset: 0, line: 1, col: 0 }];
   private readonly buf = Buffer.allocUnsafe(BLOCK);
+  private bomChecked = false;
 
   constructor(private readonly path: string) {}
+
+  /** A UTF-8 byte order mark is not a character of line 1: counting starts after it. */
+  private skipBom(fd: number): void {
+    this.bomChecked = true;
+    const n = readSync(fd, this.buf, 0, 3, 0);
+    if (n === 3 && this.buf[0] === 0xef && this.buf[1] === 0xbb && this.buf[2] === 0xbf) this.points[0] = { offset: 3, line: 1, col: 0 };
+  }
 
   /** 1-based line and column (in characters) of `offset`, or undefined when the file cannot be read. */
   locate(offset: number): { line: number; column: number } | undefined {
     let fd: number | undefined;
     try {
       fd = openSync(this.path, 'r');
+      if (!this.bomChecked) this.skipBom(fd);
+      if (offset < this.points[0]!.offset) return { line: 1, column: 1 };
       let { offset: pos, line, col } = this.nearest(offset);
       while (pos < offset) {
         const n = readSync(fd, this.buf, 0, Math.min(BLOCK, offset - pos), pos);

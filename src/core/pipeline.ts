@@ -56,6 +56,7 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
   // JSON documents place problems by byte offset: line and column are added for the first ones
   let located = 0;
   const report: DiagnosticSink = (d) => {
+    d = redactDiagnostic(d);
     if (d.offset !== undefined && d.line === undefined && p.input.locate && located < MAX_LOCATED) {
       located++;
       const at = p.input.locate(d.offset);
@@ -65,7 +66,7 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
       stats.errors++;
       if (options.onInvalid === 'fail') stop ??= d;
     } else if (d.severity === 'warning') stats.warnings++;
-    p.onDiagnostic(redactDiagnostic(d));
+    p.onDiagnostic(d);
   };
   const losses = new Map<string, Loss>();
   const lossPlaces = new Map<string, Place | undefined>();
@@ -141,6 +142,7 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
     p.onProgress?.(stats);
   }
   for (const d of p.input.problems ?? []) report(d);
+  if (stop) throw new AnnoconvError(diag('RUN_STOPPED', `stopped at the first invalid record (${stop.code}) because of --on-invalid fail`, placeOf(stop)), 1);
   if (writer) await writer.end();
   for (const [key, l] of losses) {
     stats.losses.push(l);

@@ -3,6 +3,7 @@
  * atomic outputs and a rejects file. Used as-is by the CLI.
  */
 import { AnnoconvError, diag, type DiagnosticSink } from './diagnostics.js';
+import { redactDiagnostic } from './secrets.js';
 import { unlink } from 'node:fs/promises';
 import { FileTree } from './file-tree.js';
 import { MemorySink, openInput, openOutput, type InputSource, type OutputSink } from './io.js';
@@ -205,8 +206,15 @@ async function convertWith(source: InputSource, fromId: string, reader: FormatIm
     for (const p of parts.open) await p.abort();
     for (const f of parts.finished) await unlink(f).catch(() => undefined);
     await rejects?.abort();
-    throw e;
+    throw masked(e);
   }
+}
+
+/** An error whose diagnostic shows no registered secret (library callers print it themselves). */
+function masked(e: unknown): unknown {
+  if (!(e instanceof AnnoconvError)) return e;
+  const d = redactDiagnostic(e.diagnostic);
+  return d === e.diagnostic ? e : new AnnoconvError(d, e.exitCode);
 }
 
 /** Validate one input; nothing is written. */
@@ -221,6 +229,8 @@ export async function validate(params: CommonParams): Promise<RunResult> {
     options,
     onDiagnostic: params.onDiagnostic ?? (() => undefined),
     onProgress: params.onProgress ? (s) => params.onProgress!(s, source) : undefined,
+  }).catch((e: unknown) => {
+    throw masked(e);
   });
   return { ...stats, from: from.id, exitCode: stats.errors > 0 || stats.rejected > 0 ? 1 : 0 };
 }

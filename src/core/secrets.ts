@@ -23,10 +23,23 @@ export function registerSecret(value: string): void {
 
 export const MASK = '[redacted]';
 
+/** Shortest start of a secret that is masked on its own (a message that cut the value short). */
+const PARTIAL = 8;
+
 export function redact(text: string): string {
   if (ordered.length === 0) return text;
   let out = text;
   for (const s of ordered) if (out.includes(s)) out = out.split(s).join(MASK);
+  // what remains of a secret a message cut short: its first PARTIAL or more characters
+  for (const s of ordered) {
+    if (s.length <= PARTIAL) continue;
+    const head = s.slice(0, PARTIAL);
+    for (let at = out.indexOf(head); at >= 0; at = out.indexOf(head, at + MASK.length)) {
+      let end = at + PARTIAL;
+      while (end < out.length && end - at < s.length && out[end] === s[end - at]) end++;
+      out = out.slice(0, at) + MASK + out.slice(end);
+    }
+  }
   return out;
 }
 

@@ -14,9 +14,9 @@ export async function fillSizes(item: Item, root: string, place: Place, report: 
   if ((item.width ?? 0) > 0 && (item.height ?? 0) > 0) return;
   if (item.kind !== 'image') return;
   const name = (item.path ?? item.url ?? item.id).split(/[?#]/)[0]!;
-  const direct = [join(root, name.replace(/^[a-z]+:\/\/[^/]+\//i, '')), join(root, basename(name))];
+  const direct = [...new Set([join(root, name.replace(/^[a-z]+:\/\/[^/]+\//i, '')), join(root, basename(name))])];
   // a name without an extension (some Kaggle tables): the image files of that stem
-  const withExt = kindFromName(name) === undefined ? extensionsOf('image').flatMap((e) => [`${direct[1]}.${e}`, `${direct[1]}.${e.toUpperCase()}`]) : [];
+  const withExt = kindFromName(name) === undefined ? extensionsOf('image').flatMap((e) => [`${join(root, basename(name))}.${e}`, `${join(root, basename(name))}.${e.toUpperCase()}`]) : [];
   const candidates = [...new Set([...direct, ...withExt])];
   let last = 'not found';
   for (const c of candidates) {

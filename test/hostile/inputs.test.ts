@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bufferInput, convert, MemorySink } from '../../src/index.js';
+import { bufferInput, convert, MemorySink, streamInput } from '../../src/index.js';
 import { AnnoconvError, type Diagnostic } from '../../src/core/diagnostics.js';
 import { seeds } from './fuzz.js';
 import { retyped } from './retype.js';
@@ -72,13 +72,17 @@ describe('invalid UTF-8: the record holding it is rejected at its place, never d
     expect(r.diags.map((d) => [d.code, d.offset])).toEqual([['COCO_INVALID_JSON', 11]]);
   });
 
-  it('VOC declared as ISO-8859-1 is decoded as such, not refused', async () => {
-    const latin1 = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><annotation><filename>caf\xe9.jpg</filename><size><width>4</width><height>4</height></size></annotation>', 'latin1');
-    const r = await run(latin1, 'voc');
-    expect(r.exitCode).toBe(0);
-    expect(JSON.parse(r.text).path).toBe('café.jpg');
+  it('VOC declared as ISO-8859-1 (under any of its labels) or windows-1252 is decoded as such, not refused', async () => {
+    for (const label of ['ISO-8859-1', 'latin-1', 'latin1', 'iso_8859-1', 'windows-1252', 'cp1252']) {
+      const latin1 = Buffer.from(`<?xml version="1.0" encoding="${label}"?><annotation><filename>caf\xe9.jpg</filename><size><width>4</width><height>4</height></size></annotation>`, 'latin1');
+      const r = await run(latin1, 'voc');
+      expect(r.exitCode, label).toBe(0);
+      expect(JSON.parse(r.text).path, label).toBe('café.jpg');
+    }
   });
 });
+
+const tmp = mkdtempSync(join(tmpdir(), 'annoconv-inputs-'));
 
 describe('gzip input', () => {
   const lines = Array.from({ length: 50 }, (_, i) => `{"type":"text","uuid":"u${i}","data":{"text":"line ${i}"}}`).join('\n') + '\n';
@@ -89,6 +93,36 @@ describe('gzip input', () => {
     const plain = await run(coco, 'coco');
     expect(plain.written).toBeGreaterThan(0);
     expect((await run(gzipSync(coco), 'coco')).text).toBe(plain.text);
+  });
+
+  it('is recognised when the first read holds one byte of the magic (a slow pipe)', async () => {
+    const gz = gzipSync(lines);
+    const input = streamInput('<pipe>', async function* () {
+      yield gz.subarray(0, 1);
+      yield gz.subarray(1, 7);
+      yield gz.subarray(7);
+    });
+    const diags: Diagnostic[] = [];
+    const sink = new MemorySink();
+    await convert({ input, from: 'jsonl', to: 'annoconv', output: sink, onDiagnostic: (d) => diags.push(d) });
+    expect(diags.map((d) => d.code)).toEqual(['JSONL_UUID_NOT_RFC4122']); // the uuids are short names, nothing about the bytes
+    expect(sink.text()).toBe((await run(lines, 'jsonl')).text);
+  });
+
+  it('a broken stream stops a run under --on-invalid fail (RUN_STOPPED), as any invalid record does', async () => {
+    const gz = gzipSync(lines);
+    await expect(convert({ input: bufferInput(gz.subarray(0, gz.length - 20)), from: 'jsonl', to: 'annoconv', output: new MemorySink(), options: { onInvalid: 'fail' } })).rejects.toMatchObject({ diagnostic: { code: 'RUN_STOPPED' } });
+  });
+
+  it('a bomb stopped early closes its file (no descriptor left to the collector)', async () => {
+    if (!existsSync('/proc/self/fd')) return;
+    const bomb = join(tmp, 'bomb.jsonl.gz');
+    writeFileSync(bomb, gzipSync(Buffer.alloc(80 << 20, 0x20), { level: 9 }));
+    const { validate } = await import('../../src/index.js');
+    await validate({ input: bomb, from: 'jsonl' });
+    const before = readdirSync('/proc/self/fd').length;
+    for (let i = 0; i < 5; i++) await validate({ input: bomb, from: 'jsonl' });
+    expect(readdirSync('/proc/self/fd').length).toBe(before);
   });
 
   it('a truncated stream keeps the records before the break and says where it broke', async () => {

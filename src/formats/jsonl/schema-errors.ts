@@ -1,6 +1,7 @@
 /**
  * Turns ajv's errors for schemas/jsonl.schema.json into one coded finding per problem.
  */
+import { redact } from '../../core/secrets.js';
 import type { Code } from '../../core/codes.js';
 import type { SchemaError } from '../../core/schemas.js';
 import { pointer } from '../../core/diagnostics.js';
@@ -14,7 +15,10 @@ export interface Finding {
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return `a string (${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)})`;
+  if (typeof v === 'string') {
+    const shown = redact(v); // before cutting: a cut secret would no longer be recognised
+    return `a string (${JSON.stringify(shown.length > 40 ? shown.slice(0, 40) + '…' : shown)})`;
+  }
   return `a ${typeof v}`;
 }
 

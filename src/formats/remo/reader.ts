@@ -64,11 +64,6 @@ function imageToItem(o: JsonObject, percent: boolean, fail: (code: Code, message
   let [W, H] = dims.map((v) => (typeof v === 'number' && v > 0 ? v : undefined));
   const item: Item = { id: file, kind: 'image', path: file, metadata: {}, annotations: [] };
   if (W !== undefined && H !== undefined) [item.width, item.height] = [W, H];
-  else if (percent && pending) {
-    // fractions kept as they are (a 1 x 1 image) until the size is read under --media-root
-    [W, H] = [1, 1];
-    pending.add(item);
-  }
   if (o.tags !== undefined) {
     if (!Array.isArray(o.tags) || !o.tags.every((t) => typeof t === 'string')) return fail('REMO_IMAGE_INVALID', 'tags must be a list of strings', '/tags'), undefined;
     if (o.tags.length) item.tags = o.tags as string[];
@@ -93,7 +88,12 @@ function imageToItem(o: JsonObject, percent: boolean, fail: (code: Code, message
       continue;
     }
     if (points.length === 1) return fail('REMO_ANNOTATION_INVALID', 'one point is neither a box (2) nor a polygon (3 or more)', at + '/coordinates'), undefined;
-    if (percent && (W === undefined || H === undefined)) return fail('REMO_NO_SIZE', 'fraction coordinates need the image width and height', at + '/coordinates'), undefined;
+    if (percent && (W === undefined || H === undefined)) {
+      if (!pending) return fail('REMO_NO_SIZE', 'fraction coordinates need the image width and height', at + '/coordinates'), undefined;
+      // fractions kept as they are (a 1 x 1 image) until the size is read under --media-root
+      [W, H] = [1, 1];
+      pending.add(item);
+    }
     const px = (p: { x: number; y: number }): [number, number] => (percent ? [fractionToPx(p.x, W!), fractionToPx(p.y, H!)] : [p.x, p.y]);
     const label = classes.length ? { label: classes[0] as string } : {};
     let ann: Annotation;

@@ -106,7 +106,7 @@ function onXmlBytes(bytes: Buffer, file: string, ctx: ReadContext, offset: 0 | 1
   const utf16 = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
   let xml: string;
   if (utf16) xml = new TextDecoder(bytes[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(bytes);
-  else if (declared && SINGLE_BYTE.has(declared)) xml = new TextDecoder(declared).decode(bytes);
+  else if (declared && SINGLE_BYTE.has(declared)) xml = new TextDecoder(SINGLE_BYTE.get(declared)!).decode(bytes);
   else if (isUtf8(bytes)) xml = bytes.toString('utf8');
   else {
     ctx.report(diag('INPUT_INVALID_UTF8', `${file} is not valid UTF-8 and declares no other encoding; not read`, { file }));
@@ -115,7 +115,12 @@ function onXmlBytes(bytes: Buffer, file: string, ctx: ReadContext, offset: 0 | 1
   return onXml(xml, file, ctx, offset);
 }
 
-const SINGLE_BYTE = new Set(['iso-8859-1', 'latin1', 'latin-1', 'iso_8859-1', 'windows-1252', 'cp1252', 'us-ascii', 'ascii', 'iso-8859-15']);
+/** Declared single-byte encodings and the WHATWG label TextDecoder takes for each. */
+const SINGLE_BYTE = new Map([
+  ['iso-8859-1', 'latin1'], ['latin1', 'latin1'], ['latin-1', 'latin1'], ['iso_8859-1', 'latin1'], ['iso8859-1', 'latin1'],
+  ['windows-1252', 'windows-1252'], ['cp1252', 'windows-1252'], ['us-ascii', 'windows-1252'], ['ascii', 'windows-1252'],
+  ['iso-8859-15', 'iso-8859-15'], ['latin-9', 'iso-8859-15'],
+]);
 
 function onXml(xml: string, file: string, ctx: ReadContext, offset: 0 | 1): ReadEvent {
   const place: Place = { file };
