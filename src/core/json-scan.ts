@@ -24,6 +24,7 @@ export type ScanEvent =
   /** `deep`: nested deeper than MAX_JSON_DEPTH rather than too large. */
   /** `utf8`: the bytes are not valid UTF-8 (decoding would silently put U+FFFD in the data). */
   | { type: 'oversized'; key: string | null; index: number; offset: number; bytes: number; deep?: boolean; utf8?: boolean }
+  // (`index` is -1 for a top-level value that is not in an array)
   /** A top-level value that is not an array. */
   | { type: 'value'; key: string; raw: Buffer; offset: number }
   /** The end of a top-level array. */
@@ -412,9 +413,9 @@ export class JsonScanner {
     const bytes = this.base + i - this.valueStart;
     const raw = this.skipping || bytes > this.opts.maxElementBytes ? undefined : this.buf.subarray(start, i);
     if (!raw || this.tooDeep) {
-      out.push({ type: 'oversized', key: this.valueIsArrayElem ? this.key : this.key!, index: this.index, offset: this.valueStart, bytes, ...(this.tooDeep && raw ? { deep: true } : {}) });
+      out.push({ type: 'oversized', key: this.key, index: this.valueIsArrayElem ? this.index : -1, offset: this.valueStart, bytes, ...(this.tooDeep && raw ? { deep: true } : {}) });
     } else if (!isUtf8(raw)) {
-      out.push({ type: 'oversized', key: this.key, index: this.index, offset: this.valueStart, bytes, utf8: true });
+      out.push({ type: 'oversized', key: this.key, index: this.valueIsArrayElem ? this.index : -1, offset: this.valueStart, bytes, utf8: true });
     } else if (this.valueIsArrayElem) {
       const ev: ScanEvent = { type: 'element', key: this.key, index: this.index, raw, offset: this.valueStart };
       if (this.captured !== undefined) ev.captured = this.captured;

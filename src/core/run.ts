@@ -101,7 +101,9 @@ async function removeStaleParts(path: string, written: number): Promise<string[]
     try {
       await unlink(p);
       removed.push(p);
-    } catch {
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') removed.push(`${p} (not removed: ${code ?? 'error'})`);
       return removed;
     }
   }

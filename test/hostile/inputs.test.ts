@@ -67,6 +67,11 @@ describe('invalid UTF-8: the record holding it is rejected at its place, never d
     });
   }
 
+  it('a top-level value that is not UTF-8 (COCO info) is placed at its key', async () => {
+    const r = await run(withBad('{"info":{"d":"', '"},"images":[],"annotations":[],"categories":[]}'), 'coco');
+    expect(r.diags.map(where)).toEqual(['INPUT_INVALID_UTF8@#/info']);
+  });
+
   it('a top-level key that is not UTF-8 stops a JSON document with its offset', async () => {
     const r = await run(withBad('{"info":{},"', '":[],"images":[]}'), 'coco');
     expect(r.diags.map((d) => [d.code, d.offset])).toEqual([['COCO_INVALID_JSON', 11]]);

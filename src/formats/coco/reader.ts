@@ -168,7 +168,7 @@ function onScan(st: State, ev: ScanEvent): void {
       st.seenKeys.add(ev.key);
       return;
     case 'oversized': {
-      const base = '#' + pointer(ev.key ?? '', ev.index);
+      const base = '#' + (ev.index >= 0 ? pointer(ev.key ?? '', ev.index) : pointer(ev.key ?? ''));
       const [code, message] = oversizedMessage(ev, st.ctx.options.maxRecordSize);
       st.ctx.report(diag(code, message, { file, pointer: base, offset: ev.offset }));
       st.rejects.push({ type: 'reject', place: { file, pointer: base, offset: ev.offset } });

@@ -98,7 +98,7 @@ function onScan(st: State, ev: ScanEvent): void {
       return;
     }
     case 'oversized': {
-      const place: Place = { file, pointer: '#' + pointer(ev.key ?? '', ev.index), offset: ev.offset };
+      const place: Place = { file, pointer: '#' + (ev.index >= 0 ? pointer(ev.key ?? '', ev.index) : pointer(ev.key ?? '')), offset: ev.offset };
       const [code, message] = oversizedMessage(ev, ctx.options.maxRecordSize);
       ctx.report(diag(code, message, place));
       st.events.push({ type: 'reject', place });
