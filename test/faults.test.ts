@@ -41,6 +41,15 @@ describe('a full disk', () => {
     expect(leftovers(dir, '.full.annoconv')).toEqual([]);
   });
 
+  it('-o FILE.gz (compressed on the way): exit 3 OUTPUT_WRITE_FAILED, no file and no temp file', () => {
+    const out = join(dir, 'full.annoconv.gz');
+    const r = limited(40, `convert ${big} --to annoconv -o ${out} --diagnostics json`);
+    expect(r.code).toBe(3);
+    expect(codes(r.stderr)).toEqual(['OUTPUT_WRITE_FAILED']);
+    expect(existsSync(out)).toBe(false);
+    expect(leftovers(dir, '.full.annoconv.gz')).toEqual([]);
+  });
+
   it('spill files (TMPDIR full): exit 3 TEMP_WRITE_FAILED, temp files removed', () => {
     const tmp = join(dir, 'tmp-full');
     mkdirSync(tmp);

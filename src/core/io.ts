@@ -7,6 +7,7 @@ import { open, stat, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Writable } from 'node:stream';
+import { createGzip } from 'node:zlib';
 import { AnnoconvError, diag, type Diagnostic } from './diagnostics.js';
 import { gunzipIfNeeded } from './gzip.js';
 import { FileLocator } from './locate.js';
@@ -291,18 +292,29 @@ function writeError(name: string, e: unknown): AnnoconvError {
 }
 
 class AtomicFileSink extends StreamSink {
+  /**
+   * `stream` is the file itself, or a gzip stream piped into `file` (an output named `.gz`): then
+   * closing waits for the file to be complete, and a write error of either ends the run.
+   */
   constructor(
     private readonly finalPath: string,
     private readonly tempPath: string,
-    stream: WriteStream,
+    stream: Writable,
+    private readonly file?: WriteStream,
   ) {
     super(finalPath, stream, false);
+    file?.on('error', (e) => stream.destroy(e));
   }
 
   override async close(): Promise<void> {
     await super.close();
     await new Promise<void>((resolve, reject) => {
-      this.stream.end((e?: Error | null) => (e ? reject(writeError(this.finalPath, e)) : resolve()));
+      if (this.file) {
+        this.file.once('close', () => resolve());
+        this.file.once('error', (e) => reject(writeError(this.finalPath, e)));
+        this.stream.once('error', (e) => reject(writeError(this.finalPath, e)));
+        this.stream.end();
+      } else this.stream.end((e?: Error | null) => (e ? reject(writeError(this.finalPath, e)) : resolve()));
     });
     this.check();
     try {
@@ -317,6 +329,7 @@ class AtomicFileSink extends StreamSink {
   override async abort(): Promise<void> {
     await super.abort();
     this.stream.destroy();
+    this.file?.destroy();
     await unlink(this.tempPath).catch(() => undefined);
     unregisterTemp(this.tempPath);
   }
@@ -335,7 +348,11 @@ export async function openOutput(path: string | undefined): Promise<OutputSink> 
       reject(writeError(path, e));
     });
   });
-  return new AtomicFileSink(path, tempPath, stream);
+  if (!/\.gz$/i.test(path)) return new AtomicFileSink(path, tempPath, stream);
+  // `-o out.jsonl.gz`: compressed as written (level 6, gzip's default)
+  const gzip = createGzip();
+  gzip.pipe(stream);
+  return new AtomicFileSink(path, tempPath, gzip, stream);
 }
 
 /** A sink that keeps everything in memory (library use and tests). */

@@ -4,8 +4,8 @@
  * wrong types in every field of every JSON fixture, and option files that are not what they claim.
  */
 import { describe, expect, it } from 'vitest';
-import { gzipSync } from 'node:zlib';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bufferInput, convert, MemorySink, streamInput } from '../../src/index.js';
@@ -128,6 +128,17 @@ describe('gzip input', () => {
     const before = readdirSync('/proc/self/fd').length;
     for (let i = 0; i < 5; i++) await validate({ input: bomb, from: 'jsonl' });
     expect(readdirSync('/proc/self/fd').length).toBe(before);
+  });
+
+  it('an output named .gz is written compressed, atomically, and reads back to the same records', async () => {
+    const out = join(tmp, 'out.annoconv.gz');
+    const r = await convert({ input: bufferInput(lines), from: 'jsonl', to: 'annoconv', output: out });
+    expect(r.written).toBe(50);
+    const bytes = readFileSync(out);
+    expect([bytes[0], bytes[1]]).toEqual([0x1f, 0x8b]);
+    expect(gunzipSync(bytes).toString()).toBe((await run(lines, 'jsonl')).text);
+    expect(readdirSync(tmp).filter((f) => f.startsWith('.out.annoconv.gz'))).toEqual([]);
+    expect((await run(bytes, 'annoconv', 'jsonl')).text).toBe((await run(lines, 'jsonl', 'jsonl')).text);
   });
 
   it('a truncated stream keeps the records before the break and says where it broke', async () => {
