@@ -6,7 +6,7 @@
  */
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ROOT, jsonDiagnostics } from './helpers/run.js';
@@ -94,6 +94,23 @@ describe('an output that cannot be made', () => {
     expect(r.status).toBe(3);
     expect(codes(r.stderr)).toEqual(['OUTPUT_WRITE_FAILED']);
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
+describe('special files among the files of a folder', () => {
+  it('a FIFO named like media or VOC XML is skipped with a code at once, not waited on', () => {
+    const d = join(dir, 'fifo');
+    mkdirSync(join(d, 'voc'), { recursive: true });
+    if (spawnSync('mkfifo', [join(d, 'pipe.jpg'), join(d, 'voc', 'b.xml')]).status !== 0) return; // no mkfifo here
+    writeFileSync(join(d, 'voc', 'a.xml'), readFileSync(join(ROOT, 'fixtures/voc/objects/input.xml')));
+    const opts = { encoding: 'utf8' as const, timeout: 20_000 };
+    const scan = spawnSync('node', [BIN, 'scan', d, '--to', 'annoconv', '--diagnostics', 'json'], opts);
+    expect(scan.signal).toBeNull();
+    expect(jsonDiagnostics(scan.stderr).filter((x) => x.severity === 'error').map((x) => [x.code, x.file])).toEqual([['MEDIA_UNREADABLE', join(d, 'pipe.jpg')], ['MEDIA_UNREADABLE', join(d, 'voc', 'b.xml')]]);
+    const voc = spawnSync('node', [BIN, 'convert', join(d, 'voc'), '--from', 'voc', '--to', 'annoconv', '--diagnostics', 'json'], opts);
+    expect(voc.signal).toBeNull();
+    expect(jsonDiagnostics(voc.stderr).filter((x) => x.severity === 'error').map((x) => [x.code, x.file])).toEqual([['INPUT_READ_FAILED', join(d, 'voc', 'b.xml')]]);
+    expect(voc.stdout.trim().split('\n')).toHaveLength(1);
   });
 });
 

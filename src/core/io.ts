@@ -2,7 +2,7 @@
  * Inputs and outputs: files, stdin/stdout, peeking for detection, buffered writing with
  * backpressure, atomic `-o` files (temp + rename) and quiet handling of a closed stdout pipe.
  */
-import { createWriteStream, fstatSync, type WriteStream } from 'node:fs';
+import { constants, createWriteStream, fstatSync, type WriteStream } from 'node:fs';
 import { open, stat, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -353,6 +353,20 @@ export async function openOutput(path: string | undefined): Promise<OutputSink> 
   const gzip = createGzip();
   gzip.pipe(stream);
   return new AtomicFileSink(path, tempPath, gzip, stream);
+}
+
+/**
+ * A whole file named inside a folder the user gave (VOC XML, YOLO labels): opened without blocking,
+ * so that a FIFO among them fails at once ("not a regular file") instead of waiting for a writer.
+ */
+export async function readRegularFile(path: string): Promise<Buffer> {
+  const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    if (!(await fh.stat()).isFile()) throw new Error(`${path} is not a regular file (a pipe, socket or device)`);
+    return await fh.readFile();
+  } finally {
+    await fh.close();
+  }
 }
 
 /** A sink that keeps everything in memory (library use and tests). */

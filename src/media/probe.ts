@@ -8,7 +8,7 @@
  * Problems come back as a code and a message, never as a throw.
  */
 import { open, stat } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import sharp from 'sharp';
 import dicomParser from 'dicom-parser';
@@ -94,9 +94,12 @@ export async function probe(path: string, kind?: 'image' | 'dicom' | 'nifti'): P
   // one open and one read: the first bytes serve the sniffing and, for most images, the header
   const named = kind ?? (/\.(jpe?g|png|gif|webp|tiff?|avif|heic|heif|bmp|jp2|jxl|svg)$/i.test(path) ? 'image' : undefined);
   try {
-    const fh = await open(path, 'r');
+    // without blocking: a FIFO would otherwise wait for a writer forever
+    const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
-      size = (await fh.stat()).size;
+      const st = await fh.stat();
+      if (!st.isFile()) throw new Error('not a regular file (a pipe, socket or device)');
+      size = st.size;
       const buf = Buffer.alloc(named === 'image' ? Math.min(size, IMAGE_HEAD) : Math.min(size, 132));
       first = buf.subarray(0, (await fh.read(buf, 0, buf.length, 0)).bytesRead);
     } finally {

@@ -45,6 +45,11 @@ async function* walk(root: string, dir: string, follow: boolean, report: (p: Pla
   const names: { name: string; dir: boolean; link: boolean }[] = [];
   for await (const d of handle) {
     if (d.name.startsWith('.')) continue;
+    // pipes, sockets and devices are not media: opening a FIFO would wait for a writer forever
+    if (!d.isFile() && !d.isDirectory() && !d.isSymbolicLink()) {
+      report({ file: join(dir, d.name) }, `${join(dir, d.name)} is not a regular file (a pipe, socket or device): skipped`);
+      continue;
+    }
     names.push({ name: d.name, dir: d.isDirectory(), link: d.isSymbolicLink() });
   }
   names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -54,7 +59,12 @@ async function* walk(root: string, dir: string, follow: boolean, report: (p: Pla
     if (n.link) {
       if (!follow) continue;
       try {
-        isDir = (await stat(path)).isDirectory();
+        const st = await stat(path);
+        if (!st.isFile() && !st.isDirectory()) {
+          report({ file: path }, `the link ${path} points to something that is not a regular file or folder: skipped`);
+          continue;
+        }
+        isDir = st.isDirectory();
       } catch {
         report({ file: path }, `the link ${path} points nowhere`);
         continue;

@@ -9,7 +9,8 @@
  *   entity expansion is how XML bombs and external-entity reads work. Entities are never expanded.
  * - `pose`, `truncated`, `difficult`, `occluded`, parts and actions are kept as attributes.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { readRegularFile } from '../../core/io.js';
 import { isUtf8 } from 'node:buffer';
 import { join, relative } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -72,7 +73,7 @@ export async function* readVoc(input: InputSource, ctx: ReadContext): AsyncGener
         batch.push({ type: 'reject', place: { file: path } });
         continue;
       }
-      xml = await readFile(path);
+      xml = await readRegularFile(path);
     } catch (e) {
       ctx.report(diag('INPUT_READ_FAILED', `reading ${path} failed: ${(e as Error).message}`, { file: path }));
       batch.push({ type: 'reject', place: { file: path } });

@@ -3,7 +3,8 @@
  * an Ultralytics data.yaml (`names` as a list or an `{id: name}` map; `kpt_shape` for pose). Only
  * those keys of data.yaml are read, with a small parser for the forms they take.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { readRegularFile } from '../../core/io.js';
 import { isUtf8 } from 'node:buffer';
 import { join } from 'node:path';
 
@@ -57,14 +58,24 @@ export async function classNames(root: string): Promise<Classes | string> {
   }
   for (const name of ['classes.txt', 'obj.names', ...entries.filter((n) => n.endsWith('.names') && n !== 'obj.names')]) {
     if (!entries.includes(name)) continue;
-    const bytes = await readFile(join(root, name));
+    let bytes: Buffer;
+    try {
+      bytes = await readRegularFile(join(root, name));
+    } catch (e) {
+      return `${name} cannot be read: ${(e as Error).message}`;
+    }
     if (!isUtf8(bytes)) return `${name} is not valid UTF-8: the class names cannot be read`;
     const text = bytes.toString('utf8');
     return { names: text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== ''), from: name };
   }
   for (const name of ['data.yaml', 'dataset.yaml', 'data.yml']) {
     if (!entries.includes(name)) continue;
-    const bytes = await readFile(join(root, name));
+    let bytes: Buffer;
+    try {
+      bytes = await readRegularFile(join(root, name));
+    } catch (e) {
+      return `${name} cannot be read: ${(e as Error).message}`;
+    }
     if (!isUtf8(bytes)) return `${name} is not valid UTF-8: the class names cannot be read`;
     const y = parseDataYaml(bytes.toString('utf8'));
     if (y.names?.length) return { names: y.names, from: name, ...(y.kpt ? { kpt: y.kpt } : {}) };

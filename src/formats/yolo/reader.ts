@@ -12,7 +12,8 @@
  *   other .txt files that are not labels (README.txt, train.txt lists) are skipped.
  * - 8 numbers are an oriented box (4 corners), read as a 4-point polygon, unless kpt_shape says pose.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { readRegularFile } from '../../core/io.js';
 import { isUtf8 } from 'node:buffer';
 import { basename, extname, join, relative, sep } from 'node:path';
 import type { ReadContext, ReadEvent } from '../../core/format.js';
@@ -79,7 +80,7 @@ async function labelFile(root: string, rel: string, classes: Classes, mediaRoot:
   const place: Place = { file: shown };
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    bytes = await readRegularFile(path);
   } catch (e) {
     ctx.report(diag('INPUT_READ_FAILED', `reading ${path} failed: ${(e as Error).message}`, place));
     return { type: 'reject', place };
