@@ -6,7 +6,7 @@
  */
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ROOT, jsonDiagnostics } from './helpers/run.js';
@@ -109,8 +109,49 @@ describe('special files among the files of a folder', () => {
     expect(jsonDiagnostics(scan.stderr).filter((x) => x.severity === 'error').map((x) => [x.code, x.file])).toEqual([['MEDIA_UNREADABLE', join(d, 'pipe.jpg')], ['MEDIA_UNREADABLE', join(d, 'voc', 'b.xml')]]);
     const voc = spawnSync('node', [BIN, 'convert', join(d, 'voc'), '--from', 'voc', '--to', 'annoconv', '--diagnostics', 'json'], opts);
     expect(voc.signal).toBeNull();
-    expect(jsonDiagnostics(voc.stderr).filter((x) => x.severity === 'error').map((x) => [x.code, x.file])).toEqual([['INPUT_READ_FAILED', join(d, 'voc', 'b.xml')]]);
+    expect(jsonDiagnostics(voc.stderr).map((x) => [x.code, x.message])).toContainEqual(['INPUT_LINKS_SKIPPED', `1 symbolic link(s) or special file(s) below ${join(d, 'voc')} skipped`]);
     expect(voc.stdout.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('folders with link loops', () => {
+  it('VOC and YOLO readers do not follow links (INPUT_LINKS_SKIPPED); scan --follow-symlinks enters a loop once', () => {
+    const d = join(dir, 'loops');
+    mkdirSync(join(d, 'sub'), { recursive: true });
+    writeFileSync(join(d, 'a.xml'), readFileSync(join(ROOT, 'fixtures/voc/objects/input.xml')));
+    writeFileSync(join(d, 'classes.txt'), 'cat\n');
+    writeFileSync(join(d, 'a.txt'), '0 0.5 0.5 0.2 0.2\n');
+    symlinkSync('.', join(d, 'self'));
+    symlinkSync('..', join(d, 'sub', 'up'));
+    const opts = { encoding: 'utf8' as const, timeout: 20_000 };
+    for (const from of ['voc', 'yolo']) {
+      const r = spawnSync('node', [BIN, 'convert', d, '--from', from, '--to', 'annoconv', '--diagnostics', 'json'], opts);
+      expect(r.signal, from).toBeNull();
+      expect(jsonDiagnostics(r.stderr).filter((x) => x.code === 'INPUT_LINKS_SKIPPED').map((x) => x.message), from).toEqual([`2 symbolic link(s) or special file(s) below ${d} skipped`]);
+      expect(r.stderr, from).toMatch(/\(\w+ -> annoconv\): read 1,/);
+    }
+    const scan = spawnSync('node', [BIN, 'scan', d, '--follow-symlinks', '--to', 'annoconv', '--diagnostics', 'json'], opts);
+    expect(scan.signal).toBeNull();
+    expect(jsonDiagnostics(scan.stderr).filter((x) => /link loop/.test(x.message)).map((x) => x.file).sort()).toEqual([join(d, 'self'), join(d, 'sub', 'up')]);
+  });
+});
+
+describe('outputs that would overwrite each other or the input', () => {
+  it('--rejects or --config-out naming the input or -o is a usage error (exit 2) and nothing is touched; -o over the input is allowed', () => {
+    const src = join(dir, 'same.json');
+    const text = readFileSync(join(ROOT, 'fixtures/sample/instances.json'), 'utf8');
+    writeFileSync(src, text);
+    const opts = { encoding: 'utf8' as const };
+    for (const args of [['--to', 'annoconv', '--rejects', src], ['--to', 'labelstudio', '-o', join(dir, 'ls.json'), '--config-out', join(dir, 'ls.json')], ['--to', 'jsonl', '-o', join(dir, 'j.jsonl'), '--rejects', join(dir, 'j.jsonl')]]) {
+      const r = spawnSync('node', [BIN, 'convert', src, ...args, '--diagnostics', 'json'], opts);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(jsonDiagnostics(r.stderr).map((x) => x.code)).toEqual(['OPTION_INVALID']);
+    }
+    expect(readFileSync(src, 'utf8')).toBe(text);
+    expect(existsSync(join(dir, 'ls.json')) || existsSync(join(dir, 'j.jsonl'))).toBe(false);
+    const inPlace = spawnSync('node', [BIN, 'convert', src, '--to', 'coco', '-o', src, '-q'], opts);
+    expect(inPlace.status).toBe(0);
+    expect((JSON.parse(readFileSync(src, 'utf8')) as { images: unknown[] }).images).toHaveLength(3);
   });
 });
 

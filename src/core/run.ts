@@ -5,6 +5,7 @@
 import { AnnoconvError, diag, type DiagnosticSink } from './diagnostics.js';
 import { redactDiagnostic } from './secrets.js';
 import { unlink } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
 import { FileTree } from './file-tree.js';
 import { MemorySink, openInput, openOutput, type InputSource, type OutputSink } from './io.js';
 import { defaultOptions, type Options } from './options.js';
@@ -168,8 +169,26 @@ export async function scan(params: ScanParams): Promise<RunResult> {
   return convertWith(source, 'scan', { read }, to, params);
 }
 
+/**
+ * The files a run writes (-o, --rejects, --config-out) must differ from each other and from the
+ * input (except -o, written atomically): one would otherwise overwrite the other without a word.
+ */
+function checkDistinctPaths(source: InputSource, params: ConvertParams, options: Options): void {
+  const named: [string, unknown][] = [['the input', source.path], ['-o', params.output], ['--rejects', params.rejects], ['--config-out', options.format.configOut]];
+  const seen = new Map<string, string>();
+  for (const [what, p] of named) {
+    if (typeof p !== 'string' || p === '-' || p === '') continue;
+    const key = resolvePath(p);
+    const earlier = seen.get(key);
+    // -o over the input is safe: the output replaces it only once it is complete
+    if (earlier && !(earlier === 'the input' && what === '-o')) throw new AnnoconvError(diag('OPTION_INVALID', `${what} and ${earlier} name the same file (${p}): one would overwrite the other`, { file: p }), 2);
+    seen.set(key, what);
+  }
+}
+
 async function convertWith(source: InputSource, fromId: string, reader: FormatImpl, to: FormatDescriptor, params: ConvertParams): Promise<RunResult> {
   const options = defaultOptions(params.options);
+  checkDistinctPaths(source, params, options);
   const writer = await to.load();
   const parts: Parts = { open: [], finished: [] };
   const split = splitOutput(params, to, parts);

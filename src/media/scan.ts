@@ -5,7 +5,7 @@
  * slice axis, then by path; `--group-by-folder` makes an image group or sequence of each
  * subfolder's images (images directly in a scanned folder stay single). Symbolic links are not followed unless asked. Unreadable files are reported and skipped.
  */
-import { opendir, stat } from 'node:fs/promises';
+import { opendir, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { ReadContext, ReadEvent } from '../core/format.js';
 import type { InputSource } from '../core/io.js';
@@ -33,8 +33,19 @@ interface Found {
   path: string;
 }
 
-/** Files below the folders, depth first, in name order within each folder. */
-async function* walk(root: string, dir: string, follow: boolean, report: (p: Place, m: string) => void): AsyncGenerator<Found> {
+/**
+ * Files below the folders, depth first, in name order within each folder. With `follow`, a link to
+ * a folder already on the way down (a link to `.` or `..`) is not entered again.
+ */
+async function* walk(root: string, dir: string, follow: boolean, report: (p: Place, m: string) => void, above: Set<string> = new Set()): AsyncGenerator<Found> {
+  if (follow) {
+    const real = await realpath(dir).catch(() => dir);
+    if (above.has(real)) {
+      report({ file: dir }, `${dir} leads back to a folder already being scanned (a link loop): not entered again`);
+      return;
+    }
+    above = new Set(above).add(real);
+  }
   let handle;
   try {
     handle = await opendir(dir);
@@ -70,7 +81,7 @@ async function* walk(root: string, dir: string, follow: boolean, report: (p: Pla
         continue;
       }
     }
-    if (isDir) yield* walk(root, path, follow, report);
+    if (isDir) yield* walk(root, path, follow, report, above);
     else yield { root, path };
   }
 }

@@ -228,6 +228,17 @@ describe('duplicate ids: coded at the repeat, the first kept', () => {
   });
 });
 
+describe('many problems in one record group', () => {
+  it('130,000 invalid annotations of one COCO image: each coded, all rejected, no stack overflow', async () => {
+    const anns = Array.from({ length: 130_000 }, (_, i) => `{"id":${i + 1},"image_id":1,"category_id":1,"bbox":[1,1,-2,2]}`).join(',');
+    const text = `{"info":{},"images":[{"id":1,"file_name":"a.jpg","width":10,"height":10}],"annotations":[${anns}],"categories":[{"id":1,"name":"c"}]}`;
+    let errors = 0;
+    const r = await convert({ input: bufferInput(text), from: 'coco', to: 'annoconv', output: new MemorySink(), onDiagnostic: (d) => void (d.code === 'COCO_BBOX_INVALID' && errors++) });
+    expect(errors).toBe(130_000);
+    expect([r.read, r.written, r.rejected]).toEqual([130_001, 1, 130_000]);
+  }, 60_000);
+});
+
 describe('wrong types in every field', () => {
   const JSON_FORMATS = new Set(['jsonl', 'annoconv', 'ls-bulk', 'coco', 'coco-results', 'labelstudio', 'labelstudio-min', 'remo-json', 'encord-json']);
   const TARGETS = ['coco', 'labelstudio', 'labelstudio-min', 'ls-bulk', 'csv', 'remo-json', 'encord-json', 'encord-csv', 'jsonl', 'annoconv'];

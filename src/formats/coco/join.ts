@@ -92,7 +92,8 @@ function* joinPartition(st: JoinState, p: number, imageLines: string[], lines: s
         attach(st, item, ord, lines[order[next]!]!);
         next++;
       }
-      if (st.rejects.length) events.push(...st.rejects.splice(0));
+      // a loop, not push(...): an image may have hundreds of thousands of rejected annotations
+      for (const r of st.rejects.splice(0)) events.push(r);
       events.push({ type: 'item', item, place: { file, pointer: `#/images/${index}`, offset: Number(offset) } });
     }
     yield events;

@@ -9,7 +9,8 @@
  *   entity expansion is how XML bombs and external-entity reads work. Entities are never expanded.
  * - `pose`, `truncated`, `difficult`, `occluded`, parts and actions are kept as attributes.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { filesBelow } from '../../core/walk.js';
 import { readRegularFile } from '../../core/io.js';
 import { isUtf8 } from 'node:buffer';
 import { join, relative } from 'node:path';
@@ -61,7 +62,8 @@ export async function* readVoc(input: InputSource, ctx: ReadContext): AsyncGener
   const root = input.path!;
   const annotations = join(root, 'Annotations');
   const base = (await isDir(annotations)) ? annotations : root;
-  const files = (await readdir(base, { recursive: true })).filter((f) => f.toLowerCase().endsWith('.xml') && !f.split(/[\\/]/).some((s) => s.startsWith('.'))).sort();
+  const { files, skipped } = await filesBelow(base, (f) => f.toLowerCase().endsWith('.xml'));
+  if (skipped) ctx.report(diag('INPUT_LINKS_SKIPPED', `${skipped} symbolic link(s) or special file(s) below ${base} skipped`, { file: base }));
   let batch: ReadEvent[] = [];
   for (const f of files) {
     const path = join(base, f);

@@ -12,7 +12,8 @@
  *   other .txt files that are not labels (README.txt, train.txt lists) are skipped.
  * - 8 numbers are an oriented box (4 corners), read as a 4-point polygon, unless kpt_shape says pose.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { filesBelow } from '../../core/walk.js';
 import { readRegularFile } from '../../core/io.js';
 import { isUtf8 } from 'node:buffer';
 import { basename, extname, join, relative, sep } from 'node:path';
@@ -39,9 +40,8 @@ export async function* readYolo(input: InputSource, ctx: ReadContext): AsyncGene
     return;
   }
   const mediaRoot = typeof ctx.options.format.mediaRoot === 'string' ? ctx.options.format.mediaRoot : undefined;
-  const files = (await readdir(root, { recursive: true }))
-    .filter((f) => f.endsWith('.txt') && !NOT_LABELS.has(basename(f).toLowerCase()) && !f.split(/[\\/]/).some((s) => s.startsWith('.')))
-    .sort();
+  const { files, skipped } = await filesBelow(root, (f) => f.endsWith('.txt') && !NOT_LABELS.has(basename(f).toLowerCase()));
+  if (skipped) ctx.report(diag('INPUT_LINKS_SKIPPED', `${skipped} symbolic link(s) or special file(s) below ${root} skipped`, { file: root }));
   let batch: ReadEvent[] = [];
   for (const f of files) {
     batch.push(await labelFile(root, f, classes, mediaRoot, ctx));
