@@ -208,6 +208,7 @@ export const CODES = {
   MODEL_INVALID_JSON: c('error', 'the line is not valid JSON'),
   MODEL_SCHEMA: c('error', 'the record does not match the annoconv model schema'),
   MODEL_HEADER_POSITION: c('error', 'a dataset header line after the first item'),
+  MODEL_VALUE_RANGE: c('error', 'a size is not positive, or a coordinate is beyond +/- 1e9 pixels (no target could write it)'),
   MODEL_MASK_SIZE: c('error', "a mask's RLE size differs from its item's size, or its run lengths do not add up to it"),
   MODEL_ID_DUPLICATE: c('warning', 'two items share an id'),
 } as const satisfies Record<string, CodeInfo>;

@@ -102,6 +102,12 @@ describe('hostile input', () => {
     const coco = (bbox: string): string => `{"info":{},"images":[{"id":1,"file_name":"a.jpg","width":10,"height":10}],"annotations":[{"id":1,"image_id":1,"category_id":1,"bbox":${bbox},"area":1,"iscrowd":0}],"categories":[{"id":1,"name":"c"}]}`;
     expect((await run(bufferInput(coco('[1e400, 0, 1, 1]')), 'coco')).diags.map((d) => d.code)).toContain('COCO_BBOX_INVALID');
     expect((await run(bufferInput(coco('[NaN, 0, 1, 1]')), 'coco')).diags.map((d) => d.code)).toContain('COCO_INVALID_JSON');
+    // finite but beyond any image: percent targets would overflow to Infinity and write null
+    expect((await run(bufferInput(coco('[1e308, 0, 1, 1]')), 'coco')).diags.map((d) => d.code)).toContain('COCO_BBOX_INVALID');
+    const model = (a: string, size = '"width":10,"height":10'): string => `{"id":"a","kind":"image",${size},"metadata":{},"annotations":[${a}]}\n`;
+    expect((await run(bufferInput(model('{"kind":"box","x":1e308,"y":0,"w":1,"h":1}')), 'annoconv')).diags.map((d) => [d.code, d.pointer])).toEqual([['MODEL_VALUE_RANGE', '/annotations/0/x']]);
+    expect((await run(bufferInput(model('{"kind":"polygon","rings":[[0,0,1,0,-1e12,1]]}')), 'annoconv')).diags.map((d) => [d.code, d.pointer])).toEqual([['MODEL_VALUE_RANGE', '/annotations/0/rings/0/4']]);
+    expect((await run(bufferInput(model('', '"width":0,"height":10')), 'annoconv')).diags.map((d) => [d.code, d.pointer])).toEqual([['MODEL_VALUE_RANGE', '/width']]);
     const ok = await run(bufferInput(coco('[-0, 0, 1, 1]')), 'coco');
     expect(ok.exitCode).toBe(0);
     expect(ok.text).not.toContain('null');

@@ -44,6 +44,11 @@ export async function* readAnnoconv(input: InputSource, ctx: ReadContext): Async
       return { type: 'dataset', dataset: { categories: [], ...rest } as Dataset };
     }
     const item = rec as Item;
+    const range = rangeProblem(item);
+    if (range) {
+      ctx.report(diag('MODEL_VALUE_RANGE', range.message, { ...place, pointer: range.pointer }));
+      return { type: 'reject', place, raw: text };
+    }
     const bad = maskSizeProblem(item);
     if (bad) {
       ctx.report(diag('MODEL_MASK_SIZE', bad.message, { ...place, pointer: bad.pointer }));
@@ -70,6 +75,40 @@ function maskSizeProblem(item: Item): { message: string; pointer: string } | und
     let sum = 0;
     for (const c of a.rle.counts) sum += c;
     if (sum !== h * w) return { message: `mask run lengths add up to ${sum}, not ${h} x ${w} = ${h * w}`, pointer: `/annotations/${i}/rle/counts` };
+  }
+  return undefined;
+}
+
+/** Pixel coordinates and sizes beyond this are taken for a mistake: percent and fraction math on them overflows. */
+const MAX_PX = 1e9;
+
+/**
+ * Sizes must be positive and coordinates within +/- 1e9 pixels: a width of 0 or a coordinate of
+ * 1e308 is valid JSON the schema lets through, but every percent or fraction target would write it
+ * as null or Infinity, which no reader takes back.
+ */
+function rangeProblem(item: Item): { message: string; pointer: string } | undefined {
+  for (const k of ['width', 'height'] as const) {
+    const v = item[k];
+    if (v !== undefined && !(v > 0 && v <= MAX_PX)) return { message: `${k} ${v} is not a size in pixels (0 < ${k} <= 1e9)`, pointer: `/${k}` };
+  }
+  const far = (v: number): boolean => !(Math.abs(v) <= MAX_PX);
+  for (const [i, a] of item.annotations.entries()) {
+    const at = `/annotations/${i}`;
+    const check = (field: string, v: number | undefined): { message: string; pointer: string } | undefined =>
+      v !== undefined && far(v) ? { message: `${field} ${v} is beyond +/- 1e9 pixels`, pointer: `${at}/${field}` } : undefined;
+    let p: { message: string; pointer: string } | undefined;
+    if (a.kind === 'box') p = check('x', a.x) ?? check('y', a.y) ?? check('w', a.w) ?? check('h', a.h) ?? check('rotation', a.rotation);
+    else if (a.kind === 'ellipse') p = check('cx', a.cx) ?? check('cy', a.cy) ?? check('rx', a.rx) ?? check('ry', a.ry) ?? check('rotation', a.rotation);
+    else if (a.kind === 'polygon') {
+      for (const [r, ring] of a.rings.entries()) {
+        const j = ring.findIndex(far);
+        if (j >= 0) return { message: `a polygon coordinate ${ring[j]} is beyond +/- 1e9 pixels`, pointer: `${at}/rings/${r}/${j}` };
+      }
+    } else if (a.kind === 'keypoints') {
+      for (const [j, pt] of a.points.entries()) if (far(pt[0]!) || far(pt[1]!)) return { message: `a keypoint is beyond +/- 1e9 pixels`, pointer: `${at}/points/${j}` };
+    }
+    if (p) return p;
   }
   return undefined;
 }

@@ -25,6 +25,8 @@ export interface Finding {
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 const isObj = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+/** A coordinate: finite and within +/- 1e9 pixels (beyond, percent and fraction targets overflow). */
+const coordinate = (v: unknown): v is number => typeof v === 'number' && Math.abs(v) <= 1e9;
 
 /** Copy every key not in `skip` (data keys stay data: no prototype writes). */
 function rest(o: JsonObject, skip: ReadonlySet<string>): JsonObject | undefined {
@@ -123,8 +125,8 @@ export function annotationToModel(o: JsonObject, ctx: AnnotationContext): { find
   }
   const bbox = o.bbox;
   if (bbox !== undefined) {
-    if (!Array.isArray(bbox) || bbox.length !== 4 || !bbox.every(finite) || bbox[2]! < 0 || bbox[3]! < 0) {
-      f.push({ code: 'COCO_BBOX_INVALID', message: `bbox must be [x, y, width, height] with finite numbers and width, height >= 0; got ${JSON.stringify(bbox).slice(0, 80)}`, at: '/bbox' });
+    if (!Array.isArray(bbox) || bbox.length !== 4 || !bbox.every(coordinate) || bbox[2]! < 0 || bbox[3]! < 0) {
+      f.push({ code: 'COCO_BBOX_INVALID', message: `bbox must be [x, y, width, height] with numbers within +/- 1e9 and width, height >= 0; got ${JSON.stringify(bbox).slice(0, 80)}`, at: '/bbox' });
     } else if (image.width !== undefined && image.height !== undefined) {
       const [x, y, w, h] = bbox as number[];
       if (!boxInside({ x: x!, y: y!, w: w!, h: h! }, image.width, image.height)) {
@@ -141,8 +143,8 @@ export function annotationToModel(o: JsonObject, ctx: AnnotationContext): { find
   if (Array.isArray(seg) && seg.length > 0) {
     const rings: number[][] = [];
     seg.forEach((ring, i) => {
-      if (!Array.isArray(ring) || ring.length % 2 !== 0 || ring.length < 6 || !ring.every(finite)) {
-        f.push({ code: 'COCO_POLYGON_INVALID', message: `polygon ${i} must be an even list of at least 6 finite numbers (got ${Array.isArray(ring) ? ring.length + ' values' : typeof ring})`, at: `/segmentation/${i}` });
+      if (!Array.isArray(ring) || ring.length % 2 !== 0 || ring.length < 6 || !ring.every(coordinate)) {
+        f.push({ code: 'COCO_POLYGON_INVALID', message: `polygon ${i} must be an even list of at least 6 numbers within +/- 1e9 (got ${Array.isArray(ring) ? ring.length + ' values' : typeof ring})`, at: `/segmentation/${i}` });
       } else rings.push(ring as number[]);
     });
     if (crowd === 1) f.push({ code: 'COCO_CROWD_POLYGON', message: 'iscrowd 1 with polygon segmentation', at: '/segmentation', severity: 'warning' });
@@ -160,7 +162,7 @@ export function annotationToModel(o: JsonObject, ctx: AnnotationContext): { find
     const kp = o.keypoints;
     const names = category?.keypoints;
     const k = names && names.length > 0 ? names.length : undefined;
-    if (!Array.isArray(kp) || kp.length % 3 !== 0 || !kp.every(finite) || (k !== undefined && kp.length !== 3 * k)) {
+    if (!Array.isArray(kp) || kp.length % 3 !== 0 || !kp.every(coordinate) || (k !== undefined && kp.length !== 3 * k)) {
       f.push({ code: 'COCO_KEYPOINTS_LENGTH', message: `keypoints must be 3 x ${k ?? 'K'} finite numbers${Array.isArray(kp) ? `, got ${kp.length}` : ''}`, at: '/keypoints' });
     } else {
       const points: [number, number, number][] = [];
