@@ -136,6 +136,27 @@ describe('folders with link loops', () => {
   });
 });
 
+describe('file names the file system would refuse', () => {
+  it('a 300-character or empty image name refuses that item only (OUTPUT_PATH_UNSAFE), the others are written; a 245-character -o works', () => {
+    const src = join(dir, 'names.annoconv');
+    const item = (id: string, path: string): string => JSON.stringify({ id, kind: 'image', path, width: 10, height: 10, metadata: {}, annotations: [{ kind: 'box', x: 1, y: 1, w: 2, h: 2, label: 'cat' }] });
+    writeFileSync(src, [item('1', 'ok.jpg'), item('2', 'n'.repeat(300) + '.jpg'), item('3', '')].join('\n') + '\n');
+    for (const to of ['voc', 'yolo']) {
+      const out = join(dir, `names-${to}`);
+      const r = spawnSync('node', [BIN, 'convert', src, '--to', to, '-o', out, '--diagnostics', 'json'], { encoding: 'utf8' });
+      expect(r.status, to).toBe(1);
+      // VOC names a file without a path after the item id ("3.xml"); YOLO's label name would be hidden (".txt")
+      const refused = to === 'voc' ? [2] : [2, 3];
+      expect(jsonDiagnostics(r.stderr).filter((x) => x.severity === 'error').map((x) => [x.code, x.line]), to).toEqual(refused.map((l) => ['OUTPUT_PATH_UNSAFE', l]));
+      expect(r.stderr).toContain(`wrote ${3 - refused.length}, rejected ${refused.length}`);
+    }
+    const long = join(dir, 'x'.repeat(245) + '.annoconv');
+    const r = spawnSync('node', [BIN, 'convert', src, '--to', 'annoconv', '-o', long, '-q'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(readFileSync(long, 'utf8').trim().split('\n')).toHaveLength(3);
+  });
+});
+
 describe('outputs that would overwrite each other or the input', () => {
   it('--rejects or --config-out naming the input or -o is a usage error (exit 2) and nothing is touched; -o over the input is allowed', () => {
     const src = join(dir, 'same.json');

@@ -29,7 +29,7 @@ export const CODES = {
   INPUT_UNKNOWN_FORMAT: c('error', 'the format could not be detected from the content; pass --format/--from'),
   OUTPUT_WRITE_FAILED: c('error', 'writing the output failed (disk full, permission, closed device)'),
   OUTPUT_STALE_PARTS: c('warning', 'numbered --split parts of an earlier run beyond this run\'s last were removed'),
-  OUTPUT_PATH_UNSAFE: c('error', 'a file name from the data would be written outside the output folder (absolute, .., a drive): refused'),
+  OUTPUT_PATH_UNSAFE: c('error', 'a file name from the data would be written outside the output folder (absolute, .., a drive), hidden, or over 255 bytes: that item is refused'),
   TEMP_WRITE_FAILED: c('error', 'a temporary spill file could not be created or written (disk full?); TMPDIR chooses where they go'),
   OPTION_INVALID: c('error', 'a command-line option or library option is invalid'),
   OPTION_UNKNOWN_FORMAT: c('error', 'no format has this id or alias'),

@@ -11,12 +11,17 @@ import type { FileOutput } from './format.js';
 import { AnnoconvError, diag } from './diagnostics.js';
 import { registerTemp, unregisterTemp } from './cleanup.js';
 
-/** `relPath` made safe to join below a folder, or undefined when it would leave it. */
+/**
+ * `relPath` made safe to join below a folder, or undefined when it would leave it, name a hidden
+ * file (readers skip those, so the output would look empty) or hold a name over 255 bytes (what
+ * file systems take: writing it would fail the whole folder).
+ */
 export function safeRelative(relPath: string): string | undefined {
   const p = relPath.replace(/\\/g, '/');
   if (p === '' || p.startsWith('/') || /^[A-Za-z]:/.test(p) || p.includes('\0')) return undefined;
   const n = normalize(p);
   if (n === '.' || n === '..' || n.startsWith('..' + sep) || n.split(sep).includes('..')) return undefined;
+  if (n.split(sep).some((seg) => seg.startsWith('.') || Buffer.byteLength(seg) > 255)) return undefined;
   return n;
 }
 

@@ -338,7 +338,9 @@ class AtomicFileSink extends StreamSink {
 /** Open stdout for '-' / undefined, else a temp file beside `path` that `close()` renames into place. */
 export async function openOutput(path: string | undefined): Promise<OutputSink> {
   if (path === undefined || path === '-') return new StreamSink('<stdout>', process.stdout, true);
-  const tempPath = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // the temporary name stays within 255 bytes however long the output's name is
+  const short = Buffer.from(basename(path)).subarray(0, 120).toString('utf8');
+  const tempPath = join(dirname(path), `.${short}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   registerTemp(tempPath);
   const stream = createWriteStream(tempPath);
   await new Promise<void>((resolve, reject) => {

@@ -39,7 +39,7 @@ export function createVocWriter(_sink: OutputSink, ctx: WriteContext): FormatWri
       const stem = stemOf(item);
       const rel = safeRelative(stem + '.xml');
       if (rel === undefined || rel.includes('/')) {
-        ctx.report(diag('OUTPUT_PATH_UNSAFE', `item ${JSON.stringify(item.id)}: ${JSON.stringify(stem)} is not a file name that stays in the output folder`, place));
+        ctx.report(diag('OUTPUT_PATH_UNSAFE', `item ${JSON.stringify(item.id)}: ${JSON.stringify(stem)} is not a usable file name in the output folder (it leaves it, is hidden, or is over 255 bytes)`, place));
         return;
       }
       if (taken.add(rel)) {

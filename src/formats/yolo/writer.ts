@@ -50,7 +50,7 @@ export function createYoloWriter(_sink: OutputSink, ctx: WriteContext): FormatWr
       }
       const rel = safeRelative(`labels/${stemOf(item)}.txt`);
       if (rel === undefined) {
-        ctx.report(diag('OUTPUT_PATH_UNSAFE', `item ${JSON.stringify(item.id)}: ${JSON.stringify(stemOf(item))} would leave the output folder`, place));
+        ctx.report(diag('OUTPUT_PATH_UNSAFE', `item ${JSON.stringify(item.id)}: ${JSON.stringify(stemOf(item))} is not a usable file name in the output folder (it leaves it, is hidden, or is over 255 bytes)`, place));
         return;
       }
       if (taken.add(rel)) {
