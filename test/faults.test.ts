@@ -86,6 +86,57 @@ describe('a full disk', () => {
   });
 });
 
+describe('a failure part way through a run with several outputs', () => {
+  const images = (n: number): string => JSON.stringify({ images: Array.from({ length: n }, (_, i) => ({ objectUrl: `https://b.s3.eu-west-1.amazonaws.com/img/${i}-${'p'.repeat(60)}.jpg` })) });
+
+  it('--split: an earlier run\'s parts are untouched and no part or temp file of the failed run is left', () => {
+    const d = join(dir, 'split-fail');
+    mkdirSync(d);
+    const src = join(d, 'in.json');
+    writeFileSync(src, images(20000));
+    const ok = limited(0, `convert ${src} --to encord-json --split 5000 -o ${join(d, 'm.json')} -q`);
+    expect(ok.code).toBe(0);
+    const before = readdirSync(d).sort().map((f) => [f, readFileSync(join(d, f), 'utf8')]);
+    writeFileSync(src, images(20000).replace(/img\//g, 'new/'));
+    const failed = limited(2400, `convert ${src} --to encord-json --split 5000 -o ${join(d, 'm.json')} --diagnostics json`);
+    expect(failed.code).toBe(3);
+    expect(readdirSync(d).sort().map((f) => [f, readFileSync(join(d, f), 'utf8')])).toEqual(before.map(([f, t]) => [f, f === 'in.json' ? readFileSync(src, 'utf8') : t]));
+  });
+
+  it('a --rejects file that cannot be completed leaves neither it nor -o', () => {
+    const d = join(dir, 'rejects-fail');
+    mkdirSync(d);
+    const src = join(d, 'mixed.jsonl');
+    const good = '{"type":"text","uuid":"u","data":{"text":"ok"}}';
+    writeFileSync(src, Array.from({ length: 4000 }, (_, i) => (i % 2 ? good.replace('"u"', `"u${i}"`) : `{"bad":${i},"pad":"${'x'.repeat(100)}"}`)).join('\n') + '\n');
+    const r = limited(100, `convert ${src} --to jsonl -o ${join(d, 'out.jsonl')} --rejects ${join(d, 'rej.jsonl')} --diagnostics json -q`);
+    expect(r.code).toBe(3);
+    expect(readdirSync(d)).toEqual(['mixed.jsonl']);
+  });
+});
+
+describe('inputs that are pipes, and inputs left early', () => {
+  it('a named pipe as the input is read as a stream (it failed with ESPIPE, or waited forever for a writer)', () => {
+    const fifo = join(dir, 'in.fifo');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) return;
+    const r = spawnSync('bash', ['-c', `(sleep 0.5; cat ${join(ROOT, 'fixtures/sample/instances.json')} > ${fifo}) & exec node ${BIN} convert ${fifo} --from coco --to annoconv`], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(4);
+  });
+
+  it('a run that stops at the first invalid record closes its input at once', async () => {
+    if (!existsSync('/proc/self/fd')) return;
+    const src = join(dir, 'stop.jsonl');
+    writeFileSync(src, '{"bad":1}\n' + '{"type":"text","uuid":"u","data":{"text":"ok"}}\n'.repeat(200_000));
+    const open = (): number => readdirSync('/proc/self/fd').length;
+    const { convert } = await import('../src/index.js');
+    const { MemorySink } = await import('../src/index.js');
+    const before = open();
+    for (let i = 0; i < 3; i++) await convert({ input: src, from: 'jsonl', to: 'annoconv', output: new MemorySink(), options: { onInvalid: 'fail' } }).catch(() => undefined);
+    expect(open()).toBe(before);
+  });
+});
+
 describe('an output that cannot be made', () => {
   it('-o DIR under a folder that refuses new entries (/proc): exit 3 at once, not a hang', () => {
     if (!existsSync('/proc/self')) return;

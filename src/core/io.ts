@@ -2,7 +2,8 @@
  * Inputs and outputs: files, stdin/stdout, peeking for detection, buffered writing with
  * backpressure, atomic `-o` files (temp + rename) and quiet handling of a closed stdout pipe.
  */
-import { constants, createWriteStream, fstatSync, type WriteStream } from 'node:fs';
+import { constants, createWriteStream, fstatSync, openSync, type WriteStream } from 'node:fs';
+import { Socket } from 'node:net';
 import { open, stat, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -93,17 +94,25 @@ class StreamInput implements InputSource {
   }
 
   async *chunks(): AsyncIterable<Buffer> {
-    for (const c of this.head) {
-      this.bytesRead += c.length;
-      yield c;
-    }
-    this.head = [];
-    this.headLen = 0;
-    for (;;) {
-      const c = await this.next();
-      if (!c) return;
-      this.bytesRead += c.length;
-      yield c;
+    try {
+      for (const c of this.head) {
+        this.bytesRead += c.length;
+        yield c;
+      }
+      this.head = [];
+      this.headLen = 0;
+      for (;;) {
+        const c = await this.next();
+        if (!c) return;
+        this.bytesRead += c.length;
+        yield c;
+      }
+    } finally {
+      // a reader that stops early (an error, --on-invalid fail) closes the file now, not at collection
+      if (!this.done) {
+        this.done = true;
+        await this.iter?.return?.(undefined).catch(() => undefined);
+      }
     }
   }
 }
@@ -131,6 +140,8 @@ export async function openInput(path: string | undefined): Promise<InputSource> 
   try {
     const st = await stat(path);
     if (st.isDirectory()) return directoryInput(path);
+    // a named pipe (mkfifo, <(command)): read as a stream, never by position
+    if (st.isFIFO()) return new StreamInput(path, () => readPipeChunks(path), path);
     size = st.size;
   } catch (e) {
     if (e instanceof AnnoconvError) throw e;
@@ -186,6 +197,21 @@ async function* readFileChunks(path: string): AsyncGenerator<Buffer> {
   }
 }
 
+/**
+ * A named pipe's bytes. Opened without blocking (a pipe with no writer yet would otherwise hold a
+ * thread, and Ctrl-C, until one comes) and read through a socket, which waits for data the way
+ * stdin does.
+ */
+async function* readPipeChunks(path: string): AsyncGenerator<Buffer> {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const socket = new Socket({ fd, readable: true, writable: false });
+  try {
+    for await (const chunk of socket as AsyncIterable<Buffer>) yield chunk;
+  } finally {
+    socket.destroy();
+  }
+}
+
 /** An input over any async source of byte chunks; a failure while reading becomes INPUT_READ_FAILED. */
 export function streamInput(name: string, open: () => AsyncIterable<Buffer>, size?: number): InputSource {
   return new StreamInput(name, open, undefined, size);
@@ -217,6 +243,10 @@ export interface OutputSink {
   close(): Promise<void>;
   /** Give up: remove a temp file, leave nothing behind. */
   abort(): Promise<void>;
+  /** Files only: complete the temp file and close it, without putting it in place yet. */
+  finish?(): Promise<void>;
+  /** Files only: after finish(), rename the temp file into place. */
+  commit?(): Promise<void>;
 }
 
 const FLUSH_AT = 256 * 1024;
@@ -306,7 +336,15 @@ class AtomicFileSink extends StreamSink {
     file?.on('error', (e) => stream.destroy(e));
   }
 
+  private finished = false;
+
   override async close(): Promise<void> {
+    await this.finish();
+    await this.commit();
+  }
+
+  async finish(): Promise<void> {
+    if (this.finished) return;
     await super.close();
     await new Promise<void>((resolve, reject) => {
       if (this.file) {
@@ -317,6 +355,10 @@ class AtomicFileSink extends StreamSink {
       } else this.stream.end((e?: Error | null) => (e ? reject(writeError(this.finalPath, e)) : resolve()));
     });
     this.check();
+    this.finished = true;
+  }
+
+  async commit(): Promise<void> {
     try {
       await rename(this.tempPath, this.finalPath);
     } catch (e) {

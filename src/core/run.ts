@@ -54,10 +54,37 @@ export function partPath(path: string, n: number): string {
   return `${stem}-${String(n).padStart(3, '0')}${ext}`;
 }
 
-/** Parts of a split output: the one being written, and the paths of those finished. */
+/**
+ * Parts of a split output. A part written to a file is completed and closed when the next one
+ * opens (thousands of parts never hold thousands of descriptors) but stays a temporary file until
+ * the run succeeds: then all are renamed into place; a failed run removes them all, and an earlier
+ * run's parts at the same names are untouched. `finished` holds the paths renamed into place.
+ */
 interface Parts {
-  open: OutputSink[];
+  open: { sink: OutputSink; path?: string }[];
+  done: OutputSink[];
   finished: string[];
+}
+
+/** Completes the open part: a file is finished (kept as a temporary file), another sink closed. */
+async function finishParts(parts: Parts): Promise<void> {
+  while (parts.open.length) {
+    const p = parts.open[0]!;
+    if (p.sink.finish) await p.sink.finish();
+    else await p.sink.close();
+    parts.open.shift();
+    parts.done.push(p.sink);
+    if (p.path) parts.finished.push(p.path);
+  }
+}
+
+/** After success: every finished part renamed into place (each path added to `placed` once it is). */
+async function commitParts(parts: Parts, placed: string[]): Promise<void> {
+  await finishParts(parts);
+  for (const [i, sink] of parts.done.entries()) {
+    await sink.commit?.();
+    if (parts.finished[i] !== undefined) placed.push(parts.finished[i]!);
+  }
 }
 
 /**
@@ -82,10 +109,9 @@ function splitOutput(params: ConvertParams, to: FormatDescriptor, parts: Parts):
   return {
     every,
     async open(n) {
-      for (const p of parts.open.splice(0)) await p.close();
+      await finishParts(parts);
       const sink = await open(n);
-      parts.open.push(sink);
-      if (pathOf) parts.finished.push(pathOf(n));
+      parts.open.push({ sink, ...(pathOf ? { path: pathOf(n) } : {}) });
       return sink;
     },
   };
@@ -104,8 +130,8 @@ async function removeStaleParts(path: string, written: number): Promise<string[]
       removed.push(p);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') removed.push(`${p} (not removed: ${code ?? 'error'})`);
-      return removed;
+      if (code === 'ENOENT') return removed;
+      removed.push(`${p} (could not remove it: ${code ?? 'error'})`);
     }
   }
 }
@@ -190,11 +216,12 @@ async function convertWith(source: InputSource, fromId: string, reader: FormatIm
   const options = defaultOptions(params.options);
   checkDistinctPaths(source, params, options);
   const writer = await to.load();
-  const parts: Parts = { open: [], finished: [] };
+  const parts: Parts = { open: [], done: [], finished: [] };
   const split = splitOutput(params, to, parts);
   const tree = treeOutput(params, to);
   const output = split || tree ? new MemorySink() : typeof params.output === 'object' ? params.output : await openOutput(params.output);
   let rejects: OutputSink | undefined;
+  const committed: string[] = [];
   try {
     rejects = params.rejects !== undefined ? await openOutput(params.rejects) : undefined;
     const stats = await runPipeline({
@@ -209,23 +236,29 @@ async function convertWith(source: InputSource, fromId: string, reader: FormatIm
       onDiagnostic: params.onDiagnostic ?? (() => undefined),
       onProgress: params.onProgress ? (s) => params.onProgress!(s, source) : undefined,
     });
-    await output.close();
-    for (const p of parts.open) await p.close();
-    await tree?.commit();
+    // every file is finished and renamed into place in turn; if one fails, those already in place
+    // are removed again, so that a failed run leaves no output at all
     await rejects?.close();
+    if (params.rejects !== undefined) committed.push(params.rejects);
+    await finishParts(parts);
+    await output.close();
+    if (!split && !tree && typeof params.output === 'string' && params.output !== '-') committed.push(params.output);
+    await tree?.commit();
+    await commitParts(parts, committed);
     if (typeof params.split === 'number' && typeof params.output === 'string') {
       const stale = await removeStaleParts(params.output, parts.finished.length);
       if (stale.length) {
         stats.warnings++;
-        (params.onDiagnostic ?? (() => undefined))(diag('OUTPUT_STALE_PARTS', `removed ${stale.join(', ')}: numbered parts of an earlier run beyond this run's ${parts.finished.length}`, { file: params.output }));
+        (params.onDiagnostic ?? (() => undefined))(diag('OUTPUT_STALE_PARTS', `numbered parts of an earlier run beyond this run's ${parts.finished.length}: removed ${stale.join(', ')}`, { file: params.output }));
       }
     }
     return { ...stats, from: fromId, to: to.id, exitCode: stats.errors > 0 || stats.rejected > 0 ? 1 : 0 };
   } catch (e) {
     await output.abort();
     await tree?.abort();
-    for (const p of parts.open) await p.abort();
-    for (const f of parts.finished) await unlink(f).catch(() => undefined);
+    for (const p of parts.open) await p.sink.abort();
+    for (const sink of parts.done) await sink.abort();
+    for (const f of committed) await unlink(f).catch(() => undefined);
     await rejects?.abort();
     throw masked(e);
   }
