@@ -146,6 +146,11 @@ describe('encord-csv grouping', () => {
 });
 
 describe('--split', () => {
+  it('numbers parts before the extension, before both of .json.gz, and after an extension-less name', async () => {
+    const { partPath } = await import('../src/core/run.js');
+    expect(['out.json', 'dir/out.csv', 'out.json.gz', 'out', 'a.b/out', 'out.JSON.GZ'].map((p) => partPath(p, 2))).toEqual(['out-002.json', 'dir/out-002.csv', 'out-002.json.gz', 'out-002', 'a.b/out-002', 'out-002.JSON.GZ']);
+  });
+
   const images = (n: number): string => JSON.stringify({ images: Array.from({ length: n }, (_, i) => ({ objectUrl: `https://b/${i}.jpg` })), image_groups: [{ title: 'g', createVideo: false, objectUrl_0: 'https://b/g0.jpg', objectUrl_1: 'https://b/g1.jpg' }], skip_duplicate_urls: true });
 
   async function parts(input: string, from: string, to: string, every: number): Promise<string[]> {

@@ -48,7 +48,8 @@ export interface ConvertParams extends CommonParams {
 
 /** The path of part `n` of a split output: `out.json` -> `out-001.json`. */
 export function partPath(path: string, n: number): string {
-  const m = /^(.*?)((?:\.[A-Za-z0-9]{1,8})?)$/.exec(path)!;
+  // the number goes before the extension, and before both of `.json.gz`
+  const m = /^(.*?)((?:\.[A-Za-z0-9]{1,8})?(?:\.gz)?)$/i.exec(path)!;
   const slash = Math.max(m[1]!.lastIndexOf('/'), m[1]!.lastIndexOf('\\'));
   const [stem, ext] = m[1]!.length > slash + 1 ? [m[1]!, m[2]!] : [path, ''];
   return `${stem}-${String(n).padStart(3, '0')}${ext}`;
