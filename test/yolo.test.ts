@@ -66,6 +66,10 @@ describe('yolo reading', () => {
       const again = await model(dir, 'yolo');
       expect(again.diags.filter((d) => d.file?.endsWith('b.txt')).map((d) => [d.code, d.line])).toEqual([['YOLO_CLASS_INVALID', 1], ['YOLO_NUMBER_INVALID', 2], ['YOLO_TOKEN_COUNT', 3], ['YOLO_RANGE', 4]]);
       expect((await model(join(dir, 'labels', 'a.txt'), 'yolo')).diags.map((d) => d.code)).toEqual(['YOLO_NEEDS_FOLDER']);
+      // an image without a label file is an image with no objects: an item of its own, with its size
+      await sharp({ create: { width: 8, height: 6, channels: 3, background: '#000' } }).jpeg().toFile(join(dir, 'images', 'empty.jpg'));
+      const negatives = await model(dir, 'yolo');
+      expect(negatives.items.filter((i) => i.annotations.length === 0).map((i) => [i.id, i.width, i.height])).toEqual([['images/empty.jpg', 8, 6]]);
       rmSync(join(dir, 'classes.txt'));
       expect((await model(dir, 'yolo')).diags.map((d) => d.code)).toEqual(['YOLO_CLASSES_MISSING']);
     } finally {

@@ -43,15 +43,33 @@ export async function* readYolo(input: InputSource, ctx: ReadContext): AsyncGene
   const { files, skipped } = await filesBelow(root, (f) => f.endsWith('.txt') && !NOT_LABELS.has(basename(f).toLowerCase()));
   if (skipped) ctx.report(diag('INPUT_LINKS_SKIPPED', `${skipped} symbolic link(s) or special file(s) below ${root} skipped`, { file: root }));
   let batch: ReadEvent[] = [];
+  const used = new Set<string>();
   for (const f of files) {
-    batch.push(await labelFile(root, f, classes, mediaRoot, ctx));
+    batch.push(await labelFile(root, f, classes, mediaRoot, ctx, used));
+    if (batch.length >= 256) {
+      yield batch;
+      batch = [];
+    }
+  }
+  // images without a label file are images with no objects (YOLO's negatives): items of their own
+  const images = (await filesBelow(root, (f) => IMAGE_EXTS.includes(extname(f)))).files;
+  for (const rel of images) {
+    const path = join(root, rel);
+    if (used.has(path)) continue;
+    const id = rel.split(sep).join('/');
+    const place: Place = { file: relative(process.cwd(), path) || path };
+    const facts = await probe(path, 'image');
+    const item: Item = { id, kind: 'image', path: id, metadata: {}, annotations: [] };
+    if (!('error' in facts) && facts.type === 'image') [item.width, item.height] = [facts.width, facts.height];
+    else ctx.report(diag('MEDIA_UNREADABLE', `${rel} has no label file and its size cannot be read: ${'error' in facts ? facts.message : 'not an image'}`, place, 'warning'));
+    batch.push({ type: 'item', item, place });
     if (batch.length >= 256) {
       yield batch;
       batch = [];
     }
   }
   if (batch.length) yield batch;
-  if (files.length === 0) ctx.report(diag('INPUT_EMPTY', `no label files (.txt) in ${root}`, { file: root }));
+  if (files.length === 0 && images.length === 0) ctx.report(diag('INPUT_EMPTY', `no label files (.txt) or images in ${root}`, { file: root }));
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -74,7 +92,7 @@ async function findImage(root: string, rel: string, mediaRoot: string | undefine
   return undefined;
 }
 
-async function labelFile(root: string, rel: string, classes: Classes, mediaRoot: string | undefined, ctx: ReadContext): Promise<ReadEvent> {
+async function labelFile(root: string, rel: string, classes: Classes, mediaRoot: string | undefined, ctx: ReadContext, used: Set<string>): Promise<ReadEvent> {
   const path = join(root, rel);
   const shown = relative(process.cwd(), path) || path;
   const place: Place = { file: shown };
@@ -91,6 +109,7 @@ async function labelFile(root: string, rel: string, classes: Classes, mediaRoot:
   }
   const text = bytes.toString('utf8');
   const image = await findImage(root, rel, mediaRoot);
+  if (image) used.add(image);
   const facts = image ? await probe(image, 'image') : undefined;
   const size = !image ? 'no image found beside it, in a matching images/ folder, or under --media-root' : 'error' in facts! ? facts!.message : facts!.type === 'image' ? facts! : 'not an image';
   if (typeof size === 'string') {
