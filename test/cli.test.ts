@@ -233,3 +233,39 @@ describe('detect, formats, schema', () => {
     expect(JSON.parse(r.stdout).$id).toMatch(/jsonl\.schema\.json$/);
   });
 });
+
+describe('option values and odd cells', () => {
+  const items = join(ROOT, 'fixtures/sample/items.jsonlines');
+  it('a bad number or a missing folder in an option is a usage error (exit 2, OPTION_INVALID)', async () => {
+    const cases = [
+      ['validate', items, '--max-diagnostics', 'abc'],
+      ['validate', items, '--max-diagnostics', '-1'],
+      ['validate', items, '--workers', '-1'],
+      ['validate', items, '--workers', '1.5'],
+      ['convert', items, '--to', 'coco', '--media-root', join(dir, 'no-such-folder')],
+      ['convert', join(ROOT, 'fixtures/encord-json/all-kinds/input.json'), '--to', 'encord-json', '--split', '2', '-o', dir + '/'],
+      ['convert', file('cols.csv', 'a,b\nx,y\n'), '--from', 'csv', '--to', 'annoconv', '--columns', 'file'],
+    ];
+    for (const args of cases) {
+      const r = await cli([...args, '--diagnostics', 'json']);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(jsonDiagnostics(r.stderr).map((d) => d.code), args.join(' ')).toEqual(['OPTION_INVALID']);
+    }
+  });
+
+  it('CSV: columns no role reads are named once (CSV_COLUMNS_IGNORED); hex and Infinity are not coordinates', async () => {
+    const src = file('extra.csv', 'file_name,class_name,xmin,ymin,xmax,ymax,score,notes\na.jpg,cat,1,1,2,2,0.9,ok\nb.jpg,cat,0x10,1,20,2,0.8,hex\nc.jpg,cat,Infinity,1,2,2,0.1,inf\n');
+    const r = await cli(['convert', src, '--from', 'csv', '--to', 'annoconv', '--diagnostics', 'json']);
+    expect(jsonDiagnostics(r.stderr).map((d) => [d.code, d.line])).toEqual([['CSV_COLUMNS_IGNORED', 1], ['CSV_CELL_INVALID', 3], ['CSV_CELL_INVALID', 4]]);
+    expect(jsonLines(r.stdout).map((i) => (i as { id: string }).id)).toEqual(['a.jpg']);
+  });
+
+  it('control characters quoted from the input are shown escaped in text diagnostics', async () => {
+    // V8 quotes the bad token of a line that starts with NUL, or with an escape sequence
+    const r = await cli(['validate', '--format', 'jsonl'], { stdin: Buffer.from('\u0000\u0000\n\u001b[31m\n') });
+    expect(r.stderr).toContain("'\\u0000'");
+    expect(r.stderr).toContain("'\\u001b'");
+    expect(r.stderr).not.toContain('\u0000');
+    expect(r.stderr).not.toContain('\u001b');
+  });
+});

@@ -1,5 +1,6 @@
 /** The CLI's commands. Each parses its options, calls the library, and prints what it returns. */
 import type { Argv } from 'yargs';
+import { statSync } from 'node:fs';
 import { convert, validate, detect, scan, type CommonParams, type RunResult } from '../core/run.js';
 import { listFormats, requireFormat } from '../core/registry.js';
 import { schemaText } from '../core/schema-files.js';
@@ -47,16 +48,29 @@ function collectFormatOptions(args: Args): Record<string, unknown> {
 
 function optionsFrom(args: Args): Partial<Options> {
   const size = args.maxRecordSize;
-  if (!Number.isFinite(size) || size <= 0) {
-    throw new AnnoconvError(diag('OPTION_INVALID', '--max-record-size must be a positive number of bytes'), 2);
-  }
+  const bad = (message: string): never => {
+    throw new AnnoconvError(diag('OPTION_INVALID', message), 2);
+  };
+  if (!Number.isFinite(size) || size <= 0) bad('--max-record-size must be a positive number of bytes');
+  if (!Number.isInteger(args.maxDiagnostics) || args.maxDiagnostics < 0) bad('--max-diagnostics must be a whole number, 0 or more (0 shows all)');
+  if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 0)) bad('--workers must be a whole number, 0 or more');
+  const format = collectFormatOptions(args);
+  if (typeof format.mediaRoot === 'string' && !isDirectory(format.mediaRoot)) bad(`--media-root ${format.mediaRoot} is not a folder`);
   return {
     onInvalid: args.onInvalid === 'fail' ? 'fail' : 'skip',
     strict: args.strict === true,
     maxRecordSize: size,
-    workers: Number.isFinite(args.workers) && args.workers > 0 ? Math.floor(args.workers) : 0,
-    format: collectFormatOptions(args),
+    workers: args.workers > 0 ? args.workers : 0,
+    format,
   };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 type Hooks = Pick<CommonParams, 'onDiagnostic' | 'onProgress'>;

@@ -24,7 +24,10 @@ export function formatText(d: Diagnostic): string {
   if (d.line === undefined && d.record !== undefined) extra.push(`record ${d.record}`);
   if (d.pointer) extra.push(`at ${d.pointer}`);
   if (d.offset !== undefined && d.line === undefined) extra.push(`byte ${d.offset}`);
-  return `${where(d)}: ${d.severity} ${d.code} ${d.message}${extra.length ? ` (${extra.join(', ')})` : ''}`;
+  const line = `${where(d)}: ${d.severity} ${d.code} ${d.message}${extra.length ? ` (${extra.join(', ')})` : ''}`;
+  // control characters quoted from the input (NUL, escape sequences) are shown, not sent to the terminal
+  // eslint-disable-next-line no-control-regex
+  return line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function formatJson(d: Diagnostic): string {

@@ -37,6 +37,7 @@ export const CODES = {
   RUN_STOPPED: c('error', 'the run stopped at the first invalid record (--on-invalid fail)'),
   INTERNAL_ERROR: c('error', 'a bug in annoconv: please report it with the input that caused it'),
   DIAGNOSTICS_TRUNCATED: c('info', 'more diagnostics than --max-diagnostics; the rest were counted, not printed'),
+  CSV_COLUMNS_IGNORED: c('warning', 'columns no role reads (score, notes...): their values are not kept'),
   CSV_COLUMNS_UNKNOWN: c('error', 'the CSV header has no file column, or nothing to read beside it (--columns names them)'),
   CSV_ROW_LENGTH: c('error', 'a CSV row has more or fewer cells than the header (trailing empty cells aside)'),
   CSV_CELL_INVALID: c('error', 'a CSV cell is not what its column needs (a number, four bbox numbers, 0/1, a file name)'),

@@ -104,6 +104,7 @@ function splitOutput(params: ConvertParams, to: FormatDescriptor, parts: Parts):
   if (typeof s === 'object') open = s.open;
   else if (typeof params.output === 'string' && params.output !== '-') {
     const path = params.output;
+    if (/[\\/]$/.test(path)) throw new AnnoconvError(diag('OPTION_INVALID', `--split names its parts after -o FILE; ${path} is a folder name (give e.g. ${path}part.json)`), 2);
     pathOf = (n) => partPath(path, n);
     open = (n) => openOutput(pathOf!(n));
   } else throw new AnnoconvError(diag('OPTION_INVALID', '--split writes numbered files named after -o FILE: give -o'), 2);

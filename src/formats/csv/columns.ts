@@ -110,3 +110,14 @@ export function parseMapping(spec: string): Map<string, string> | string {
   }
   return m;
 }
+
+/** The columns a layout reads. */
+export function usedColumns(l: Layout): Set<number> {
+  const used = new Set<number>([l.file]);
+  if (l.cls !== undefined) used.add(l.cls);
+  for (const c of l.box?.cols ?? []) used.add(c);
+  if (l.bbox !== undefined) used.add(l.bbox);
+  if (l.coords !== undefined) used.add(l.coords);
+  for (const [i] of l.oneHot ?? []) used.add(i);
+  return used;
+}

@@ -14,11 +14,11 @@ import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
 import type { Code } from '../../core/codes.js';
 import { CsvScanner, isRow, problemMessage, type CsvEvent, type CsvRow } from '../../core/csv.js';
-import { diag, type Place } from '../../core/diagnostics.js';
+import { AnnoconvError, diag, type Place } from '../../core/diagnostics.js';
 import { GroupedSpill } from '../../core/grouped-spill.js';
 import { annotationFractionsToPx, xyxyToXywh } from '../../model/geometry.js';
 import type { Annotation, Item } from '../../model/types.js';
-import { parseMapping, resolveLayout, type Layout } from './columns.js';
+import { parseMapping, resolveLayout, usedColumns, type Layout } from './columns.js';
 
 interface State {
   ctx: ReadContext;
@@ -41,10 +41,7 @@ export async function* readCsv(input: InputSource, ctx: ReadContext): AsyncGener
   let mapping: Map<string, string> | undefined;
   if (typeof f.columns === 'string') {
     const m = parseMapping(f.columns);
-    if (typeof m === 'string') {
-      ctx.report(diag('OPTION_INVALID', m));
-      return;
-    }
+    if (typeof m === 'string') throw new AnnoconvError(diag('OPTION_INVALID', m), 2);
     mapping = m;
   }
   const st: State = {
@@ -110,6 +107,8 @@ function onEvent(st: State, ev: CsvEvent, mapping: Map<string, string> | undefin
     } else {
       st.layout = l;
       st.width = ev.cells.length;
+      const ignored = ev.cells.filter((h, i) => h.trim() !== '' && !usedColumns(l).has(i));
+      if (ignored.length) ctx.report(diag('CSV_COLUMNS_IGNORED', `column(s) not read, their values are not kept: ${ignored.map((h) => JSON.stringify(h)).join(', ')} (--columns maps headings to roles)`, place));
     }
     return;
   }
@@ -121,7 +120,9 @@ function onEvent(st: State, ev: CsvEvent, mapping: Map<string, string> | undefin
   row(st, st.layout!, ev, place);
 }
 
-const num = (s: string): number => (s.trim() === '' ? NaN : Number(s.trim()));
+/** A decimal number cell ("1", "-2.5", "1e3"); hex, binary and "Infinity" are not coordinates. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const num = (s: string): number => (DECIMAL.test(s.trim()) ? Number(s.trim()) : NaN);
 
 function row(st: State, l: Layout, ev: CsvRow, place: Place): void {
   const { ctx } = st;
@@ -145,7 +146,7 @@ function row(st: State, l: Layout, ev: CsvRow, place: Place): void {
       const bad = v.findIndex((x) => !Number.isFinite(x));
       if (bad >= 0) return fail('CSV_CELL_INVALID', `${JSON.stringify(cells[l.box.cols[bad]!])} is not a number`, l.box.cols[bad]);
     } else {
-      v = cells[l.bbox!]!.replace(/[[\]()]/g, ' ').split(/[\s,;]+/).filter((x) => x !== '').map(Number);
+      v = cells[l.bbox!]!.replace(/[[\]()]/g, ' ').split(/[\s,;]+/).filter((x) => x !== '').map(num);
       if (v.length !== 4 || !v.every(Number.isFinite)) return fail('CSV_CELL_INVALID', `bbox ${JSON.stringify(cells[l.bbox!])} is not four numbers`, l.bbox);
     }
     const form = l.box ? l.box.form : st.bboxForm;
@@ -156,7 +157,7 @@ function row(st: State, l: Layout, ev: CsvRow, place: Place): void {
     if (st.percent && st.mediaRoot === undefined) return fail('CSV_NO_SIZE', 'coordinates are fractions of the image size, which a CSV does not give: --media-root DIR reads it from the image');
     anns.push({ kind: 'box', ...box, ...label });
   } else if (l.coords !== undefined) {
-    const v = cells[l.coords]!.split(/[\s,;]+/).filter((x) => x !== '').map(Number);
+    const v = cells[l.coords]!.split(/[\s,;]+/).filter((x) => x !== '').map(num);
     if (!v.every(Number.isFinite)) return fail('CSV_CELL_INVALID', `coordinates ${JSON.stringify(cells[l.coords]!.slice(0, 80))} are not all numbers`, l.coords);
     if (v.length % 2 === 1 || v.length < 6) return fail('CSV_COORDINATES_ODD', `coordinates hold ${v.length} numbers: a polygon needs x; y pairs, at least 3`, l.coords);
     if (st.percent && st.mediaRoot === undefined) return fail('CSV_NO_SIZE', 'coordinates are fractions of the image size, which a CSV does not give: --media-root DIR reads it from the image');
