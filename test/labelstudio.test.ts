@@ -293,3 +293,15 @@ describe('labelstudio hostile and odd input', () => {
     }
   });
 });
+
+describe('spans against the task text', () => {
+  it('a span ending beyond the text is refused at its annotation (LS_SPAN_INVALID); one inside it is kept', async () => {
+    const task = (end: number): string => JSON.stringify([{ id: 7, data: { text: 'abc' }, annotations: [{ id: 1, result: [{ id: 's', type: 'labels', from_name: 'ner', to_name: 'text', value: { start: 0, end, labels: ['X'] } }] }] }]);
+    const bad = await run(task(99), 'labelstudio', 'annoconv');
+    expect(bad.diags.map((d) => [d.code, d.pointer])).toEqual([['LS_SPAN_INVALID', '#/0/annotations/0']]);
+    expect(bad.exitCode).toBe(1);
+    const ok = await run(task(3), 'labelstudio', 'annoconv');
+    expect(ok.diags).toEqual([]);
+    expect(JSON.parse(ok.text).annotations[0]).toMatchObject({ kind: 'span', start: 0, end: 3, label: 'X' });
+  });
+});

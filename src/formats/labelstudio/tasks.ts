@@ -161,7 +161,13 @@ function checkSpans(item: Item, f: Finding[]): void {
   const text = item.text!;
   let cps: string[] | undefined;
   item.annotations.forEach((a) => {
-    if (a.kind !== 'span' || a.text === undefined) return;
+    if (a.kind !== 'span') return;
+    // beyond the text in both counts (UTF-16 units are never fewer than code points)
+    if (a.end > text.length) {
+      f.push({ code: 'LS_SPAN_INVALID', message: `span ${a.start}-${a.end} ends beyond the task text (${text.length} UTF-16 units)`, at: `/${a.group ?? ''}` });
+      return;
+    }
+    if (a.text === undefined) return;
     cps ??= [...text];
     if (cps.slice(a.start, a.end).join('') === a.text) return;
     const ex = a.extras!.labelstudio as JsonObject;
