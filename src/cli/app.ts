@@ -1,9 +1,16 @@
-/** The yargs application: commands, global options, help and usage errors. */
+/**
+ * The yargs application: commands, help, completion and usage errors. A usage error (unknown
+ * option, bad value, missing --to, an extra input) throws from yargs' validation, before any
+ * command handler runs: nothing is read and nothing is written.
+ */
 import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
 import { removeAllTemps } from '../core/cleanup.js';
+import { AnnoconvError, diag } from '../core/diagnostics.js';
 import { err, handleError } from './output.js';
-import { registerCommands, outcome } from './commands.js';
+import { COMMANDS } from './commands/index.js';
+import { EXIT_CODES, type Args } from './common.js';
+import { nearest } from './suggest.js';
 import { VERSION } from './version.js';
 
 function installSignalHandlers(): void {
@@ -29,45 +36,109 @@ function installSignalHandlers(): void {
 const require = createRequire(import.meta.url);
 const yargs = require('yargs/yargs') as (argv: string[]) => Argv;
 
+/** A usage error found by yargs' own validation, with the command it concerns. */
+class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly command: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** The exit code of the handler that ran (yargs does not pass return values through). */
+const outcome = { exitCode: 0 };
+
 function build(argv: string[]): Argv {
   const y = yargs(argv)
     .scriptName('annoconv')
-    .usage('$0 <command> [options]\n\nRead, validate and convert annotation data. Data goes to stdout; diagnostics, the summary and progress go to stderr.')
-    .option('diagnostics', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'how diagnostics are printed on stderr (json: one object per line)', global: true })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print errors only: no warnings, summary or progress', global: true })
-    .option('max-diagnostics', { type: 'number', default: 1000, describe: 'print at most N diagnostics, count the rest (0 = all)', global: true })
-    .option('max-record-size', { type: 'number', default: 16 * 1024 * 1024, describe: 'largest record (line) in bytes a reader holds in memory; larger ones are reported and skipped', global: true })
-    .option('workers', { type: 'number', default: 0, describe: 'worker threads for parallel stages (joining large COCO files to the annoconv format): faster, at the cost of memory', global: true })
+    .usage('$0 <command> [options]\n\nRead, validate and convert annotation data. Data goes to stdout; diagnostics, the summary and progress go to stderr.\n"annoconv help COMMAND" shows the options of one command.')
     .version(VERSION)
     .alias('version', 'V')
     .help()
     .alias('help', 'h')
     .strict()
-    .demandCommand(1, 'give a command: convert, validate, detect, formats or schema')
-    .epilogue('Exit codes: 0 ok, 1 invalid input or rejected records, 2 usage error, 3 I/O error.')
+    .completion('completion', 'print a bash/zsh completion script (annoconv completion >> ~/.bashrc)')
+    .demandCommand(1, 'give a command: convert, validate, scan, detect, formats or schema')
+    .epilogue(EXIT_CODES)
     .wrap(Math.min(110, process.stdout.columns || 100));
-  registerCommands(y);
+  for (const c of COMMANDS) {
+    y.command(c.command, c.describe, c.builder, async (args) => {
+      outcome.exitCode = await c.handler(args as unknown as Args);
+    });
+  }
   return y;
 }
 
-export async function run(argv: string[]): Promise<number> {
+/** `--diagnostics json` anywhere on the line, read before yargs (which may be what failed). */
+function jsonMode(argv: string[]): boolean {
+  return argv.some((a, i) => a === '--diagnostics=json' || (a === '--diagnostics' && argv[i + 1] === 'json'));
+}
+
+const commandNames = COMMANDS.map((c) => c.command.split(' ')[0]!);
+
+/** `annoconv help [COMMAND]` is `annoconv [COMMAND] --help`. */
+function rewriteHelp(argv: string[]): string[] {
+  if (argv[0] !== 'help') return argv;
+  return argv[1] !== undefined ? [argv[1], '--help'] : ['--help'];
+}
+
+/** One line saying what was wrong, what was probably meant, and where help is. */
+function usageMessage(e: UsageError, argv: string[], known: string[]): string {
+  let msg = e.message;
+  const unknown = /^Unknown arguments?: (.*)$/.exec(msg);
+  if (unknown) {
+    const names = unknown[1]!.split(', ');
+    const extra = names.filter((n) => argv.includes(n) && !n.startsWith('-'));
+    const hints = names.filter((n) => !extra.includes(n)).map((n) => {
+      const near = nearest(n.replace(/^-+/, ''), known);
+      return near ? `--${n.replace(/^-+/, '')} (did you mean --${near}?)` : `--${n.replace(/^-+/, '')}`;
+    });
+    const parts: string[] = [];
+    if (hints.length) parts.push(`unknown option${hints.length > 1 ? 's' : ''} ${hints.join(', ')}`);
+    if (extra.length) parts.push(`unexpected argument${extra.length > 1 ? 's' : ''} ${extra.join(', ')}${e.command === 'convert' ? ' (convert reads one input; validate takes several)' : ''}`);
+    msg = parts.join('; ');
+  } else if (/^Invalid values?:/.test(msg)) {
+    // "Invalid values:\n  Argument: on-invalid, Given: "fial", Choices: "skip", "fail""
+    msg = [...msg.matchAll(/Argument: ([^,]+), Given: (.*?), Choices: (.*)$/gm)].map((m) => `--${m[1]} ${m[2]} is not one of ${m[3]!.replace(/"/g, '')}`).join('; ') || msg;
+  } else if (/^Missing required arguments?:/.test(msg) && msg.includes('\n')) {
+    msg = msg.slice(msg.indexOf('\n') + 1); // the option's own message says what to give
+  }
+  return withHint(msg.replace(/\s*\n\s*/g, '; '), e.command);
+}
+
+/** A usage message ends with where the help is. */
+function withHint(message: string, command: string | undefined): string {
+  return `${message}; see "annoconv ${command ? command + ' ' : ''}--help"`;
+}
+
+export async function run(rawArgv: string[]): Promise<number> {
   installSignalHandlers();
-  let exitCode = 0;
-  let usageError: string | undefined;
-  const y = build(argv).fail((msg, e) => {
+  const argv = rewriteHelp(rawArgv);
+  const command = argv.find((a) => commandNames.includes(a));
+  let known: string[] = [];
+  outcome.exitCode = 0;
+  const y: Argv = build(argv).fail((msg, e) => {
     if (e) throw e;
-    usageError = msg;
+    // the options of the command being parsed (its builder has run), for "did you mean"
+    known = Object.keys((y as unknown as { getOptions(): { key?: Record<string, unknown> } }).getOptions().key ?? {}).filter((k) => !/[A-Z]/.test(k));
+    throw new UsageError(msg, command);
   });
+  const mode = jsonMode(argv) ? 'json' : 'text';
   try {
     await y.parseAsync();
-    if (usageError !== undefined) {
-      err(`annoconv: error OPTION_INVALID ${usageError}\nRun "annoconv --help" for usage.\n`);
-      return 2;
-    }
-    exitCode = outcome.exitCode;
+    return outcome.exitCode;
   } catch (e) {
-    const mode = argv.includes('json') && argv.some((a) => a.startsWith('--diagnostics')) ? 'json' : 'text';
-    exitCode = handleError(e, mode);
+    if (e instanceof UsageError) {
+      if (!commandNames.includes(argv[0] ?? '') && argv[0] !== undefined && !argv[0].startsWith('-') && e.command === undefined) {
+        const near = nearest(argv[0], [...commandNames, 'help', 'completion']);
+        e = new UsageError(`unknown command ${argv[0]}${near ? ` (did you mean ${near}?)` : ''}`, undefined);
+      }
+      return handleError(new AnnoconvError(diag('OPTION_INVALID', usageMessage(e as UsageError, argv, known)), 2), mode);
+    }
+    if (e instanceof AnnoconvError && e.exitCode === 2) {
+      return handleError(new AnnoconvError({ ...e.diagnostic, message: withHint(e.diagnostic.message, command) }, 2), mode);
+    }
+    return handleError(e, mode);
   }
-  return exitCode;
 }

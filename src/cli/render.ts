@@ -25,9 +25,17 @@ export function formatText(d: Diagnostic): string {
   if (d.pointer) extra.push(`at ${d.pointer}`);
   if (d.offset !== undefined && d.line === undefined) extra.push(`byte ${d.offset}`);
   const line = `${where(d)}: ${d.severity} ${d.code} ${d.message}${extra.length ? ` (${extra.join(', ')})` : ''}`;
-  // control characters quoted from the input (NUL, escape sequences) are shown, not sent to the terminal
+  return escapeControls(line);
+}
+
+/**
+ * Control characters quoted from the input (NUL, escape sequences, C1 controls) and the bidi
+ * controls that reorder what a terminal shows (U+202E makes "gpj.exe" read "exe.jpg") are shown
+ * as \uXXXX, never sent to the terminal.
+ */
+export function escapeControls(s: string): string {
   // eslint-disable-next-line no-control-regex
-  return line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function formatJson(d: Diagnostic): string {
@@ -71,13 +79,33 @@ export function createPrinter(mode: DiagnosticsMode, quiet: boolean, max: number
 }
 
 const n = (x: number): string => x.toLocaleString('en-US');
+/** A count and its noun: "1 record", "2 records". */
+const count = (x: number, noun: string): string => `${n(x)} ${x === 1 ? noun : noun + 's'}`;
 
 export function summaryLine(name: string, r: RunResult, validating: boolean): string {
   const parts = validating
-    ? [`${n(r.read)} records`, `${n(r.read - r.rejected)} valid`, `${n(r.rejected)} invalid`]
+    ? [count(r.read, 'record'), `${n(r.read - r.rejected)} valid`, `${n(r.rejected)} invalid`]
     : [`read ${n(r.read)}`, `wrote ${n(r.written)}`, `rejected ${n(r.rejected)}`];
-  parts.push(`${n(r.errors)} errors`, `${n(r.warnings)} warnings`);
+  parts.push(count(r.errors, 'error'), count(r.warnings, 'warning'));
   let s = `${name} (${r.from}${r.to ? ' -> ' + r.to : ''}): ${parts.join(', ')}`;
   if (r.losses.length) s += '; dropped ' + r.losses.map((l) => `${n(l.count)} ${l.what} (${l.reason})`).join(', ');
-  return s;
+  return escapeControls(s);
+}
+
+/** The summary as one JSON object, `{"summary": {...}}`, so that stderr stays NDJSON. */
+export function summaryJson(name: string, r: RunResult, validating: boolean): string {
+  return JSON.stringify({
+    summary: {
+      file: name,
+      command: validating ? 'validate' : 'convert',
+      from: r.from,
+      to: r.to ?? null,
+      read: r.read,
+      ...(validating ? { valid: r.read - r.rejected, invalid: r.rejected } : { written: r.written, rejected: r.rejected }),
+      errors: r.errors,
+      warnings: r.warnings,
+      losses: r.losses.map((l) => ({ what: l.what, count: l.count, reason: l.reason })),
+      exitCode: r.exitCode,
+    },
+  });
 }

@@ -83,6 +83,8 @@ export interface FormatImpl {
 /** A format-specific command-line option, added to the CLI from the registry. */
 export interface FormatOption {
   type: 'string' | 'boolean' | 'number';
+  /** Which side of a run reads the option: `read` (validate lists it), `write`, or both (absent). */
+  scope?: 'read' | 'write';
   describe: string;
   choices?: readonly string[];
   default?: string | boolean | number;
@@ -102,6 +104,11 @@ export interface FormatDescriptor {
   title: string;
   extensions: readonly string[];
   can: { read: boolean; write: boolean; validate: boolean; split?: boolean; directory?: boolean };
+  /**
+   * True when every item written needs a media URL (a manifest registers URLs): `scan`, which finds
+   * paths, then requires --url-prefix before it starts.
+   */
+  writeNeedsUrls?: boolean;
   /** JSON Schema file name under schemas/, when the format has one. */
   schema?: string;
   /** Confidence 0..1 that the sample is this format. */
@@ -109,5 +116,11 @@ export interface FormatDescriptor {
   /** Confidence 0..1 that a folder holds this format (formats that read folders). */
   detectDirectory?(path: string): Promise<number>;
   options?: Record<string, FormatOption>;
+  /**
+   * Usage checks of the format's own options (files they name, values), run before any input or
+   * output is opened; throws an AnnoconvError with exit code 2. `read` checks run for the input
+   * format (for every readable format when it is to be detected), `write` for the target.
+   */
+  checkOptions?(options: Options, role: 'read' | 'write'): void | Promise<void>;
   load(): Promise<FormatImpl>;
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { AnnoconvError, diag } from './diagnostics.js';
 
@@ -44,4 +44,15 @@ export function readOptionFile(path: string, option: string): string {
   }
   if (!isUtf8(bytes)) throw new AnnoconvError(diag('OPTION_INVALID', `${option} ${path}: not valid UTF-8`, { file: path }), 2);
   return bytes.toString('utf8').replace(/^\ufeff/, '');
+}
+
+/** A file named by an option must exist and be a regular file: anything else is a usage error (exit 2). */
+export function checkRegularFile(path: string, option: string): void {
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    throw new AnnoconvError(diag('OPTION_INVALID', `${option} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path }), 2);
+  }
+  if (!st.isFile()) throw new AnnoconvError(diag('OPTION_INVALID', `${option} ${path}: not a regular file`, { file: path }), 2);
 }

@@ -5,13 +5,13 @@
 import { AnnoconvError, diag, type DiagnosticSink } from './diagnostics.js';
 import { redactDiagnostic } from './secrets.js';
 import { unlink } from 'node:fs/promises';
-import { resolve as resolvePath } from 'node:path';
 import { FileTree } from './file-tree.js';
 import { MemorySink, openInput, openOutput, type InputSource, type OutputSink } from './io.js';
 import { defaultOptions, type Options } from './options.js';
 import { runPipeline, type RunStats } from './pipeline.js';
 import { requireFormat } from './registry.js';
 import { detectFormat } from './detect.js';
+import { checkConvertUsage, checkScanUsage, checkValidateUsage } from './usage.js';
 import type { FormatDescriptor, FormatImpl, SplitOutput } from './format.js';
 
 export interface RunResult extends RunStats {
@@ -96,18 +96,16 @@ async function commitParts(parts: Parts, placed: string[]): Promise<void> {
 function splitOutput(params: ConvertParams, to: FormatDescriptor, parts: Parts): SplitOutput | undefined {
   const s = params.split;
   if (s === undefined) return undefined;
+  // checked by checkConvertUsage: a whole number, a target that splits, -o FILE
   const every = typeof s === 'number' ? s : s.every;
-  if (!Number.isInteger(every) || every < 1) throw new AnnoconvError(diag('OPTION_INVALID', '--split must be a whole number of entries, at least 1'), 2);
-  if (!to.can.split) throw new AnnoconvError(diag('OPTION_INVALID', `--split: ${to.id} output cannot be split into numbered files`), 2);
   let open: (n: number) => Promise<OutputSink>;
   let pathOf: ((n: number) => string) | undefined;
   if (typeof s === 'object') open = s.open;
-  else if (typeof params.output === 'string' && params.output !== '-') {
-    const path = params.output;
-    if (/[\\/]$/.test(path)) throw new AnnoconvError(diag('OPTION_INVALID', `--split names its parts after -o FILE; ${path} is a folder name (give e.g. ${path}part.json)`), 2);
+  else {
+    const path = params.output as string;
     pathOf = (n) => partPath(path, n);
     open = (n) => openOutput(pathOf!(n));
-  } else throw new AnnoconvError(diag('OPTION_INVALID', '--split writes numbered files named after -o FILE: give -o'), 2);
+  }
   return {
     every,
     async open(n) {
@@ -141,10 +139,7 @@ async function removeStaleParts(path: string, written: number): Promise<string[]
 /** The output folder of a target that writes one file an item (VOC, YOLO): `-o DIR` is required. */
 function treeOutput(params: ConvertParams, to: FormatDescriptor): FileTree | undefined {
   if (!to.can.directory) return undefined;
-  if (typeof params.output !== 'string' || params.output === '-') {
-    throw new AnnoconvError(diag('OPTION_INVALID', `${to.id} output is a folder of files: give -o DIR`), 2);
-  }
-  return new FileTree(params.output);
+  return new FileTree(params.output as string); // a folder name, checked by checkConvertUsage
 }
 
 async function resolveInput(input: string | InputSource | undefined): Promise<InputSource> {
@@ -162,7 +157,7 @@ async function resolveFrom(source: InputSource, from: string | undefined, role: 
 
 /** Convert one input to another format. */
 export async function convert(params: ConvertParams): Promise<RunResult> {
-  const to = requireFormat(params.to, 'write');
+  const to = await checkConvertUsage(params, defaultOptions(params.options));
   const source = await resolveInput(params.input);
   const from = await resolveFrom(source, params.from, 'read');
   return convertWith(source, from.id, await from.load(), to, params);
@@ -179,7 +174,7 @@ export interface ScanParams extends Omit<ConvertParams, 'input' | 'from'> {
 
 /** Items from the media files found below folders (`annoconv scan`), written in any format. */
 export async function scan(params: ScanParams): Promise<RunResult> {
-  const to = requireFormat(params.to, 'write');
+  const to = await checkScanUsage(params, defaultOptions(params.options));
   const { scanReader } = await import('../media/scan.js');
   const f = params.options?.format ?? {};
   const urlPrefix = f.urlPrefix;
@@ -197,26 +192,8 @@ export async function scan(params: ScanParams): Promise<RunResult> {
   return convertWith(source, 'scan', { read }, to, params);
 }
 
-/**
- * The files a run writes (-o, --rejects, --config-out) must differ from each other and from the
- * input (except -o, written atomically): one would otherwise overwrite the other without a word.
- */
-function checkDistinctPaths(source: InputSource, params: ConvertParams, options: Options): void {
-  const named: [string, unknown][] = [['the input', source.path], ['-o', params.output], ['--rejects', params.rejects], ['--config-out', options.format.configOut]];
-  const seen = new Map<string, string>();
-  for (const [what, p] of named) {
-    if (typeof p !== 'string' || p === '-' || p === '') continue;
-    const key = resolvePath(p);
-    const earlier = seen.get(key);
-    // -o over the input is safe: the output replaces it only once it is complete
-    if (earlier && !(earlier === 'the input' && what === '-o')) throw new AnnoconvError(diag('OPTION_INVALID', `${what} and ${earlier} name the same file (${p}): one would overwrite the other`, { file: p }), 2);
-    seen.set(key, what);
-  }
-}
-
 async function convertWith(source: InputSource, fromId: string, reader: FormatImpl, to: FormatDescriptor, params: ConvertParams): Promise<RunResult> {
   const options = defaultOptions(params.options);
-  checkDistinctPaths(source, params, options);
   const writer = await to.load();
   const parts: Parts = { open: [], done: [], finished: [] };
   const split = splitOutput(params, to, parts);
@@ -276,6 +253,7 @@ function masked(e: unknown): unknown {
 /** Validate one input; nothing is written. */
 export async function validate(params: CommonParams): Promise<RunResult> {
   const options = defaultOptions(params.options);
+  await checkValidateUsage(params, options);
   const source = await resolveInput(params.input);
   const from = await resolveFrom(source, params.from, 'validate');
   const reader = await from.load();

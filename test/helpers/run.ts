@@ -30,12 +30,32 @@ export function cli(args: string[], opts: { stdin?: string | Buffer; cwd?: strin
   });
 }
 
-/** JSON diagnostics printed with --diagnostics json. */
+/**
+ * JSON diagnostics printed with --diagnostics json (the summary object aside). Every line of stderr
+ * must be a JSON object: a line that is not fails the test that reads it.
+ */
 export function jsonDiagnostics(stderr: string): Diagnostic[] {
+  return jsonStderr(stderr).filter((o) => !('summary' in o)) as unknown as Diagnostic[];
+}
+
+/** The `{"summary": {...}}` object printed last with --diagnostics json, or undefined. */
+export function jsonSummary(stderr: string): Record<string, unknown> | undefined {
+  const s = jsonStderr(stderr).find((o) => 'summary' in o);
+  return s ? (s.summary as Record<string, unknown>) : undefined;
+}
+
+/** Each line of stderr parsed as JSON: stderr under --diagnostics json is NDJSON, nothing else. */
+export function jsonStderr(stderr: string): Record<string, unknown>[] {
   return stderr
     .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Diagnostic);
+    .filter((l) => l !== '')
+    .map((l) => {
+      try {
+        return JSON.parse(l) as Record<string, unknown>;
+      } catch {
+        throw new Error(`stderr line is not JSON: ${l.slice(0, 200)}`);
+      }
+    });
 }
 
 /** Parse JSON lines. */

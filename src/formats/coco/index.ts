@@ -1,4 +1,5 @@
 import type { FormatDescriptor, Sample } from '../../core/format.js';
+import { checkRegularFile } from '../../core/options.js';
 
 /** The first non-space characters of the sample, without a BOM. */
 function head(sample: Sample): string {
@@ -29,7 +30,12 @@ export const coco: FormatDescriptor = {
   can: { read: true, write: true, validate: true },
   detect: detectDataset,
   options: {
-    categories: { type: 'string', describe: 'coco: a JSON list or one-name-per-line file imposing category ids (1..n) and order on output' },
+    categories: { type: 'string', scope: 'write', describe: 'coco: a JSON list or one-name-per-line file imposing category ids (1..n) and order on output' },
+  },
+  async checkOptions(options, role) {
+    if (role !== 'write' || typeof options.format.categories !== 'string') return;
+    const { loadCategoryFile } = await import('./writer.js');
+    loadCategoryFile(options.format.categories);
   },
   async load() {
     const [{ readCoco }, { createCocoWriter }] = await Promise.all([import('./reader.js'), import('./writer.js')]);
@@ -45,7 +51,10 @@ export const cocoResults: FormatDescriptor = {
   can: { read: true, write: false, validate: true },
   detect: detectResults,
   options: {
-    gt: { type: 'string', describe: 'coco-results: the ground-truth COCO dataset the detections refer to (checks image and category ids, fills image sizes and file names)' },
+    gt: { type: 'string', scope: 'read', describe: 'coco-results: the ground-truth COCO dataset the detections refer to (checks image and category ids, fills image sizes and file names)' },
+  },
+  checkOptions(options, role) {
+    if (role === 'read' && typeof options.format.gt === 'string') checkRegularFile(options.format.gt, '--gt');
   },
   async load() {
     const { readCocoResults } = await import('./results.js');

@@ -25,7 +25,7 @@ interface Categories {
 }
 
 /** `--categories FILE`: a JSON list of names or of {id, name} objects, or one name per line. */
-function loadCategoryFile(path: string): Category[] {
+export function loadCategoryFile(path: string): Category[] {
   const t = readOptionFile(path, '--categories').trim();
   if (!t.startsWith('[')) return t.split(/\r?\n/).map((s) => s.trim()).filter(Boolean).map((name, i) => ({ id: i + 1, name }));
   const bad = (why: string): never => {

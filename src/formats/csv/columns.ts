@@ -7,6 +7,8 @@
  * coordinates (a polygon, `x1; y1; x2; y2; ...`); otherwise, columns holding only 0/1 are one-hot
  * labels named by their heading.
  */
+
+import { AnnoconvError, diag } from '../../core/diagnostics.js';
 export interface Layout {
   file: number;
   cls?: number;
@@ -120,4 +122,11 @@ export function usedColumns(l: Layout): Set<number> {
   if (l.coords !== undefined) used.add(l.coords);
   for (const [i] of l.oneHot ?? []) used.add(i);
   return used;
+}
+
+/** `--columns`: a usage error (exit 2) unless it parses. */
+export function checkColumnsOption(spec: string): Map<string, string> {
+  const m = parseMapping(spec);
+  if (typeof m === 'string') throw new AnnoconvError(diag('OPTION_INVALID', m), 2);
+  return m;
 }

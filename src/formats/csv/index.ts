@@ -17,9 +17,14 @@ export const csv: FormatDescriptor = {
   extensions: ['.csv'],
   can: { read: true, write: true, validate: true },
   detect,
+  async checkOptions(options, role) {
+    if (role !== 'read' || typeof options.format.columns !== 'string') return;
+    const { checkColumnsOption } = await import('./columns.js');
+    checkColumnsOption(options.format.columns);
+  },
   options: {
     columns: {
-      type: 'string',
+      type: 'string', scope: 'read',
       describe: 'csv input: which heading holds what, as role=HEADING pairs (roles: file, class, xmin, ymin, xmax, ymax, x, y, w, h, bbox, coordinates); default: found from the headings',
     },
     coordinates: {
@@ -28,17 +33,17 @@ export const csv: FormatDescriptor = {
       describe: 'csv, remo-json: pixel (default) or percent, which (as in Remo) means FRACTIONS 0-1 of the image width and height, not 0-100',
     },
     bbox: {
-      type: 'string',
+      type: 'string', scope: 'read',
       choices: ['xyxy', 'xywh'],
       describe: 'csv input: how a single bbox cell orders its four numbers (default xyxy: corners)',
     },
     'csv-task': {
-      type: 'string',
+      type: 'string', scope: 'write',
       choices: ['detection', 'segmentation', 'classification'],
       describe: 'csv output layout: detection file_name,class_name,xmin,ymin,xmax,ymax (default); segmentation file_name,class_name,coordinates; classification file_name,class_name',
     },
     'full-path': {
-      type: 'boolean',
+      type: 'boolean', scope: 'write',
       describe: 'csv output: file_name is the whole stored path (default: the bare file name)',
     },
   },

@@ -14,11 +14,11 @@ import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
 import type { Code } from '../../core/codes.js';
 import { CsvScanner, isRow, problemMessage, type CsvEvent, type CsvRow } from '../../core/csv.js';
-import { AnnoconvError, diag, type Place } from '../../core/diagnostics.js';
+import { diag, type Place } from '../../core/diagnostics.js';
 import { GroupedSpill } from '../../core/grouped-spill.js';
 import { annotationFractionsToPx, xyxyToXywh } from '../../model/geometry.js';
 import type { Annotation, Item } from '../../model/types.js';
-import { parseMapping, resolveLayout, usedColumns, type Layout } from './columns.js';
+import { checkColumnsOption, resolveLayout, usedColumns, type Layout } from './columns.js';
 
 interface State {
   ctx: ReadContext;
@@ -39,11 +39,7 @@ interface State {
 export async function* readCsv(input: InputSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
   const f = ctx.options.format;
   let mapping: Map<string, string> | undefined;
-  if (typeof f.columns === 'string') {
-    const m = parseMapping(f.columns);
-    if (typeof m === 'string') throw new AnnoconvError(diag('OPTION_INVALID', m), 2);
-    mapping = m;
-  }
+  if (typeof f.columns === 'string') mapping = checkColumnsOption(f.columns);
   const st: State = {
     ctx, events: [], layout: undefined, width: 0, failed: false, files: new Map(), first: [], rows: new GroupedSpill('annoconv-csv-'), records: 0,
     percent: f.coordinates === 'percent', mediaRoot: typeof f.mediaRoot === 'string' ? f.mediaRoot : undefined, bboxForm: f.bbox === 'xywh' ? 'xywh' : 'xyxy',

@@ -15,14 +15,15 @@ export const encordJson: FormatDescriptor = {
   title: 'Encord data-registration manifest, JSON',
   extensions: ['.json'],
   can: { read: true, write: true, validate: true, split: true },
+  writeNeedsUrls: true,
   detect: detectJson,
   options: {
     'merge-duplicate-keys': {
-      type: 'boolean',
+      type: 'boolean', scope: 'read',
       describe: 'encord-json: a repeated top-level key (e.g. image_groups twice) concatenates its arrays in document order instead of being an error',
     },
     'encord-metadata-case': {
-      type: 'string',
+      type: 'string', scope: 'write',
       describe: 'encord output: field names inside videoMetadata/imageMetadata/audioMetadata (snake: file_size, as the documented example; camel: fileSize, as the SDK)',
       choices: ['snake', 'camel'],
     },
@@ -46,10 +47,11 @@ export const encordCsv: FormatDescriptor = {
   title: 'Encord data-registration manifest, CSV (sectioned)',
   extensions: ['.csv'],
   can: { read: true, write: true, validate: true, split: true },
+  writeNeedsUrls: true,
   detect: detectCsv,
   options: {
     'escape-formulas': {
-      type: 'boolean',
+      type: 'boolean', scope: 'write',
       describe: 'CSV output: cells starting with = + - @ tab or CR get a leading apostrophe so spreadsheets do not run them as formulas (--no-escape-formulas: written as they are)',
       default: true,
     },

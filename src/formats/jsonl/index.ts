@@ -24,6 +24,7 @@ export const jsonl: FormatDescriptor = {
   title: 'items.jsonlines (Annotto-style item import)',
   extensions: EXTENSIONS,
   can: { read: true, write: true, validate: true },
+  writeNeedsUrls: true,
   schema: 'jsonl.schema.json',
   detect,
   options: {
@@ -37,7 +38,7 @@ export const jsonl: FormatDescriptor = {
       describe: "jsonl: the server's config.json: its s3 block is checked (key values are never printed), and with credentials URLs that are not S3 URLs are warned (the server presigns every URL)",
     },
     'allow-extra-data': {
-      type: 'boolean',
+      type: 'boolean', scope: 'read',
       describe: 'jsonl: keys in data besides text/url/html are a warning, not an error (kept on conversion)',
     },
   },

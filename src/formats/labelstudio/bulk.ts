@@ -108,12 +108,17 @@ function loadTaskMap(path: string): Map<string, number> {
   return map;
 }
 
+/** Usage checks of the bulk writer's options: the --task-map file and --project (exit 2). */
+export function checkBulkOptions(f: Record<string, unknown>): Map<string, number> | undefined {
+  if (f.project !== undefined && !Number.isSafeInteger(f.project)) throw new AnnoconvError(diag('OPTION_INVALID', '--project must be a whole number'), 2);
+  return typeof f.taskMap === 'string' ? loadTaskMap(f.taskMap) : undefined;
+}
+
 export function createBulkWriter(sink: OutputSink, ctx: WriteContext): FormatWriter {
   const f = ctx.options.format;
-  const map = typeof f.taskMap === 'string' ? loadTaskMap(f.taskMap) : undefined;
+  const map = checkBulkOptions(f);
   const field = typeof f.taskIdField === 'string' ? f.taskIdField : undefined;
   const project = f.project;
-  if (project !== undefined && !Number.isSafeInteger(project)) throw new AnnoconvError(diag('OPTION_INVALID', '--project must be a whole number'), 2);
   const o = taskOptions(ctx);
   // a task id is a positive whole number, given as a number or as decimal digits
   const id = (v: unknown): number | undefined => {

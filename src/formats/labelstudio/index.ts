@@ -20,12 +20,12 @@ export const labelStudio: FormatDescriptor = {
   detect,
   options: {
     as: {
-      type: 'string',
+      type: 'string', scope: 'write',
       describe: 'labelstudio output: put labels from other formats into annotations or predictions (default: by origin, predictions for scored results)',
       choices: ['annotations', 'predictions'],
     },
     'config-out': {
-      type: 'string',
+      type: 'string', scope: 'write',
       describe: 'labelstudio output: also write a labeling config (XML) matching the tasks: object tags, control tags and every label used',
     },
   },
@@ -49,10 +49,15 @@ export const labelStudioBulk: FormatDescriptor = {
   extensions: ['.jsonl', '.jsonlines', '.ndjson'],
   can: { read: true, write: true, validate: true },
   detect: detectBulk,
+  async checkOptions(options, role) {
+    if (role !== 'write') return;
+    const { checkBulkOptions } = await import('./bulk.js');
+    checkBulkOptions(options.format);
+  },
   options: {
-    'task-map': { type: 'string', describe: 'ls-bulk output: a file mapping item ids to Label Studio task ids (JSON object, or CSV item_id,task_id)' },
-    'task-id-field': { type: 'string', describe: 'ls-bulk output: the item metadata field holding the task id (default: the item id, when it is a whole number)' },
-    project: { type: 'number', describe: 'ls-bulk output: the project id to put in every payload' },
+    'task-map': { type: 'string', scope: 'write', describe: 'ls-bulk output: a file mapping item ids to Label Studio task ids (JSON object, or CSV item_id,task_id)' },
+    'task-id-field': { type: 'string', scope: 'write', describe: 'ls-bulk output: the item metadata field holding the task id (default: the item id, when it is a whole number)' },
+    project: { type: 'number', scope: 'write', describe: 'ls-bulk output: the project id to put in every payload' },
   },
   async load() {
     const { readBulk, createBulkWriter } = await import('./bulk.js');

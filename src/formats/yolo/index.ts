@@ -20,7 +20,7 @@ export const yolo: FormatDescriptor = {
   detectDirectory,
   options: {
     'yolo-task': {
-      type: 'string',
+      type: 'string', scope: 'write',
       choices: ['detect', 'segment', 'obb'],
       describe: 'yolo output: detect (class cx cy w h, default), segment (class x1 y1 ... polygons) or obb (class and 4 corners)',
     },

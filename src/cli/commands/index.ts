@@ -1,0 +1,26 @@
+/** The command list: each command's name and positionals, its description, and its module. */
+import type { Argv } from 'yargs';
+import type { Args } from '../common.js';
+import * as convert from './convert.js';
+import * as validate from './validate.js';
+import * as scan from './scan.js';
+import * as detect from './detect.js';
+import * as formats from './formats.js';
+import * as schema from './schema.js';
+
+export interface CommandEntry {
+  command: string;
+  describe: string;
+  builder(y: Argv): Argv;
+  /** Returns the exit code; throws AnnoconvError for usage and I/O errors. */
+  handler(a: Args): number | Promise<number>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { command: 'convert [input]', describe: 'convert INPUT (a file, or stdin) from one format to another', ...convert },
+  { command: 'validate [inputs..]', describe: 'validate files (or stdin) and report every problem with its place', ...validate },
+  { command: 'scan <dirs..>', describe: 'make items of the media files below folders (images, DICOM series, NIfTI, ...) and write them in any format', ...scan },
+  { command: 'detect <input>', describe: 'print the format id of INPUT, detected from its content', ...detect },
+  { command: 'formats', describe: 'list the formats and what annoconv can do with each', ...formats },
+  { command: 'schema <format>', describe: "print the JSON Schema a format's records are checked against", ...schema },
+];

@@ -1,0 +1,104 @@
+/** What the commands share: option groups, turning arguments into library options, and reporting a run. */
+import type { Argv } from 'yargs';
+import type { CommonParams, RunResult } from '../core/run.js';
+import { listFormats } from '../core/registry.js';
+import { AnnoconvError, diag } from '../core/diagnostics.js';
+import type { Options } from '../core/options.js';
+import { createProgress } from './progress.js';
+import { summaryJson, summaryLine } from './render.js';
+import { err, handleError, printerFor, type Globals } from './output.js';
+
+export type Args = Globals & Record<string, unknown>;
+
+/** yargs hands a lone "-" positional over as ""; both mean stdin/stdout. */
+export const path = (v: unknown): string | undefined => (v === '' ? '-' : (v as string | undefined));
+
+export const EXIT_CODES = 'Exit codes: 0 ok, 1 invalid input or rejected records, 2 usage error, 3 I/O error, 130/143 interrupted.';
+
+const camel = (s: string): string => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** How diagnostics are printed: every command that reports has it. */
+export function diagnosticsOption(y: Argv): Argv {
+  return y.option('diagnostics', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'how diagnostics and the summary are printed on stderr (json: one object per line)' });
+}
+
+/** The options of every command that reads records. */
+export function runOptions(y: Argv): Argv {
+  return diagnosticsOption(y)
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print errors only: no warnings, summary or progress' })
+    .option('max-diagnostics', { type: 'number', default: 1000, describe: 'print at most N diagnostics, count the rest (0 = all)' })
+    .option('max-record-size', { type: 'number', default: 16 * 1024 * 1024, describe: 'largest record (line) in bytes a reader holds in memory; larger ones are reported and skipped' })
+    .option('workers', { type: 'number', default: 0, describe: 'worker threads for parallel stages (joining large COCO files): faster, at the cost of memory' });
+}
+
+/**
+ * The formats' own options that apply on one side of a run: `read` for validate, `write` for scan,
+ * both for convert. An option declared by several formats is listed once.
+ */
+export function formatOptions(y: Argv, sides: readonly ('read' | 'write')[]): Argv {
+  const seen = new Set<string>();
+  for (const f of listFormats()) {
+    for (const [name, o] of Object.entries(f.options ?? {})) {
+      if (seen.has(name) || (o.scope !== undefined && !sides.includes(o.scope))) continue;
+      seen.add(name);
+      y.option(name, { type: o.type, describe: o.describe, ...(o.choices ? { choices: o.choices } : {}), ...(o.default !== undefined ? { default: o.default } : {}) });
+    }
+  }
+  return y.group([...seen], 'Format options (each names the formats it applies to):');
+}
+
+function collectFormatOptions(args: Args): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const names = new Set<string>(['url-prefix', 'url-style', 's3-region', 's3-endpoint']);
+  for (const f of listFormats()) for (const name of Object.keys(f.options ?? {})) names.add(name);
+  for (const name of names) {
+    const v = args[camel(name)];
+    if (v !== undefined) out[camel(name)] = v;
+  }
+  return out;
+}
+
+/** Library options from the arguments; a bad value is a usage error (exit 2) before anything is opened. */
+export function optionsFrom(args: Args): Partial<Options> {
+  const size = args.maxRecordSize;
+  const bad = (message: string): never => {
+    throw new AnnoconvError(diag('OPTION_INVALID', message), 2);
+  };
+  if (!Number.isFinite(size) || size <= 0) bad('--max-record-size must be a positive number of bytes');
+  if (!Number.isInteger(args.maxDiagnostics) || args.maxDiagnostics < 0) bad('--max-diagnostics must be a whole number, 0 or more (0 shows all)');
+  if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 0)) bad('--workers must be a whole number, 0 or more');
+  return {
+    onInvalid: args.onInvalid === 'fail' ? 'fail' : 'skip',
+    strict: args.strict === true,
+    maxRecordSize: size,
+    workers: args.workers > 0 ? args.workers : 0,
+    format: collectFormatOptions(args),
+  };
+}
+
+type Hooks = Pick<CommonParams, 'onDiagnostic' | 'onProgress'>;
+
+/** Runs a library call with diagnostics printed, progress shown and the summary; returns the exit code. */
+export async function reporting(a: Args, input: string | undefined, validating: boolean, call: (hooks: Hooks) => Promise<RunResult>): Promise<number> {
+  const printer = printerFor(a);
+  const progress = createProgress(!a.quiet);
+  try {
+    const r = await call({
+      onDiagnostic: (d) => {
+        progress.clear();
+        printer.diagnostic(d);
+      },
+      onProgress: (s, src) => progress.update(s, src),
+    });
+    progress.clear();
+    printer.finish();
+    const name = input === undefined || input === '-' ? '<stdin>' : input;
+    if (!a.quiet) err((a.diagnostics === 'json' ? summaryJson(name, r, validating) : summaryLine(name, r, validating)) + '\n');
+    return r.exitCode;
+  } catch (e) {
+    progress.clear();
+    printer.finish();
+    if (e instanceof AnnoconvError && e.exitCode === 2) throw e; // usage: reported once, with the help hint
+    return handleError(e, a.diagnostics);
+  }
+}
