@@ -35,6 +35,11 @@ export interface ReadContext {
   materialize: boolean;
   /** Set when the writer can serialize items anywhere: a reader may then hand over text. */
   serializer?: SerializerRef;
+  /**
+   * A reader entering a new phase of its run after the input is read (the COCO join): progress
+   * counts the records yielded from here, against `total` when known, in `unit`s.
+   */
+  phase?(name: string, total?: number, unit?: string): void;
 }
 
 export type FormatReader = (input: InputSource, ctx: ReadContext) => AsyncIterable<ReadEvent[]>;

@@ -15,6 +15,17 @@ export interface Loss {
   reason: string;
 }
 
+/** The phase of a run a reader is in after reading its input (e.g. joining), for progress displays. */
+export interface RunPhase {
+  name: string;
+  /** Records expected in this phase, when known. */
+  total?: number;
+  unit: string;
+  /** `read` when the phase began: the phase's own counter is `read - startRead`. */
+  startRead: number;
+  startedAt: number;
+}
+
 export interface RunStats {
   /** Records read from the input (items and rejected records). */
   read: number;
@@ -23,6 +34,8 @@ export interface RunStats {
   errors: number;
   warnings: number;
   losses: Loss[];
+  /** Set while a reader is in a phase after reading its input (progress only). */
+  phase?: RunPhase;
 }
 
 export interface PipelineParams {
@@ -106,7 +119,11 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
   // --media-root: sizes from the image files for items that lack them
   const mediaRoot = typeof options.format.mediaRoot === 'string' ? options.format.mediaRoot : undefined;
   const { fillSizes } = mediaRoot !== undefined ? await import('../media/fill-sizes.js') : { fillSizes: undefined as never };
-  for await (const batch of read(p.input, { file: p.input.name, options, report, materialize: writer !== undefined, ...(serializer ? { serializer } : {}) })) {
+  const phase = (name: string, total?: number, unit = 'records'): void => {
+    stats.phase = { name, ...(total !== undefined ? { total } : {}), unit, startRead: stats.read, startedAt: Date.now() };
+    p.onProgress?.(stats);
+  };
+  for await (const batch of read(p.input, { file: p.input.name, options, report, materialize: writer !== undefined, ...(serializer ? { serializer } : {}), phase })) {
     for (const ev of batch as ReadEvent[]) {
       if (ev.type === 'dataset') {
         if (writer?.dataset) await writer.dataset(ev.dataset);
@@ -141,6 +158,7 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
     if (p.rejects) await p.rejects.flush();
     p.onProgress?.(stats);
   }
+  delete stats.phase;
   for (const d of p.input.problems ?? []) report(d);
   if (stop) throw new AnnoconvError(diag('RUN_STOPPED', `stopped at the first invalid record (${stop.code}) because of --on-invalid fail`, placeOf(stop)), 1);
   if (writer) await writer.end();

@@ -145,6 +145,7 @@ export async function* readCoco(input: InputSource, ctx: ReadContext): AsyncGene
     if (st.rejects.length) yield st.rejects.splice(0);
     yield [{ type: 'dataset', dataset: datasetOf(st) }];
     if (!st.seenKeys.has('info')) ctx.report(diag('COCO_INFO_MISSING', 'the file has no "info" object', { file: ctx.file, pointer: '#/info' }));
+    ctx.phase?.('joining', st.ordinal.size, 'images');
     const workers = ctx.serializer ? workerCount(ctx.options.workers) : 0;
     if (workers > 0 && st.imageParts.length > 1) yield* parallelJoin(st, workers, ctx.serializer!);
     else yield* join(st, st.imageParts.map((f) => f.lines.bind(f)), st.parts.map((f) => f.lines.bind(f)));
