@@ -118,3 +118,18 @@ describe('help and completion', () => {
     expect(options.stdout.split('\n')).toContain('--on-invalid');
   });
 });
+
+describe('--diagnostics json: stderr is NDJSON', () => {
+  it('diagnostics, the summary and even a warning of Node.js itself are one JSON object a line', () => {
+    const hook = join(dir, 'warn.cjs');
+    writeFileSync(hook, "process.once('beforeExit', () => process.emitWarning('a descriptor closed on collection', 'ResourceWarning'));\n");
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, '{"uuid":"8f4a2c1e-3b7d-4e9a-a1c2-5d6e7f8a9b0c","type":"text","data":{"text":"x"},"metadata":"m"}\n{"uuid":"2d9b6e4f-8a1c-4f3e-b7d2-0c9e8f7a6b5d","type":"text","data":{"text":"y"}}\n');
+    const r = spawnSync(process.execPath, [BIN, 'validate', bad, '--diagnostics', 'json'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: `--require ${hook}` } });
+    expect(r.status).toBe(1);
+    const objs = jsonStderr(r.stderr);
+    expect(objs.map((o) => o.code ?? 'summary')).toEqual(['JSONL_METADATA_NOT_OBJECT', 'summary', 'INTERNAL_ERROR']);
+    expect(objs[1]!.summary).toMatchObject({ read: 2, valid: 1, invalid: 1, errors: 1, exitCode: 1 });
+    expect(objs[2]).toMatchObject({ severity: 'warning', message: 'Node.js warning: ResourceWarning: a descriptor closed on collection' });
+  });
+});

@@ -31,3 +31,31 @@ describe('README', () => {
     }
   });
 });
+
+describe('what the package ships', () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { license: string; engines: { node: string } };
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+  it('every local file the README links to is in the packed tarball', () => {
+    const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const files = new Set((JSON.parse(r.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path));
+    const links = [...readme.matchAll(/\]\((?!https?:|#)([^)\s]+)\)/g)].map((m) => m[1]!);
+    expect(links.length).toBeGreaterThan(2);
+    for (const l of links) expect(files.has(l), l).toBe(true);
+    for (const f of ['LICENSE', 'bin/annoconv.js', 'dist/index.js', 'dist/cli/main.js']) expect(files.has(f), f).toBe(true);
+  });
+
+  it('the LICENSE is the licence package.json names, and README states the Node version of engines', () => {
+    expect(pkg.license).toBe('Apache-2.0');
+    expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/Apache License\s+Version 2\.0, January 2004/);
+    const min = /^>=(\d+\.\d+)$/.exec(pkg.engines.node)![1]!;
+    expect(readme).toContain(`Node ≥ ${min}`);
+    expect(readme).toContain(`Node.js ${min} or later`);
+  });
+
+  it('require() from CommonJS gets the library', () => {
+    const r = spawnSync(process.execPath, ['-e', `const a = require(${JSON.stringify(ROOT)}); process.stdout.write(typeof a.convert + ' ' + typeof a.validate)`], { encoding: 'utf8' });
+    expect(r.stdout).toBe('function function');
+  });
+});

@@ -8,6 +8,7 @@ import type { Argv } from 'yargs';
 import { removeAllTemps } from '../core/cleanup.js';
 import { AnnoconvError, diag } from '../core/diagnostics.js';
 import { err, handleError } from './output.js';
+import { formatJson } from './render.js';
 import { COMMANDS } from './commands/index.js';
 import { EXIT_CODES, type Args } from './common.js';
 import { nearest } from './suggest.js';
@@ -77,6 +78,15 @@ function jsonMode(argv: string[]): boolean {
 
 const commandNames = COMMANDS.map((c) => c.command.split(' ')[0]!);
 
+/**
+ * With --diagnostics json, a warning of Node.js itself (a deprecation, a descriptor closed on
+ * collection) would be the one line of stderr that is not JSON: it is reported as a diagnostic.
+ */
+function jsonRuntimeWarnings(): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (w) => err(formatJson(diag('INTERNAL_ERROR', `Node.js warning: ${w.name}: ${w.message}`, {}, 'warning')) + '\n'));
+}
+
 /** `annoconv help [COMMAND]` is `annoconv [COMMAND] --help`. */
 function rewriteHelp(argv: string[]): string[] {
   if (argv[0] !== 'help') return argv;
@@ -125,6 +135,7 @@ export async function run(rawArgv: string[]): Promise<number> {
     throw new UsageError(msg, command);
   });
   const mode = jsonMode(argv) ? 'json' : 'text';
+  if (mode === 'json') jsonRuntimeWarnings();
   try {
     await y.parseAsync();
     return outcome.exitCode;
