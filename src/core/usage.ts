@@ -81,7 +81,6 @@ function checkTargetUsage(to: FormatDescriptor, params: UsageParams, options: Op
   checkCommonOptions(options);
   const out = typeof params.output === 'string' && params.output !== '-' && params.output !== '' ? params.output : undefined;
   if (to.can.directory) {
-    if (typeof params.output === 'object') return;
     if (out === undefined) usage(`${to.id} output is a folder of files: give -o DIR`);
     checkFolderName(to, out!);
   }

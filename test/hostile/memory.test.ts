@@ -39,7 +39,7 @@ function file(name: string, data: string | Buffer): string {
 function runCli(args: string[]): { code: number | null; codes: string[]; stderr: string; rss: number } {
   const r = spawnSync(process.execPath, ['--import', join(ROOT, 'test/helpers/maxrss.mjs'), BIN, ...args, '--diagnostics', 'json', '-q'], { encoding: 'utf8', maxBuffer: 64 * MB });
   const m = /MAXRSS_KB (\d+)/.exec(r.stderr);
-  return { code: r.status, codes: jsonDiagnostics(r.stderr).map((d) => d.code), stderr: r.stderr, rss: m ? Number(m[1]) * 1024 : Infinity };
+  return { code: r.status, codes: jsonDiagnostics(r.stderr.replace(/^MAXRSS_KB \d+\n/m, '')).map((d) => d.code), stderr: r.stderr, rss: m ? Number(m[1]) * 1024 : Infinity };
 }
 
 const OK_LINE = '{"type":"text","uuid":"8f4a2c1e-3b7d-4e9a-a1c2-5d6e7f8a9b0c","data":{"text":"ok"}}\n';
