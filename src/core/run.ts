@@ -4,10 +4,12 @@
  */
 import { AnnoconvError, diag, type DiagnosticSink } from './diagnostics.js';
 import { redactDiagnostic } from './secrets.js';
-import { unlink } from 'node:fs/promises';
+import { realpathSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { FileTree } from './file-tree.js';
-import { MemorySink, openInput, openOutput, type InputSource, type OutputSink } from './io.js';
+import { MemorySink, openInput, type InputSource, type OutputSink } from './io.js';
+import { descriptorOf, openOutput } from './output.js';
+import { Parts, removeStaleParts, splitOutput } from './split-output.js';
 import { defaultOptions, type Options } from './options.js';
 import { runPipeline, type RunStats } from './pipeline.js';
 import { requireFormat } from './registry.js';
@@ -44,98 +46,6 @@ export interface ConvertParams extends CommonParams {
    * `open` makes each part's sink. Nothing is written at the output path itself.
    */
   split?: number | SplitOutput;
-}
-
-/** The path of part `n` of a split output: `out.json` -> `out-001.json`. */
-export function partPath(path: string, n: number): string {
-  // the number goes before the extension, and before both of `.json.gz`
-  const m = /^(.*?)((?:\.[A-Za-z0-9]{1,8})?(?:\.gz)?)$/i.exec(path)!;
-  const slash = Math.max(m[1]!.lastIndexOf('/'), m[1]!.lastIndexOf('\\'));
-  const [stem, ext] = m[1]!.length > slash + 1 ? [m[1]!, m[2]!] : [path, ''];
-  return `${stem}-${String(n).padStart(3, '0')}${ext}`;
-}
-
-/**
- * Parts of a split output. A part written to a file is completed and closed when the next one
- * opens (thousands of parts never hold thousands of descriptors) but stays a temporary file until
- * the run succeeds: then all are renamed into place; a failed run removes them all, and an earlier
- * run's parts at the same names are untouched. `finished` holds the paths renamed into place.
- */
-interface Parts {
-  open: { sink: OutputSink; path?: string }[];
-  done: OutputSink[];
-  finished: string[];
-}
-
-/** Completes the open part: a file is finished (kept as a temporary file), another sink closed. */
-async function finishParts(parts: Parts): Promise<void> {
-  while (parts.open.length) {
-    const p = parts.open[0]!;
-    if (p.sink.finish) await p.sink.finish();
-    else await p.sink.close();
-    parts.open.shift();
-    parts.done.push(p.sink);
-    if (p.path) parts.finished.push(p.path);
-  }
-}
-
-/** After success: every finished part renamed into place (each path added to `placed` once it is). */
-async function commitParts(parts: Parts, placed: string[]): Promise<void> {
-  await finishParts(parts);
-  for (const [i, sink] of parts.done.entries()) {
-    await sink.commit?.();
-    if (parts.finished[i] !== undefined) placed.push(parts.finished[i]!);
-  }
-}
-
-/**
- * The split output a convert asks for, checked against the target. A part is finished (renamed
- * into place) when the next one opens, so that thousands of parts never hold thousands of files
- * open; if the run fails, the finished parts are removed.
- */
-function splitOutput(params: ConvertParams, to: FormatDescriptor, parts: Parts): SplitOutput | undefined {
-  const s = params.split;
-  if (s === undefined) return undefined;
-  const every = typeof s === 'number' ? s : s.every;
-  if (!Number.isInteger(every) || every < 1) throw new AnnoconvError(diag('OPTION_INVALID', '--split must be a whole number of entries, at least 1'), 2);
-  if (!to.can.split) throw new AnnoconvError(diag('OPTION_INVALID', `--split: ${to.id} output cannot be split into numbered files`), 2);
-  let open: (n: number) => Promise<OutputSink>;
-  let pathOf: ((n: number) => string) | undefined;
-  if (typeof s === 'object') open = s.open;
-  else if (typeof params.output === 'string' && params.output !== '-') {
-    const path = params.output;
-    if (/[\\/]$/.test(path)) throw new AnnoconvError(diag('OPTION_INVALID', `--split names its parts after -o FILE; ${path} is a folder name (give e.g. ${path}part.json)`), 2);
-    pathOf = (n) => partPath(path, n);
-    open = (n) => openOutput(pathOf!(n));
-  } else throw new AnnoconvError(diag('OPTION_INVALID', '--split writes numbered files named after -o FILE: give -o'), 2);
-  return {
-    every,
-    async open(n) {
-      await finishParts(parts);
-      const sink = await open(n);
-      parts.open.push({ sink, ...(pathOf ? { path: pathOf(n) } : {}) });
-      return sink;
-    },
-  };
-}
-
-/**
- * Parts numbered after this run's last that an earlier run left (out-004.json after a run of 3):
- * removed, so that the numbered set on disk is this run's output and nothing else.
- */
-async function removeStaleParts(path: string, written: number): Promise<string[]> {
-  const removed: string[] = [];
-  for (let n = written + 1; ; n++) {
-    const p = partPath(path, n);
-    try {
-      await unlink(p);
-      removed.push(p);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return removed;
-      removed.push(`${p} (could not remove it: ${code ?? 'error'})`);
-    }
-  }
 }
 
 /** The output folder of a target that writes one file an item (VOC, YOLO): `-o DIR` is required. */
@@ -200,13 +110,15 @@ export async function scan(params: ScanParams): Promise<RunResult> {
 /**
  * The files a run writes (-o, --rejects, --config-out) must differ from each other and from the
  * input (except -o, written atomically): one would otherwise overwrite the other without a word.
+ * Links are followed; a character device (/dev/null, a terminal) may take several outputs.
  */
 function checkDistinctPaths(source: InputSource, params: ConvertParams, options: Options): void {
   const named: [string, unknown][] = [['the input', source.path], ['-o', params.output], ['--rejects', params.rejects], ['--config-out', options.format.configOut]];
   const seen = new Map<string, string>();
   for (const [what, p] of named) {
     if (typeof p !== 'string' || p === '-' || p === '') continue;
-    const key = resolvePath(p);
+    const key = fileKey(p);
+    if (key === undefined) continue;
     const earlier = seen.get(key);
     // -o over the input is safe: the output replaces it only once it is complete
     if (earlier && !(earlier === 'the input' && what === '-o')) throw new AnnoconvError(diag('OPTION_INVALID', `${what} and ${earlier} name the same file (${p}): one would overwrite the other`, { file: p }), 2);
@@ -214,16 +126,28 @@ function checkDistinctPaths(source: InputSource, params: ConvertParams, options:
   }
 }
 
+/** What identifies the file a path names: its real path, its descriptor; undefined for a character device. */
+function fileKey(path: string): string | undefined {
+  const fd = descriptorOf(path);
+  if (fd !== undefined) return `fd ${fd}`;
+  try {
+    if (statSync(path).isCharacterDevice()) return undefined;
+    return realpathSync(path);
+  } catch {
+    return resolvePath(path);
+  }
+}
+
 async function convertWith(source: InputSource, fromId: string, reader: FormatImpl, to: FormatDescriptor, params: ConvertParams): Promise<RunResult> {
   const options = defaultOptions(params.options);
   checkDistinctPaths(source, params, options);
   const writer = await to.load();
-  const parts: Parts = { open: [], done: [], finished: [] };
+  const parts = new Parts();
   const split = splitOutput(params, to, parts);
   const tree = treeOutput(params, to);
   const output = split || tree ? new MemorySink() : typeof params.output === 'object' ? params.output : await openOutput(params.output);
   let rejects: OutputSink | undefined;
-  const committed: string[] = [];
+  const placed: OutputSink[] = [];
   try {
     rejects = params.rejects !== undefined ? await openOutput(params.rejects) : undefined;
     const stats = await runPipeline({
@@ -240,30 +164,35 @@ async function convertWith(source: InputSource, fromId: string, reader: FormatIm
     });
     // every file is finished and renamed into place in turn; if one fails, those already in place
     // are removed again, so that a failed run leaves no output at all
-    await rejects?.close();
-    if (params.rejects !== undefined) committed.push(params.rejects);
-    await finishParts(parts);
-    await output.close();
-    if (!split && !tree && typeof params.output === 'string' && params.output !== '-') committed.push(params.output);
+    if (rejects) await place(rejects, placed);
+    await parts.finish();
+    await place(output, placed);
     await tree?.commit();
-    await commitParts(parts, committed);
+    await parts.commit(placed);
     if (typeof params.split === 'number' && typeof params.output === 'string') {
-      const stale = await removeStaleParts(params.output, parts.finished.length);
+      const stale = await removeStaleParts(params.output, parts.files);
       if (stale.length) {
         stats.warnings++;
-        (params.onDiagnostic ?? (() => undefined))(diag('OUTPUT_STALE_PARTS', `numbered parts of an earlier run beyond this run's ${parts.finished.length}: removed ${stale.join(', ')}`, { file: params.output }));
+        (params.onDiagnostic ?? (() => undefined))(diag('OUTPUT_STALE_PARTS', `numbered parts of an earlier run beyond this run's ${parts.files}: removed ${stale.join(', ')}`, { file: params.output }));
       }
     }
     return { ...stats, from: fromId, to: to.id, exitCode: stats.errors > 0 || stats.rejected > 0 ? 1 : 0 };
   } catch (e) {
     await output.abort();
     await tree?.abort();
-    for (const p of parts.open) await p.sink.abort();
-    for (const sink of parts.done) await sink.abort();
-    for (const f of committed) await unlink(f).catch(() => undefined);
+    await parts.abort();
+    for (const sink of placed) await sink.discard?.();
     await rejects?.abort();
     throw masked(e);
   }
+}
+
+/** Completes a sink and puts it in place; a file put in place is added to `placed`. */
+async function place(sink: OutputSink, placed: OutputSink[]): Promise<void> {
+  if (!sink.finish || !sink.commit) return sink.close();
+  await sink.finish();
+  await sink.commit();
+  placed.push(sink);
 }
 
 /** An error whose diagnostic shows no registered secret (library callers print it themselves). */

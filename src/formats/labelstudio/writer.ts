@@ -4,7 +4,8 @@
  * to one with `--as`.
  */
 import type { FormatWriter, WriteContext } from '../../core/format.js';
-import { openOutput, type OutputSink } from '../../core/io.js';
+import type { OutputSink } from '../../core/io.js';
+import { openOutput } from '../../core/output.js';
 import { diag, type Place } from '../../core/diagnostics.js';
 import type { Item, JsonObject } from '../../model/types.js';
 import { ConfigCollector } from './config.js';

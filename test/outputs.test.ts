@@ -1,0 +1,149 @@
+/**
+ * Where outputs go: `-o`, `--rejects`, `--config-out` and `--split` parts are written where their
+ * path points. A device, FIFO, socket or /dev/stdout is written through as a stream; a symbolic
+ * link is followed and its target replaced (the link kept); a regular file keeps its permission
+ * bits. Also: the stale-part sweep of --split, one rejected record per line, and a run whose every
+ * record was rejected writing no output.
+ */
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { BIN, cli } from './helpers/run.js';
+
+let dir: string;
+let src: string;
+let expected: string;
+const U = (n: number): string => `0b8f1b3e-7c1d-4b8e-9f3a-${String(n).padStart(12, '0')}`;
+const line = (n: number): string => `{"datatype":"text","uuid":"${U(n)}","data":{"text":"t${n}"}}`;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'annoconv-outputs-'));
+  src = join(dir, 'in.jsonl');
+  writeFileSync(src, Array.from({ length: 50 }, (_, i) => line(i)).join('\n') + '\n');
+  const r = await cli(['convert', src, '--to', 'annoconv', '-q']);
+  expect(r.code).toBe(0);
+  expected = r.stdout;
+  expect(expected.split('\n')).toHaveLength(51);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const sub = (name: string): string => {
+  const d = join(dir, name);
+  mkdirSync(d, { recursive: true });
+  return d;
+};
+
+describe('-o onto files that are not regular files', () => {
+  it('-o /dev/stdout gives the same bytes as stdout, exit 0', async () => {
+    const r = await cli(['convert', src, '--to', 'annoconv', '-o', '/dev/stdout', '-q']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(expected);
+    expect(lstatSync('/dev/stdout').isSymbolicLink()).toBe(true);
+  }, 30_000);
+
+  it('-o /dev/fd/3 writes into the descriptor the shell opened', () => {
+    const out = join(sub('fd'), 'got.annoconv');
+    const r = spawnSync('bash', ['-c', `node ${BIN} convert ${src} --to annoconv -o /dev/fd/3 -q 3>${out}`], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(expected);
+    expect(readdirSync(join(dir, 'fd'))).toEqual(['got.annoconv']);
+  }, 30_000);
+
+  it('-o onto a character device writes into it and leaves it a device', async () => {
+    // as root a node made here stands for /dev/null (a bug must not replace the real one)
+    let device = '/dev/null';
+    if (process.getuid?.() === 0) {
+      device = join(sub('dev'), 'null');
+      expect(spawnSync('mknod', [device, 'c', '1', '3']).status).toBe(0);
+    }
+    const before = statSync(device);
+    expect(before.isCharacterDevice()).toBe(true);
+    const r = await cli(['convert', src, '--to', 'annoconv', '-o', device, '--rejects', device, '-q']);
+    expect(r.code).toBe(0);
+    const after = lstatSync(device);
+    expect(after.isCharacterDevice()).toBe(true);
+    expect([after.rdev, after.ino]).toEqual([before.rdev, before.ino]);
+    if (device !== '/dev/null') expect(readdirSync(join(dir, 'dev'))).toEqual(['null']);
+  }, 30_000);
+
+  it('-o onto a FIFO streams into it: the reader on the other end receives the data', async () => {
+    const fifo = join(sub('fifo'), 'out.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const reader = spawn('cat', [fifo]);
+    const got: Buffer[] = [];
+    reader.stdout.on('data', (d: Buffer) => got.push(d));
+    const closed = new Promise<number | null>((resolve) => reader.on('close', resolve));
+    try {
+      const r = await cli(['convert', src, '--to', 'annoconv', '-o', fifo, '-q']);
+      expect(r.code).toBe(0);
+      expect(await closed).toBe(0);
+      expect(Buffer.concat(got).toString()).toBe(expected);
+      expect(lstatSync(fifo).isFIFO()).toBe(true);
+      expect(readdirSync(join(dir, 'fifo'))).toEqual(['out.fifo']);
+    } finally {
+      reader.kill();
+    }
+  }, 30_000);
+
+  it('-o onto a Unix socket sends the output to the program listening on it', async () => {
+    const path = join(sub('socket'), 'out.sock');
+    const got: Buffer[] = [];
+    let ended!: () => void;
+    const end = new Promise<void>((resolve) => (ended = resolve));
+    const server = createServer((c) => c.on('data', (d: Buffer) => got.push(d)).on('end', () => ended()));
+    await new Promise<void>((resolve) => server.listen(path, resolve));
+    try {
+      const r = await cli(['convert', src, '--to', 'annoconv', '-o', path, '-q']);
+      expect(r.code).toBe(0);
+      await end;
+      expect(Buffer.concat(got).toString()).toBe(expected);
+      expect(lstatSync(path).isSocket()).toBe(true);
+    } finally {
+      server.close();
+    }
+  }, 30_000);
+});
+
+describe('-o onto symbolic links and existing files', () => {
+  it('-o onto a symbolic link replaces its target and keeps the link; no temporary file is left', async () => {
+    const d = sub('link');
+    const targets = sub('link/targets');
+    writeFileSync(join(targets, 'real.annoconv'), 'old\n');
+    symlinkSync('targets/real.annoconv', join(d, 'out.annoconv'));
+    const r = await cli(['convert', src, '--to', 'annoconv', '-o', join(d, 'out.annoconv'), '-q']);
+    expect(r.code).toBe(0);
+    expect(lstatSync(join(d, 'out.annoconv')).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(join(d, 'out.annoconv'))).toBe('targets/real.annoconv');
+    expect(readFileSync(join(targets, 'real.annoconv'), 'utf8')).toBe(expected);
+    expect(readdirSync(d).sort()).toEqual(['out.annoconv', 'targets']);
+    expect(readdirSync(targets)).toEqual(['real.annoconv']);
+  }, 30_000);
+
+  it('a link to a file not yet there creates the target; --rejects and --config-out links are kept too', async () => {
+    const d = sub('link2');
+    symlinkSync('made.annoconv', join(d, 'out.annoconv'));
+    symlinkSync('rejects-target.jsonl', join(d, 'rej.jsonl'));
+    symlinkSync('config-target.xml', join(d, 'config.xml'));
+    const bad = join(d, 'mixed.jsonl');
+    writeFileSync(bad, [line(1), '{"uuid": 3}', line(2)].join('\n') + '\n');
+    const r = await cli(['convert', bad, '--to', 'labelstudio', '-o', join(d, 'out.annoconv'), '--rejects', join(d, 'rej.jsonl'), '--config-out', join(d, 'config.xml'), '-q']);
+    expect(r.code).toBe(1);
+    for (const name of ['out.annoconv', 'rej.jsonl', 'config.xml']) expect(lstatSync(join(d, name)).isSymbolicLink(), name).toBe(true);
+    expect(JSON.parse(readFileSync(join(d, 'made.annoconv'), 'utf8'))).toHaveLength(2);
+    expect(readFileSync(join(d, 'rejects-target.jsonl'), 'utf8')).toBe('{"uuid": 3}\n');
+    expect(readFileSync(join(d, 'config-target.xml'), 'utf8')).toMatch(/^<View>/);
+  }, 30_000);
+
+  it('an existing 0600 output stays 0600', async () => {
+    const out = join(sub('mode'), 'secret.annoconv');
+    writeFileSync(out, 'old\n');
+    chmodSync(out, 0o600);
+    const r = await cli(['convert', src, '--to', 'annoconv', '-o', out, '-q']);
+    expect(r.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(expected);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+  }, 30_000);
+});
