@@ -11,7 +11,7 @@ import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { BIN, cli } from './helpers/run.js';
+import { BIN, cli, jsonDiagnostics } from './helpers/run.js';
 
 let dir: string;
 let src: string;
@@ -145,5 +145,36 @@ describe('-o onto symbolic links and existing files', () => {
     expect(r.code).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(expected);
     expect(statSync(out).mode & 0o777).toBe(0o600);
+  }, 30_000);
+});
+
+describe('--split stale-part sweep', () => {
+  it('ends when the next part\'s name would be over 255 bytes (999 parts of a 251-byte name): it ran for ever', () => {
+    const d = sub('long-split');
+    const images = Array.from({ length: 999 }, (_, i) => ({ objectUrl: `https://b.s3.eu-west-1.amazonaws.com/img/${i}.jpg` }));
+    writeFileSync(join(d, 'in.json'), JSON.stringify({ images }));
+    const out = join(d, 'x'.repeat(246) + '.json');
+    const r = spawnSync('node', [BIN, 'convert', join(d, 'in.json'), '--to', 'encord-json', '--split', '1', '-o', out, '--diagnostics', 'json'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.signal).toBe(null);
+    expect(r.status).toBe(0);
+    expect(jsonDiagnostics(r.stderr)).toEqual([]);
+    const parts = readdirSync(d).filter((f) => f !== 'in.json').sort();
+    expect(parts).toHaveLength(999);
+    expect(parts[998]).toBe('x'.repeat(246) + '-999.json');
+    expect(Buffer.byteLength(parts[998]!)).toBe(255);
+  }, 90_000);
+
+  it('stops at the first name it cannot remove and names it (OUTPUT_STALE_PARTS)', () => {
+    const d = sub('stale-split');
+    writeFileSync(join(d, 'in.json'), JSON.stringify({ images: [{ objectUrl: 'https://b.s3.eu-west-1.amazonaws.com/a.jpg' }] }));
+    writeFileSync(join(d, 'm-002.json'), '{}');
+    mkdirSync(join(d, 'm-003.json'));
+    writeFileSync(join(d, 'm-004.json'), '{}');
+    const r = spawnSync('node', [BIN, 'convert', join(d, 'in.json'), '--to', 'encord-json', '--split', '1', '-o', join(d, 'm.json'), '--diagnostics', 'json'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(0);
+    const stale = jsonDiagnostics(r.stderr);
+    expect(stale.map((x) => x.code)).toEqual(['OUTPUT_STALE_PARTS']);
+    expect(stale[0]!.message).toContain(`removed ${join(d, 'm-002.json')}, ${join(d, 'm-003.json')} (could not remove it: `);
+    expect(readdirSync(d).sort()).toEqual(['in.json', 'm-001.json', 'm-003.json', 'm-004.json']);
   }, 30_000);
 });

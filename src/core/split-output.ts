@@ -92,7 +92,10 @@ export function splitOutput(params: SplitRequest, to: FormatDescriptor, parts: P
 
 /**
  * Parts numbered after this run's last that an earlier run left (out-004.json after a run of 3):
- * removed, so that the numbered set on disk is this run's output and nothing else.
+ * removed, so that the numbered set on disk is this run's output and nothing else. The sweep goes
+ * up from the next number and stops at the first name that is not there, or at the first that
+ * cannot be removed (named in the result): an error that repeats for every later name (over 255
+ * bytes from part 1000 on) kept it going for ever. A name too long to exist is not a part.
  */
 export async function removeStaleParts(path: string, written: number): Promise<string[]> {
   const removed: string[] = [];
@@ -103,8 +106,8 @@ export async function removeStaleParts(path: string, written: number): Promise<s
       removed.push(p);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return removed;
-      removed.push(`${p} (could not remove it: ${code ?? 'error'})`);
+      if (code !== 'ENOENT' && code !== 'ENAMETOOLONG') removed.push(`${p} (could not remove it: ${code ?? 'error'})`);
+      return removed;
     }
   }
 }
