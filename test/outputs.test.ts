@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { BIN, cli, jsonDiagnostics } from './helpers/run.js';
+import { compactJson } from '../src/core/reject-line.js';
 
 let dir: string;
 let src: string;
@@ -177,4 +178,67 @@ describe('--split stale-part sweep', () => {
     expect(stale[0]!.message).toContain(`removed ${join(d, 'm-002.json')}, ${join(d, 'm-003.json')} (could not remove it: `);
     expect(readdirSync(d).sort()).toEqual(['in.json', 'm-001.json', 'm-003.json', 'm-004.json']);
   }, 30_000);
+});
+
+describe('--rejects: one record per line', () => {
+  const bad = { id: 'bad', file_name: 'a  b\\n.jpg', width: 10.0, height: 1.5e1, tags: [1, 2, { k: 'v w' }] };
+  const pretty = (eol: string): string =>
+    JSON.stringify({ info: {}, images: [{ id: 1, file_name: 'a.jpg', width: 10, height: 10 }, bad], annotations: [], categories: [{ id: 1, name: 'cat' }] }, null, 2)
+      .replace('"width": 10,\n      "height": 15', '"width": 10.0,\n      "height": 1.5e1')
+      .replace(/\n/g, eol);
+  // the record as written in the file, its tokens unchanged (10.0 and 1.5e1 stay as they are)
+  const compact = '{"id":"bad","file_name":"a  b\\\\n.jpg","width":10.0,"height":1.5e1,"tags":[1,2,{"k":"v w"}]}';
+
+  for (const [eol, name] of [['\n', 'LF'], ['\r\n', 'CRLF']] as const) {
+    it(`a record spread over lines of a pretty-printed COCO file (${name}) is written on one line, ending as the input's lines do`, async () => {
+      const d = sub(`rej-coco-${name}`);
+      writeFileSync(join(d, 'in.json'), pretty(eol));
+      expect(readFileSync(join(d, 'in.json'), 'utf8')).toContain('"width": 10.0,');
+      const r = await cli(['convert', join(d, 'in.json'), '--from', 'coco', '--to', 'annoconv', '-o', join(d, 'out.annoconv'), '--rejects', join(d, 'rej.jsonl'), '--diagnostics', 'json']);
+      expect(r.code).toBe(1);
+      expect(jsonDiagnostics(r.stderr).map((x) => [x.code, x.pointer])).toEqual([['COCO_FIELD_TYPE', '#/images/1/id']]);
+      expect(readFileSync(join(d, 'rej.jsonl'), 'utf8')).toBe(compact + eol);
+    }, 30_000);
+  }
+
+  it('a pretty-printed Label Studio export: each rejected task on one line', async () => {
+    const d = sub('rej-ls');
+    const tasks = [
+      { id: 1, data: { image: 'https://x.org/a.jpg' }, annotations: 'not a list' },
+      { id: 2, data: { image: 'https://x.org/b.jpg' }, annotations: [] },
+      { id: 3, data: 'not an object' },
+    ];
+    writeFileSync(join(d, 'export.json'), JSON.stringify(tasks, null, 4));
+    const r = await cli(['convert', join(d, 'export.json'), '--from', 'labelstudio', '--to', 'annoconv', '-o', join(d, 'out.annoconv'), '--rejects', join(d, 'rej.jsonl'), '-q']);
+    expect(r.code).toBe(1);
+    expect(readFileSync(join(d, 'rej.jsonl'), 'utf8')).toBe(JSON.stringify(tasks[0]) + '\n' + JSON.stringify(tasks[2]) + '\n');
+  }, 30_000);
+
+  it('a record that is not valid JSON is put on one line with its tokens kept apart', async () => {
+    const d = sub('rej-invalid');
+    writeFileSync(join(d, 'in.json'), '{\n  "images": [\n    {\n      "id": 1 2,\n      "file_name": "a.jpg"\n    }\n  ],\n  "annotations": [],\n  "categories": [],\n  "info": {}\n}\n');
+    const r = await cli(['convert', join(d, 'in.json'), '--from', 'coco', '--to', 'annoconv', '-o', join(d, 'out.annoconv'), '--rejects', join(d, 'rej.jsonl'), '--diagnostics', 'json']);
+    expect(r.code).toBe(1);
+    expect(jsonDiagnostics(r.stderr).map((x) => x.code)).toEqual(['COCO_INVALID_JSON']);
+    expect(readFileSync(join(d, 'rej.jsonl'), 'utf8')).toBe('{"id":1 2,"file_name":"a.jpg"}\n');
+  }, 30_000);
+
+  it('a CRLF line of a JSON Lines file is kept byte for byte, its CRLF too', async () => {
+    const d = sub('rej-jsonl');
+    const badLine = '{"datatype": "text",  "uuid": 7, "data": {"text": "x"}}';
+    writeFileSync(join(d, 'in.jsonl'), [line(1), badLine, line(2)].join('\r\n') + '\r\n');
+    const r = await cli(['convert', join(d, 'in.jsonl'), '--to', 'jsonl', '-o', join(d, 'out.jsonl'), '--rejects', join(d, 'rej.jsonl'), '-q']);
+    expect(r.code).toBe(1);
+    expect(readFileSync(join(d, 'rej.jsonl'), 'utf8')).toBe(badLine + '\r\n');
+  }, 30_000);
+});
+
+describe('compactJson', () => {
+  it('removes whitespace between tokens only, keeps escapes and bytes that are not UTF-8, and keeps tokens apart', () => {
+    const c = (s: string | Buffer): string => compactJson(Buffer.from(s)).toString('latin1');
+    expect(c('{"a": "x \\" y",\n  "b": [1,\n 2.50]}')).toBe('{"a":"x \\" y","b":[1,2.50]}');
+    expect(c('[true\n false,\r\n null 7]')).toBe('[true false,null 7]');
+    expect(c('{"s": "line\nbreak\r"}')).toBe('{"s":"line\\nbreak\\r"}');
+    expect(c(Buffer.from([0x5b, 0x22, 0xff, 0x20, 0x22, 0x0a, 0x5d]))).toBe('["\xff "]');
+  });
 });

@@ -78,6 +78,11 @@ export interface FormatImpl {
   createWriter?(sink: OutputSink, ctx: WriteContext): FormatWriter;
   /** The writer's per-item output as a pure function, when it has no state nor loss to count. */
   serializer?: SerializerRef;
+  /**
+   * The reader's raw records are JSON text: one spread over several lines (a pretty-printed
+   * document) is written to `--rejects` on one line, its whitespace between tokens removed.
+   */
+  rawJson?: boolean;
 }
 
 /** A format-specific command-line option, added to the CLI from the registry. */

@@ -26,6 +26,8 @@ export interface InputSource {
   bytesRead: number;
   /** Problems met below the format (a broken gzip stream), reported by the pipeline after reading. */
   problems?: Diagnostic[];
+  /** The line ending of the first line break read so far (undefined before one is read). */
+  newline?: '\n' | '\r\n';
   /** Line and column of a byte offset (files read as they are, not stdin or gzip). */
   locate?(offset: number): { line: number; column: number } | undefined;
   peek(bytes: number): Promise<Buffer>;
@@ -35,6 +37,8 @@ export interface InputSource {
 class StreamInput implements InputSource {
   bytesRead = 0;
   problems: Diagnostic[] = [];
+  newline: '\n' | '\r\n' | undefined;
+  private lastByte: number | undefined;
   private head: Buffer[] = [];
   private headLen = 0;
   private iter: AsyncIterator<Buffer> | undefined;
@@ -89,10 +93,21 @@ class StreamInput implements InputSource {
     return all.subarray(0, bytes);
   }
 
+  /** Notes the first line ending (a CR ending the chunk before counts). */
+  private noteNewline(c: Buffer): void {
+    const i = c.indexOf(0x0a);
+    if (i < 0) {
+      if (c.length) this.lastByte = c[c.length - 1];
+      return;
+    }
+    this.newline = (i > 0 ? c[i - 1] : this.lastByte) === 0x0d ? '\r\n' : '\n';
+  }
+
   async *chunks(): AsyncIterable<Buffer> {
     try {
       for (const c of this.head) {
         this.bytesRead += c.length;
+        if (this.newline === undefined) this.noteNewline(c);
         yield c;
       }
       this.head = [];
@@ -101,6 +116,7 @@ class StreamInput implements InputSource {
         const c = await this.next();
         if (!c) return;
         this.bytesRead += c.length;
+        if (this.newline === undefined) this.noteNewline(c);
         yield c;
       }
     } finally {

@@ -6,6 +6,7 @@ import type { FileOutput, FormatImpl, ReadEvent, SplitOutput, WriteContext } fro
 import type { InputSource, OutputSink } from './io.js';
 import type { Options } from './options.js';
 import { redactDiagnostic } from './secrets.js';
+import { rejectLine } from './reject-line.js';
 import { AnnoconvError, diag, type Diagnostic, type DiagnosticSink, type Place } from './diagnostics.js';
 
 /** One line of the loss report: what was dropped, how often, why. */
@@ -96,10 +97,8 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
 
   const reject = (ev: { raw?: string | Buffer }): void => {
     stats.rejected++;
-    if (p.rejects && ev.raw !== undefined) {
-      p.rejects.write(ev.raw);
-      p.rejects.write('\n');
-    }
+    // one record a line, ended as the input's lines are (a CRLF file gives CRLF rejects)
+    if (p.rejects && ev.raw !== undefined) p.rejects.write(rejectLine(ev.raw, p.reader.rawJson === true, p.input.newline ?? '\n'));
   };
 
   const serializer = writer && p.output ? p.writer?.serializer : undefined;
