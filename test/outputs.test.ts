@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { BIN, cli, jsonDiagnostics } from './helpers/run.js';
 import { compactJson } from '../src/core/reject-line.js';
+import { convert, MemorySink } from '../src/index.js';
 
 let dir: string;
 let src: string;
@@ -241,4 +242,62 @@ describe('compactJson', () => {
     expect(c('{"s": "line\nbreak\r"}')).toBe('{"s":"line\\nbreak\\r"}');
     expect(c(Buffer.from([0x5b, 0x22, 0xff, 0x20, 0x22, 0x0a, 0x5d]))).toBe('["\xff "]');
   });
+});
+
+describe('a run whose every record was rejected', () => {
+  const allBad = JSON.stringify({ images: [{ objectUrl: 'not-a-url' }, { objectUrl: 'https://b.s3.eu-west-1.amazonaws.com/a b.jpg' }] });
+
+  it('writes no -o file (exit 1): the file already there is untouched, --rejects is written', async () => {
+    const d = sub('all-rejected');
+    writeFileSync(join(d, 'in.json'), allBad);
+    for (const [to, out] of [['encord-json', 'm.json'], ['csv', 't.csv'], ['coco', 'c.json']] as const) {
+      writeFileSync(join(d, out), 'earlier\n');
+      const r = await cli(['convert', join(d, 'in.json'), '--from', 'encord-json', '--to', to, '-o', join(d, out), '--rejects', join(d, 'rej.jsonl'), '--diagnostics', 'json']);
+      expect(r.code, to).toBe(1);
+      expect(jsonDiagnostics(r.stderr).map((x) => x.code).sort(), to).toEqual(['ENCORD_URL_INVALID', 'ENCORD_URL_WHITESPACE']);
+      expect(readFileSync(join(d, out), 'utf8'), to).toBe('earlier\n');
+      expect(readFileSync(join(d, 'rej.jsonl'), 'utf8').split('\n'), to).toHaveLength(3);
+    }
+    expect(readdirSync(d).sort()).toEqual(['c.json', 'in.json', 'm.json', 'rej.jsonl', 't.csv']);
+  }, 30_000);
+
+  it('--split writes no part (an earlier run\'s parts stay), -o DIR leaves the folder as it was, --config-out is not written', async () => {
+    const d = sub('all-rejected-more');
+    writeFileSync(join(d, 'in.json'), allBad);
+    writeFileSync(join(d, 'p-001.json'), 'earlier\n');
+    writeFileSync(join(d, 'p-002.json'), 'earlier\n');
+    const split = await cli(['convert', join(d, 'in.json'), '--from', 'encord-json', '--to', 'encord-json', '--split', '1', '-o', join(d, 'p.json'), '-q']);
+    expect(split.code).toBe(1);
+    const ls = await cli(['convert', join(d, 'in.json'), '--from', 'encord-json', '--to', 'labelstudio', '-o', join(d, 'tasks.json'), '--config-out', join(d, 'config.xml'), '-q']);
+    expect(ls.code).toBe(1);
+    expect(readdirSync(d).sort()).toEqual(['in.json', 'p-001.json', 'p-002.json']);
+    const tree = sub('all-rejected-more/yolo');
+    mkdirSync(join(tree, 'labels'));
+    writeFileSync(join(tree, 'classes.txt'), 'dog\n');
+    writeFileSync(join(tree, 'labels', 'a.txt'), '0 0.5 0.5 0.1 0.1\n');
+    const sizeless = join(d, 'sizeless.annoconv');
+    writeFileSync(sizeless, '{"id":"a","kind":"image","path":"b.jpg","metadata":{},"annotations":[{"kind":"box","x":1,"y":1,"w":2,"h":2,"label":"cat"}]}\n');
+    const yolo = await cli(['convert', sizeless, '--from', 'annoconv', '--to', 'yolo', '-o', tree, '--diagnostics', 'json']);
+    expect(yolo.code).toBe(1);
+    expect(jsonDiagnostics(yolo.stderr).map((x) => x.code)).toEqual(['YOLO_NO_SIZE']);
+    expect(readdirSync(tree).sort()).toEqual(['classes.txt', 'labels']);
+    expect(readFileSync(join(tree, 'classes.txt'), 'utf8')).toBe('dog\n');
+    expect(readdirSync(join(tree, 'labels'))).toEqual(['a.txt']);
+  }, 30_000);
+
+  it('the library says why (outputSkipped); stdout and a sink of the caller\'s still get the output', async () => {
+    const d = sub('all-rejected-lib');
+    writeFileSync(join(d, 'in.json'), allBad);
+    const skipped = await convert({ input: join(d, 'in.json'), from: 'encord-json', to: 'encord-json', output: join(d, 'out.json') });
+    expect([skipped.exitCode, skipped.read, skipped.rejected, skipped.outputSkipped]).toEqual([1, 2, 2, 'all records rejected']);
+    expect(readdirSync(d)).toEqual(['in.json']);
+    const sink = new MemorySink();
+    const mem = await convert({ input: join(d, 'in.json'), from: 'encord-json', to: 'encord-json', output: sink });
+    expect(mem.outputSkipped).toBeUndefined();
+    expect(JSON.parse(sink.text())).toEqual({});
+    const out = await cli(['convert', join(d, 'in.json'), '--from', 'encord-json', '--to', 'encord-json', '-q']);
+    expect([out.code, JSON.parse(out.stdout)]).toEqual([1, {}]);
+    const ok = await convert({ input: src, to: 'annoconv', output: join(d, 'ok.annoconv') });
+    expect([ok.exitCode, ok.outputSkipped]).toEqual([0, undefined]);
+  }, 30_000);
 });

@@ -60,6 +60,12 @@ export interface WriteContext {
   split?: SplitOutput;
   report: DiagnosticSink;
   /**
+   * Opens a further file the writer names (`--config-out`). The writer writes to it and leaves it
+   * open: it is put in place with the main output when the run succeeds, and not at all when the
+   * run fails or its output is withheld.
+   */
+  openFile(path: string): Promise<OutputSink>;
+  /**
    * Count information the target cannot hold. Returns false when loss is not allowed (--strict):
    * the writer must then refuse the item (an error has already been reported for it).
    */

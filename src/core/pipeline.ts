@@ -37,6 +37,8 @@ export interface PipelineParams {
   split?: SplitOutput;
   /** The output folder, for writers of one file an item. */
   files?: FileOutput;
+  /** Opens a further output file a writer names (see WriteContext.openFile); absent: refused. */
+  openFile?: (path: string) => Promise<OutputSink>;
   options: Options;
   onDiagnostic: DiagnosticSink;
   /** Called after each batch with the counters so far. */
@@ -75,6 +77,7 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
     options,
     ...(p.split ? { split: p.split } : {}),
     ...(p.files ? { files: p.files } : {}),
+    openFile: p.openFile ?? noFurtherFiles,
     report,
     lose(what, count, reason, place) {
       if (options.strict) {
@@ -148,6 +151,10 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
     report(diag('LOSS_DROPPED', `dropped ${l.count} ${l.what}: ${l.reason}`, lossPlaces.get(key) ? { file: lossPlaces.get(key)!.file } : {}));
   }
   return stats;
+}
+
+async function noFurtherFiles(path: string): Promise<never> {
+  throw new AnnoconvError(diag('OPTION_NOT_SUPPORTED', `this run writes no further files (${path})`, { file: path }), 2);
 }
 
 function placeOf(d: Diagnostic): Place {

@@ -22,6 +22,11 @@ export interface RunResult extends RunStats {
   to?: string;
   /** 0 ok, 1 invalid input or rejected records. I/O and usage problems throw AnnoconvError. */
   exitCode: 0 | 1;
+  /**
+   * Why no output was written, when none was: `'all records rejected'` (the output file, parts or
+   * folder already there are left as they were). Absent when the output was written.
+   */
+  outputSkipped?: string;
 }
 
 export interface CommonParams {
@@ -147,7 +152,9 @@ async function convertWith(source: InputSource, fromId: string, reader: FormatIm
   const tree = treeOutput(params, to);
   const output = split || tree ? new MemorySink() : typeof params.output === 'object' ? params.output : await openOutput(params.output);
   let rejects: OutputSink | undefined;
+  const extras: OutputSink[] = [];
   const placed: OutputSink[] = [];
+  const report = params.onDiagnostic ?? (() => undefined);
   try {
     rejects = params.rejects !== undefined ? await openOutput(params.rejects) : undefined;
     const stats = await runPipeline({
@@ -158,33 +165,63 @@ async function convertWith(source: InputSource, fromId: string, reader: FormatIm
       rejects,
       ...(split ? { split } : {}),
       ...(tree ? { files: tree } : {}),
+      openFile: async (path) => {
+        const sink = await openOutput(path);
+        extras.push(sink);
+        return sink;
+      },
       options,
-      onDiagnostic: params.onDiagnostic ?? (() => undefined),
+      onDiagnostic: report,
       onProgress: params.onProgress ? (s) => params.onProgress!(s, source) : undefined,
     });
     // every file is finished and renamed into place in turn; if one fails, those already in place
     // are removed again, so that a failed run leaves no output at all
     if (rejects) await place(rejects, placed);
+    const skipped = withheld(stats, params, output);
+    if (skipped) {
+      await withhold(output, tree, parts, extras);
+      return { ...stats, from: fromId, to: to.id, exitCode: 1, outputSkipped: skipped };
+    }
     await parts.finish();
     await place(output, placed);
+    for (const sink of extras) await place(sink, placed);
     await tree?.commit();
     await parts.commit(placed);
     if (typeof params.split === 'number' && typeof params.output === 'string') {
       const stale = await removeStaleParts(params.output, parts.files);
       if (stale.length) {
         stats.warnings++;
-        (params.onDiagnostic ?? (() => undefined))(diag('OUTPUT_STALE_PARTS', `numbered parts of an earlier run beyond this run's ${parts.files}: removed ${stale.join(', ')}`, { file: params.output }));
+        report(diag('OUTPUT_STALE_PARTS', `numbered parts of an earlier run beyond this run's ${parts.files}: removed ${stale.join(', ')}`, { file: params.output }));
       }
     }
     return { ...stats, from: fromId, to: to.id, exitCode: stats.errors > 0 || stats.rejected > 0 ? 1 : 0 };
   } catch (e) {
-    await output.abort();
-    await tree?.abort();
-    await parts.abort();
+    await withhold(output, tree, parts, extras);
     for (const sink of placed) await sink.discard?.();
     await rejects?.abort();
     throw masked(e);
   }
+}
+
+/**
+ * Why the output is not written, or undefined: a run whose every record was rejected would leave
+ * an empty manifest or a header-only table in place of the file that was there. Only outputs
+ * that are not yet in place can be held back: files, parts and folders annoconv opened, not
+ * stdout, a device or a sink of the caller's.
+ */
+function withheld(stats: RunStats, params: ConvertParams, output: OutputSink): string | undefined {
+  if (stats.rejected === 0 || stats.rejected < stats.read) return undefined;
+  const ours = typeof params.output === 'string' && params.output !== '-';
+  if (!ours || (!output.commit && !(output instanceof MemorySink))) return undefined;
+  return 'all records rejected';
+}
+
+/** Removes every output of the run that is not yet in place (temporary files, parts, staging). */
+async function withhold(output: OutputSink, tree: FileTree | undefined, parts: Parts, extras: OutputSink[]): Promise<void> {
+  await output.abort();
+  await tree?.abort();
+  await parts.abort();
+  for (const sink of extras) await sink.abort();
 }
 
 /** Completes a sink and puts it in place; a file put in place is added to `placed`. */
