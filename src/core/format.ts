@@ -48,6 +48,12 @@ export interface SplitOutput {
 
 /** Files written under an output folder (`-o DIR`), for formats that write one file an item. */
 export interface FileOutput {
+  /**
+   * Reserves `relPath` for one item's file: 'taken' when an earlier item has this name, 'case'
+   * when an earlier name differs only by letter case or Unicode form (the same file on macOS and
+   * Windows); undefined when it is free. A writer refuses the item on a clash.
+   */
+  claim(relPath: string): 'taken' | 'case' | undefined;
   /** Writes `data` at `relPath` below the folder; refuses paths that would leave it (an error). */
   write(relPath: string, data: string | Buffer): Promise<void>;
 }

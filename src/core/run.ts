@@ -156,6 +156,7 @@ async function convertWith(source: InputSource, fromId: string, reader: FormatIm
   const placed: OutputSink[] = [];
   const report = params.onDiagnostic ?? (() => undefined);
   try {
+    await tree?.open();
     rejects = params.rejects !== undefined ? await openOutput(params.rejects) : undefined;
     const stats = await runPipeline({
       input: source,
@@ -185,7 +186,11 @@ async function convertWith(source: InputSource, fromId: string, reader: FormatIm
     await parts.finish();
     await place(output, placed);
     for (const sink of extras) await place(sink, placed);
-    await tree?.commit();
+    const staleFiles = (await tree?.commit()) ?? [];
+    if (staleFiles.length) {
+      stats.warnings++;
+      report(diag('OUTPUT_STALE_FILES', `files an earlier run wrote into ${tree!.dir} that this run did not: removed ${staleFiles.join(', ')}`, { file: tree!.dir }));
+    }
     await parts.commit(placed);
     if (typeof params.split === 'number' && typeof params.output === 'string') {
       const stale = await removeStaleParts(params.output, parts.files);
