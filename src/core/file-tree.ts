@@ -82,8 +82,12 @@ export class FileTree implements FileOutput {
     this.aside = join(dir, `.annoconv-${id}-old`);
   }
 
-  /** Makes the folder if needed, takes its lock (OUTPUT_IN_USE while another run holds it) and a staging folder. */
+  /**
+   * Makes the folder if needed, takes its lock (OUTPUT_IN_USE while another run holds it) and a
+   * staging folder. Done by the first write at the latest; a run calls it first, to be refused early.
+   */
   async open(): Promise<void> {
+    if (this.lock) return;
     try {
       this.madeDir = !(await stat(this.dir).then((s) => s.isDirectory(), () => false));
       await makeDirs(this.dir);
@@ -105,6 +109,7 @@ export class FileTree implements FileOutput {
   async write(relPath: string, data: string | Buffer): Promise<void> {
     const rel = safeRelative(relPath);
     if (rel === undefined) throw new AnnoconvError(diag('OUTPUT_PATH_UNSAFE', `refusing to write ${JSON.stringify(relPath)}: the path would leave the output folder`), 1);
+    await this.open();
     try {
       const path = join(this.staging, rel);
       await makeDirs(dirname(path));
@@ -119,14 +124,15 @@ export class FileTree implements FileOutput {
    * Returns the files of an earlier run that were removed, as paths below the folder.
    */
   async commit(): Promise<string[]> {
+    await this.open();
     try {
       await this.lock!.check();
       return swapIn(this.dir, this.staging, this.aside, safeRelative).map((rel) => join(this.dir, rel));
     } catch (e) {
       if (e instanceof AnnoconvError) throw e;
-      const kept = e instanceof SwapError && e.lost.length ? ` (could not put back ${e.lost.join(', ')}: they are in ${e.aside})` : '';
-      const why = e instanceof SwapError ? e.message : (e as Error).message;
-      throw new AnnoconvError(diag('OUTPUT_WRITE_FAILED', `moving files into ${this.dir} failed: ${why}; the folder was left as it was${kept}`, { file: this.dir }), 3);
+      const lost = e instanceof SwapError ? e.lost : [];
+      const after = lost.length ? `the folder was put back as it was except ${lost.join(', ')} (kept in ${(e as SwapError).aside})` : 'the folder was left as it was';
+      throw new AnnoconvError(diag('OUTPUT_WRITE_FAILED', `moving files into ${this.dir} failed: ${(e as Error).message}; ${after}`, { file: this.dir }), 3);
     } finally {
       await this.close();
     }
