@@ -67,6 +67,7 @@ export function nameClash(clash: NameClash, takenCode: Code, itemId: string, rel
 /** The name as a case-insensitive file system (macOS, Windows) compares it. */
 const folded = (rel: string): string => rel.normalize('NFD').toLowerCase();
 
+/** The output folder of one run: `open`, `claim` and `write` files, then `commit` or `abort`. */
 export class FileTree implements FileOutput {
   private readonly staging: string;
   private readonly aside: string;
@@ -100,6 +101,7 @@ export class FileTree implements FileOutput {
     }
   }
 
+  /** See FileOutput.claim: names are kept as hashes (about 20 bytes a file for both sets). */
   claim(relPath: string): NameClash | undefined {
     if (this.names.add(relPath)) return 'taken';
     if (this.foldedNames.add(folded(relPath))) return 'case';

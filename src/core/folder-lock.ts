@@ -74,6 +74,7 @@ async function removeStale(path: string, stale: string, token: string): Promise<
   await unlink(moved).catch(() => undefined);
 }
 
+/** A held lock on an output folder: `acquire` it, `check` it before moving files in, `release` it. */
 export class FolderLock {
   private constructor(
     private readonly dir: string,
