@@ -147,7 +147,7 @@ describe('encord-csv grouping', () => {
 
 describe('--split', () => {
   it('numbers parts before the extension, before both of .json.gz, and after an extension-less name', async () => {
-    const { partPath } = await import('../src/core/run.js');
+    const { partPath } = await import('../src/core/split-output.js');
     expect(['out.json', 'dir/out.csv', 'out.json.gz', 'out', 'a.b/out', 'out.JSON.GZ'].map((p) => partPath(p, 2))).toEqual(['out-002.json', 'dir/out-002.csv', 'out-002.json.gz', 'out-002', 'a.b/out-002', 'out-002.JSON.GZ']);
   });
 

@@ -101,7 +101,7 @@ describe('a failure part way through a run with several outputs', () => {
     const failed = limited(2400, `convert ${src} --to encord-json --split 5000 -o ${join(d, 'm.json')} --diagnostics json`);
     expect(failed.code).toBe(3);
     expect(readdirSync(d).sort().map((f) => [f, readFileSync(join(d, f), 'utf8')])).toEqual(before.map(([f, t]) => [f, f === 'in.json' ? readFileSync(src, 'utf8') : t]));
-  });
+  }, 30_000);
 
   it('a --rejects file that cannot be completed leaves neither it nor -o', () => {
     const d = join(dir, 'rejects-fail');

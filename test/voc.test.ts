@@ -43,7 +43,8 @@ describe('voc', () => {
       const r = await convert({ input: src, to: 'voc', output: dir });
       expect(r).toMatchObject({ from: 'voc', read: 1, written: 1, exitCode: 0 });
       expect(readFileSync(join(dir, '2007_000001.xml'), 'utf8')).toBe(readFileSync(src + 'Annotations/2007_000001.xml', 'utf8'));
-      expect(readdirSync(dir)).toEqual(['2007_000001.xml']);
+      // beside the XML, the folder's record of the files annoconv wrote
+      expect(readdirSync(dir).sort()).toEqual(['.annoconv-files', '2007_000001.xml']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -88,7 +89,7 @@ describe('voc', () => {
       const items = ['imgs/a.jpg', 'other/a.png'].map((p, i) => JSON.stringify({ id: String(i), kind: 'image', path: p, metadata: {}, annotations: [] })).join('\n');
       const r = await run(items, 'annoconv', 'voc', {}, dir);
       expect(r.diags.map((d) => [d.code, d.line])).toEqual([['VOC_NAME_TAKEN', 2]]);
-      expect(readdirSync(dir)).toEqual(['a.xml']);
+      expect(readdirSync(dir).sort()).toEqual(['.annoconv-files', 'a.xml']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

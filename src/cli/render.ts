@@ -89,6 +89,7 @@ export function summaryLine(name: string, r: RunResult, validating: boolean): st
   parts.push(count(r.errors, 'error'), count(r.warnings, 'warning'));
   let s = `${name} (${r.from}${r.to ? ' -> ' + r.to : ''}): ${parts.join(', ')}`;
   if (r.losses.length) s += '; dropped ' + r.losses.map((l) => `${n(l.count)} ${l.what} (${l.reason})`).join(', ');
+  if (r.outputSkipped) s += `; no output written: ${r.outputSkipped}`;
   return escapeControls(s);
 }
 
@@ -105,6 +106,7 @@ export function summaryJson(name: string, r: RunResult, validating: boolean): st
       errors: r.errors,
       warnings: r.warnings,
       losses: r.losses.map((l) => ({ what: l.what, count: l.count, reason: l.reason })),
+      ...(r.outputSkipped ? { outputSkipped: r.outputSkipped } : {}),
       exitCode: r.exitCode,
     },
   });

@@ -1,15 +1,21 @@
 /**
- * A folder of output files (`-o DIR` for VOC and YOLO), written atomically as a whole: files go to
- * a hidden staging folder inside DIR and are moved into place when the run succeeds; a failed run
- * leaves DIR as it was. Paths come from the data (file names), so any path that would leave DIR
- * (absolute, `..`, a drive letter) is refused.
+ * A folder of output files (`-o DIR` for VOC and YOLO), written as a whole: one run at a time
+ * (a lock file, folder-lock.ts); files go to a hidden staging folder inside DIR and are moved into
+ * place when the run succeeds, together with the removal of the files an earlier run wrote and this
+ * one did not (folder-swap.ts); a failed run leaves DIR as it was. Paths come from the data (file
+ * names), so any path that would leave DIR (absolute, `..`, a drive letter) is refused, and two
+ * names that a case-insensitive file system would take for one are told apart (`claim`).
  */
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, normalize, sep } from 'node:path';
 import type { FileOutput } from './format.js';
-import { AnnoconvError, diag } from './diagnostics.js';
+import { AnnoconvError, diag, type Diagnostic, type Place } from './diagnostics.js';
 import { registerTemp, unregisterTemp } from './cleanup.js';
+import { FolderLock } from './folder-lock.js';
+import { SwapError, swapIn } from './folder-swap.js';
+import { IdSet } from './idset.js';
+import type { Code } from './codes.js';
 
 /**
  * `relPath` made safe to join below a folder, or undefined when it would leave it, name a hidden
@@ -46,23 +52,67 @@ export async function makeDirs(path: string): Promise<void> {
   }
 }
 
+/** Why a name cannot take a new file: taken by an earlier one, or by one differing only in case or Unicode form. */
+export type NameClash = 'taken' | 'case';
+
+/**
+ * The diagnostic for an item whose file name clashes (see FileTree.claim): the format's own code
+ * for a name taken, OUTPUT_NAME_COLLISION for one differing only by case or Unicode form.
+ */
+export function nameClash(clash: NameClash, takenCode: Code, itemId: string, rel: string, place: Place): Diagnostic {
+  if (clash === 'taken') return diag(takenCode, `item ${JSON.stringify(itemId)}: ${rel} is already written for another image`, place);
+  return diag('OUTPUT_NAME_COLLISION', `item ${JSON.stringify(itemId)}: ${rel} differs from an earlier image's file name only by letter case or Unicode form: on macOS and Windows one would replace the other`, place);
+}
+
+/** The name as a case-insensitive file system (macOS, Windows) compares it. */
+const folded = (rel: string): string => rel.normalize('NFD').toLowerCase();
+
+/** The output folder of one run: `open`, `claim` and `write` files, then `commit` or `abort`. */
 export class FileTree implements FileOutput {
   private readonly staging: string;
-  private made = false;
+  private readonly aside: string;
+  private lock: FolderLock | undefined;
+  /** True when this run made the folder (a failed run removes it again if it is empty). */
+  private madeDir = false;
+  private readonly names = new IdSet();
+  private readonly foldedNames = new IdSet();
 
   constructor(readonly dir: string) {
-    this.staging = join(dir, `.annoconv-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const id = `${process.pid}-${randomBytes(4).toString('hex')}`;
+    this.staging = join(dir, `.annoconv-${id}`);
+    this.aside = join(dir, `.annoconv-${id}-old`);
+  }
+
+  /**
+   * Makes the folder if needed, takes its lock (OUTPUT_IN_USE while another run holds it) and a
+   * staging folder. Done by the first write at the latest; a run calls it first, to be refused early.
+   */
+  async open(): Promise<void> {
+    if (this.lock) return;
+    try {
+      this.madeDir = !(await stat(this.dir).then((s) => s.isDirectory(), () => false));
+      await makeDirs(this.dir);
+      this.lock = await FolderLock.acquire(this.dir);
+      await mkdir(this.staging);
+      registerTemp(this.staging);
+    } catch (e) {
+      if (e instanceof AnnoconvError) throw e;
+      throw new AnnoconvError(diag('OUTPUT_WRITE_FAILED', `cannot write into ${this.dir}: ${(e as Error).message}`, { file: this.dir }), 3);
+    }
+  }
+
+  /** See FileOutput.claim: names are kept as hashes (about 20 bytes a file for both sets). */
+  claim(relPath: string): NameClash | undefined {
+    if (this.names.add(relPath)) return 'taken';
+    if (this.foldedNames.add(folded(relPath))) return 'case';
+    return undefined;
   }
 
   async write(relPath: string, data: string | Buffer): Promise<void> {
     const rel = safeRelative(relPath);
     if (rel === undefined) throw new AnnoconvError(diag('OUTPUT_PATH_UNSAFE', `refusing to write ${JSON.stringify(relPath)}: the path would leave the output folder`), 1);
+    await this.open();
     try {
-      if (!this.made) {
-        await makeDirs(this.staging);
-        registerTemp(this.staging);
-        this.made = true;
-      }
       const path = join(this.staging, rel);
       await makeDirs(dirname(path));
       await writeFile(path, data);
@@ -71,34 +121,36 @@ export class FileTree implements FileOutput {
     }
   }
 
-  /** Moves every staged file into the folder. */
-  async commit(): Promise<void> {
-    if (!this.made) {
-      await makeDirs(this.dir).catch(() => undefined);
-      return;
-    }
+  /**
+   * Moves the staged files into the folder as one unit (folder-swap.ts) and releases the folder.
+   * Returns the files of an earlier run that were removed, as paths below the folder.
+   */
+  async commit(): Promise<string[]> {
+    await this.open();
     try {
-      await this.move(this.staging, this.dir);
+      await this.lock!.check();
+      return swapIn(this.dir, this.staging, this.aside, safeRelative).map((rel) => join(this.dir, rel));
     } catch (e) {
-      throw new AnnoconvError(diag('OUTPUT_WRITE_FAILED', `moving files into ${this.dir} failed: ${(e as Error).message}`, { file: this.dir }), 3);
+      if (e instanceof AnnoconvError) throw e;
+      const lost = e instanceof SwapError ? e.lost : [];
+      const after = lost.length ? `the folder was put back as it was except ${lost.join(', ')} (kept in ${(e as SwapError).aside})` : 'the folder was left as it was';
+      throw new AnnoconvError(diag('OUTPUT_WRITE_FAILED', `moving files into ${this.dir} failed: ${(e as Error).message}; ${after}`, { file: this.dir }), 3);
     } finally {
-      await this.abort();
+      await this.close();
     }
   }
 
-  private async move(from: string, to: string): Promise<void> {
-    for (const e of await readdir(from, { withFileTypes: true })) {
-      if (e.isDirectory()) {
-        await makeDirs(join(to, e.name));
-        await this.move(join(from, e.name), join(to, e.name));
-      } else await rename(join(from, e.name), join(to, e.name));
-    }
-  }
-
+  /** Gives up: staging removed, lock released, a folder this run made removed if empty. */
   async abort(): Promise<void> {
-    if (!this.made) return;
+    await this.close();
+    if (this.madeDir) await rmdir(this.dir).catch(() => undefined);
+    this.madeDir = false;
+  }
+
+  private async close(): Promise<void> {
     await rm(this.staging, { recursive: true, force: true });
     unregisterTemp(this.staging);
-    this.made = false;
+    await this.lock?.release();
+    this.lock = undefined;
   }
 }

@@ -53,6 +53,12 @@ export interface SplitOutput {
 
 /** Files written under an output folder (`-o DIR`), for formats that write one file an item. */
 export interface FileOutput {
+  /**
+   * Reserves `relPath` for one item's file: 'taken' when an earlier item has this name, 'case'
+   * when an earlier name differs only by letter case or Unicode form (the same file on macOS and
+   * Windows); undefined when it is free. A writer refuses the item on a clash.
+   */
+  claim(relPath: string): 'taken' | 'case' | undefined;
   /** Writes `data` at `relPath` below the folder; refuses paths that would leave it (an error). */
   write(relPath: string, data: string | Buffer): Promise<void>;
 }
@@ -64,6 +70,12 @@ export interface WriteContext {
   /** Set when the output is to be split (`--split N`); only writers with `can.split` get it. */
   split?: SplitOutput;
   report: DiagnosticSink;
+  /**
+   * Opens a further file the writer names (`--config-out`). The writer writes to it and leaves it
+   * open: it is put in place with the main output when the run succeeds, and not at all when the
+   * run fails or its output is withheld.
+   */
+  openFile(path: string): Promise<OutputSink>;
   /**
    * Count information the target cannot hold. Returns false when loss is not allowed (--strict):
    * the writer must then refuse the item (an error has already been reported for it).
@@ -83,6 +95,11 @@ export interface FormatImpl {
   createWriter?(sink: OutputSink, ctx: WriteContext): FormatWriter;
   /** The writer's per-item output as a pure function, when it has no state nor loss to count. */
   serializer?: SerializerRef;
+  /**
+   * The reader's raw records are JSON text: one spread over several lines (a pretty-printed
+   * document) is written to `--rejects` on one line, its whitespace between tokens removed.
+   */
+  rawJson?: boolean;
 }
 
 /** A format-specific command-line option, added to the CLI from the registry. */

@@ -1,18 +1,14 @@
 /**
  * Inputs and outputs: files, stdin/stdout, peeking for detection, buffered writing with
- * backpressure, atomic `-o` files (temp + rename) and quiet handling of a closed stdout pipe.
+ * backpressure and quiet handling of a closed stdout pipe. Output files are opened in output.ts.
  */
-import { constants, createWriteStream, fstatSync, openSync, type WriteStream } from 'node:fs';
+import { constants, fstatSync, openSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { open, stat, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { open, stat } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import { createGzip } from 'node:zlib';
 import { AnnoconvError, diag, type Diagnostic } from './diagnostics.js';
 import { gunzipIfNeeded } from './gzip.js';
 import { FileLocator } from './locate.js';
-import { registerTemp, unregisterTemp } from './cleanup.js';
 
 // 64 KiB reads: measured against 128 KiB, 256 KiB and 1 MiB on a 1.1 GB file: as fast, with
 // 20 MiB less peak RSS than 256 KiB (larger reads keep more garbage resident between collections).
@@ -30,6 +26,8 @@ export interface InputSource {
   bytesRead: number;
   /** Problems met below the format (a broken gzip stream), reported by the pipeline after reading. */
   problems?: Diagnostic[];
+  /** The line ending of the first line break read so far (undefined before one is read). */
+  newline?: '\n' | '\r\n';
   /** Line and column of a byte offset (files read as they are, not stdin or gzip). */
   locate?(offset: number): { line: number; column: number } | undefined;
   peek(bytes: number): Promise<Buffer>;
@@ -39,6 +37,8 @@ export interface InputSource {
 class StreamInput implements InputSource {
   bytesRead = 0;
   problems: Diagnostic[] = [];
+  newline: '\n' | '\r\n' | undefined;
+  private lastByte: number | undefined;
   private head: Buffer[] = [];
   private headLen = 0;
   private iter: AsyncIterator<Buffer> | undefined;
@@ -93,10 +93,21 @@ class StreamInput implements InputSource {
     return all.subarray(0, bytes);
   }
 
+  /** Notes the first line ending (a CR ending the chunk before counts). */
+  private noteNewline(c: Buffer): void {
+    const i = c.indexOf(0x0a);
+    if (i < 0) {
+      if (c.length) this.lastByte = c[c.length - 1];
+      return;
+    }
+    this.newline = (i > 0 ? c[i - 1] : this.lastByte) === 0x0d ? '\r\n' : '\n';
+  }
+
   async *chunks(): AsyncIterable<Buffer> {
     try {
       for (const c of this.head) {
         this.bytesRead += c.length;
+        if (this.newline === undefined) this.noteNewline(c);
         yield c;
       }
       this.head = [];
@@ -105,6 +116,7 @@ class StreamInput implements InputSource {
         const c = await this.next();
         if (!c) return;
         this.bytesRead += c.length;
+        if (this.newline === undefined) this.noteNewline(c);
         yield c;
       }
     } finally {
@@ -247,11 +259,14 @@ export interface OutputSink {
   finish?(): Promise<void>;
   /** Files only: after finish(), rename the temp file into place. */
   commit?(): Promise<void>;
+  /** Files only: after commit(), remove the file put in place (a later output of the run failed). */
+  discard?(): Promise<void>;
 }
 
 const FLUSH_AT = 256 * 1024;
 
-class StreamSink implements OutputSink {
+/** Buffered writing to a Node stream with backpressure; EPIPE on stdout becomes PipeClosedError. */
+export class StreamSink implements OutputSink {
   private parts: (string | Buffer)[] = [];
   private size = 0;
   private failure: Error | undefined;
@@ -316,87 +331,10 @@ class StreamSink implements OutputSink {
   }
 }
 
-function writeError(name: string, e: unknown): AnnoconvError {
+/** OUTPUT_WRITE_FAILED (exit 3) naming the output and the system's reason. */
+export function writeError(name: string, e: unknown): AnnoconvError {
   const msg = e instanceof Error ? e.message : String(e);
   return new AnnoconvError(diag('OUTPUT_WRITE_FAILED', `writing ${name} failed: ${msg}`, { file: name }), 3);
-}
-
-class AtomicFileSink extends StreamSink {
-  /**
-   * `stream` is the file itself, or a gzip stream piped into `file` (an output named `.gz`): then
-   * closing waits for the file to be complete, and a write error of either ends the run.
-   */
-  constructor(
-    private readonly finalPath: string,
-    private readonly tempPath: string,
-    stream: Writable,
-    private readonly file?: WriteStream,
-  ) {
-    super(finalPath, stream, false);
-    file?.on('error', (e) => stream.destroy(e));
-  }
-
-  private finished = false;
-
-  override async close(): Promise<void> {
-    await this.finish();
-    await this.commit();
-  }
-
-  async finish(): Promise<void> {
-    if (this.finished) return;
-    await super.close();
-    await new Promise<void>((resolve, reject) => {
-      if (this.file) {
-        this.file.once('close', () => resolve());
-        this.file.once('error', (e) => reject(writeError(this.finalPath, e)));
-        this.stream.once('error', (e) => reject(writeError(this.finalPath, e)));
-        this.stream.end();
-      } else this.stream.end((e?: Error | null) => (e ? reject(writeError(this.finalPath, e)) : resolve()));
-    });
-    this.check();
-    this.finished = true;
-  }
-
-  async commit(): Promise<void> {
-    try {
-      await rename(this.tempPath, this.finalPath);
-    } catch (e) {
-      throw writeError(this.finalPath, e);
-    } finally {
-      unregisterTemp(this.tempPath);
-    }
-  }
-
-  override async abort(): Promise<void> {
-    await super.abort();
-    this.stream.destroy();
-    this.file?.destroy();
-    await unlink(this.tempPath).catch(() => undefined);
-    unregisterTemp(this.tempPath);
-  }
-}
-
-/** Open stdout for '-' / undefined, else a temp file beside `path` that `close()` renames into place. */
-export async function openOutput(path: string | undefined): Promise<OutputSink> {
-  if (path === undefined || path === '-') return new StreamSink('<stdout>', process.stdout, true);
-  // the temporary name stays within 255 bytes however long the output's name is
-  const short = Buffer.from(basename(path)).subarray(0, 120).toString('utf8');
-  const tempPath = join(dirname(path), `.${short}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  registerTemp(tempPath);
-  const stream = createWriteStream(tempPath);
-  await new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', (e) => {
-      unregisterTemp(tempPath);
-      reject(writeError(path, e));
-    });
-  });
-  if (!/\.gz$/i.test(path)) return new AtomicFileSink(path, tempPath, stream);
-  // `-o out.jsonl.gz`: compressed as written (level 6, gzip's default)
-  const gzip = createGzip();
-  gzip.pipe(stream);
-  return new AtomicFileSink(path, tempPath, gzip, stream);
 }
 
 /**

@@ -6,6 +6,7 @@ import type { FileOutput, FormatImpl, ReadEvent, SplitOutput, WriteContext } fro
 import type { InputSource, OutputSink } from './io.js';
 import type { Options } from './options.js';
 import { redactDiagnostic } from './secrets.js';
+import { rejectLine } from './reject-line.js';
 import { AnnoconvError, diag, type Diagnostic, type DiagnosticSink, type Place } from './diagnostics.js';
 
 /** One line of the loss report: what was dropped, how often, why. */
@@ -49,6 +50,8 @@ export interface PipelineParams {
   split?: SplitOutput;
   /** The output folder, for writers of one file an item. */
   files?: FileOutput;
+  /** Opens a further output file a writer names (see WriteContext.openFile); absent: refused. */
+  openFile?: (path: string) => Promise<OutputSink>;
   options: Options;
   onDiagnostic: DiagnosticSink;
   /** Called after each batch with the counters so far. */
@@ -87,6 +90,7 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
     options,
     ...(p.split ? { split: p.split } : {}),
     ...(p.files ? { files: p.files } : {}),
+    openFile: p.openFile ?? noFurtherFiles,
     report,
     lose(what, count, reason, place) {
       if (options.strict) {
@@ -109,10 +113,8 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
 
   const reject = (ev: { raw?: string | Buffer }): void => {
     stats.rejected++;
-    if (p.rejects && ev.raw !== undefined) {
-      p.rejects.write(ev.raw);
-      p.rejects.write('\n');
-    }
+    // one record a line, ended as the input's lines are (a CRLF file gives CRLF rejects)
+    if (p.rejects && ev.raw !== undefined) p.rejects.write(rejectLine(ev.raw, p.reader.rawJson === true, p.input.newline ?? '\n'));
   };
 
   const serializer = writer && p.output ? p.writer?.serializer : undefined;
@@ -167,6 +169,10 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
     report(diag('LOSS_DROPPED', `dropped ${l.count} ${l.what}: ${l.reason}`, lossPlaces.get(key) ? { file: lossPlaces.get(key)!.file } : {}));
   }
   return stats;
+}
+
+async function noFurtherFiles(path: string): Promise<never> {
+  throw new AnnoconvError(diag('OPTION_NOT_SUPPORTED', `this run writes no further files (${path})`, { file: path }), 2);
 }
 
 function placeOf(d: Diagnostic): Place {

@@ -4,9 +4,10 @@
  */
 import { AnnoconvError, diag, type DiagnosticSink } from './diagnostics.js';
 import { redactDiagnostic } from './secrets.js';
-import { unlink } from 'node:fs/promises';
 import { FileTree } from './file-tree.js';
-import { MemorySink, openInput, openOutput, type InputSource, type OutputSink } from './io.js';
+import { MemorySink, openInput, type InputSource, type OutputSink } from './io.js';
+import { openOutput } from './output.js';
+import { Parts, removeStaleParts, splitOutput } from './split-output.js';
 import { defaultOptions, type Options } from './options.js';
 import { runPipeline, type RunStats } from './pipeline.js';
 import { requireFormat } from './registry.js';
@@ -20,6 +21,11 @@ export interface RunResult extends RunStats {
   to?: string;
   /** 0 ok, 1 invalid input or rejected records. I/O and usage problems throw AnnoconvError. */
   exitCode: 0 | 1;
+  /**
+   * Why no output was written, when none was: `'all records rejected'` (the output file, parts or
+   * folder already there are left as they were). Absent when the output was written.
+   */
+  outputSkipped?: string;
 }
 
 export interface CommonParams {
@@ -44,96 +50,6 @@ export interface ConvertParams extends CommonParams {
    * `open` makes each part's sink. Nothing is written at the output path itself.
    */
   split?: number | SplitOutput;
-}
-
-/** The path of part `n` of a split output: `out.json` -> `out-001.json`. */
-export function partPath(path: string, n: number): string {
-  // the number goes before the extension, and before both of `.json.gz`
-  const m = /^(.*?)((?:\.[A-Za-z0-9]{1,8})?(?:\.gz)?)$/i.exec(path)!;
-  const slash = Math.max(m[1]!.lastIndexOf('/'), m[1]!.lastIndexOf('\\'));
-  const [stem, ext] = m[1]!.length > slash + 1 ? [m[1]!, m[2]!] : [path, ''];
-  return `${stem}-${String(n).padStart(3, '0')}${ext}`;
-}
-
-/**
- * Parts of a split output. A part written to a file is completed and closed when the next one
- * opens (thousands of parts never hold thousands of descriptors) but stays a temporary file until
- * the run succeeds: then all are renamed into place; a failed run removes them all, and an earlier
- * run's parts at the same names are untouched. `finished` holds the paths renamed into place.
- */
-interface Parts {
-  open: { sink: OutputSink; path?: string }[];
-  done: OutputSink[];
-  finished: string[];
-}
-
-/** Completes the open part: a file is finished (kept as a temporary file), another sink closed. */
-async function finishParts(parts: Parts): Promise<void> {
-  while (parts.open.length) {
-    const p = parts.open[0]!;
-    if (p.sink.finish) await p.sink.finish();
-    else await p.sink.close();
-    parts.open.shift();
-    parts.done.push(p.sink);
-    if (p.path) parts.finished.push(p.path);
-  }
-}
-
-/** After success: every finished part renamed into place (each path added to `placed` once it is). */
-async function commitParts(parts: Parts, placed: string[]): Promise<void> {
-  await finishParts(parts);
-  for (const [i, sink] of parts.done.entries()) {
-    await sink.commit?.();
-    if (parts.finished[i] !== undefined) placed.push(parts.finished[i]!);
-  }
-}
-
-/**
- * The split output a convert asks for, checked against the target. A part is finished (renamed
- * into place) when the next one opens, so that thousands of parts never hold thousands of files
- * open; if the run fails, the finished parts are removed.
- */
-function splitOutput(params: ConvertParams, to: FormatDescriptor, parts: Parts): SplitOutput | undefined {
-  const s = params.split;
-  if (s === undefined) return undefined;
-  // checked by checkConvertUsage: a whole number, a target that splits, -o FILE
-  const every = typeof s === 'number' ? s : s.every;
-  let open: (n: number) => Promise<OutputSink>;
-  let pathOf: ((n: number) => string) | undefined;
-  if (typeof s === 'object') open = s.open;
-  else {
-    const path = params.output as string;
-    pathOf = (n) => partPath(path, n);
-    open = (n) => openOutput(pathOf!(n));
-  }
-  return {
-    every,
-    async open(n) {
-      await finishParts(parts);
-      const sink = await open(n);
-      parts.open.push({ sink, ...(pathOf ? { path: pathOf(n) } : {}) });
-      return sink;
-    },
-  };
-}
-
-/**
- * Parts numbered after this run's last that an earlier run left (out-004.json after a run of 3):
- * removed, so that the numbered set on disk is this run's output and nothing else.
- */
-async function removeStaleParts(path: string, written: number): Promise<string[]> {
-  const removed: string[] = [];
-  for (let n = written + 1; ; n++) {
-    const p = partPath(path, n);
-    try {
-      await unlink(p);
-      removed.push(p);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return removed;
-      removed.push(`${p} (could not remove it: ${code ?? 'error'})`);
-    }
-  }
 }
 
 /** The output folder of a target that writes one file an item (VOC, YOLO): `-o DIR` is required. */
@@ -195,13 +111,16 @@ export async function scan(params: ScanParams): Promise<RunResult> {
 async function convertWith(source: InputSource, fromId: string, reader: FormatImpl, to: FormatDescriptor, params: ConvertParams): Promise<RunResult> {
   const options = defaultOptions(params.options);
   const writer = await to.load();
-  const parts: Parts = { open: [], done: [], finished: [] };
-  const split = splitOutput(params, to, parts);
+  const parts = new Parts();
+  const split = splitOutput(params, parts);
   const tree = treeOutput(params, to);
   const output = split || tree ? new MemorySink() : typeof params.output === 'object' ? params.output : await openOutput(params.output);
   let rejects: OutputSink | undefined;
-  const committed: string[] = [];
+  const extras: OutputSink[] = [];
+  const placed: OutputSink[] = [];
+  const report = params.onDiagnostic ?? (() => undefined);
   try {
+    await tree?.open();
     rejects = params.rejects !== undefined ? await openOutput(params.rejects) : undefined;
     const stats = await runPipeline({
       input: source,
@@ -211,36 +130,75 @@ async function convertWith(source: InputSource, fromId: string, reader: FormatIm
       rejects,
       ...(split ? { split } : {}),
       ...(tree ? { files: tree } : {}),
+      openFile: async (path) => {
+        const sink = await openOutput(path);
+        extras.push(sink);
+        return sink;
+      },
       options,
-      onDiagnostic: params.onDiagnostic ?? (() => undefined),
+      onDiagnostic: report,
       onProgress: params.onProgress ? (s) => params.onProgress!(s, source) : undefined,
     });
     // every file is finished and renamed into place in turn; if one fails, those already in place
     // are removed again, so that a failed run leaves no output at all
-    await rejects?.close();
-    if (params.rejects !== undefined) committed.push(params.rejects);
-    await finishParts(parts);
-    await output.close();
-    if (!split && !tree && typeof params.output === 'string' && params.output !== '-') committed.push(params.output);
-    await tree?.commit();
-    await commitParts(parts, committed);
+    if (rejects) await place(rejects, placed);
+    const skipped = withheld(stats, params, output);
+    if (skipped) {
+      await withhold(output, tree, parts, extras);
+      return { ...stats, from: fromId, to: to.id, exitCode: 1, outputSkipped: skipped };
+    }
+    await parts.finish();
+    await place(output, placed);
+    for (const sink of extras) await place(sink, placed);
+    const staleFiles = (await tree?.commit()) ?? [];
+    if (staleFiles.length) {
+      stats.warnings++;
+      report(diag('OUTPUT_STALE_FILES', `files an earlier run wrote into ${tree!.dir} that this run did not: removed ${staleFiles.join(', ')}`, { file: tree!.dir }));
+    }
+    await parts.commit(placed);
     if (typeof params.split === 'number' && typeof params.output === 'string') {
-      const stale = await removeStaleParts(params.output, parts.finished.length);
+      const stale = await removeStaleParts(params.output, parts.files);
       if (stale.length) {
         stats.warnings++;
-        (params.onDiagnostic ?? (() => undefined))(diag('OUTPUT_STALE_PARTS', `numbered parts of an earlier run beyond this run's ${parts.finished.length}: removed ${stale.join(', ')}`, { file: params.output }));
+        report(diag('OUTPUT_STALE_PARTS', `numbered parts of an earlier run beyond this run's ${parts.files}: removed ${stale.join(', ')}`, { file: params.output }));
       }
     }
     return { ...stats, from: fromId, to: to.id, exitCode: stats.errors > 0 || stats.rejected > 0 ? 1 : 0 };
   } catch (e) {
-    await output.abort();
-    await tree?.abort();
-    for (const p of parts.open) await p.sink.abort();
-    for (const sink of parts.done) await sink.abort();
-    for (const f of committed) await unlink(f).catch(() => undefined);
+    await withhold(output, tree, parts, extras);
+    for (const sink of placed) await sink.discard?.();
     await rejects?.abort();
     throw masked(e);
   }
+}
+
+/**
+ * Why the output is not written, or undefined: a run whose every record was rejected would leave
+ * an empty manifest or a header-only table in place of the file that was there. Only outputs
+ * that are not yet in place can be held back: files, parts and folders annoconv opened, not
+ * stdout, a device or a sink of the caller's.
+ */
+function withheld(stats: RunStats, params: ConvertParams, output: OutputSink): string | undefined {
+  if (stats.rejected === 0 || stats.rejected < stats.read) return undefined;
+  const ours = typeof params.output === 'string' && params.output !== '-';
+  if (!ours || (!output.commit && !(output instanceof MemorySink))) return undefined;
+  return 'all records rejected';
+}
+
+/** Removes every output of the run that is not yet in place (temporary files, parts, staging). */
+async function withhold(output: OutputSink, tree: FileTree | undefined, parts: Parts, extras: OutputSink[]): Promise<void> {
+  await output.abort();
+  await tree?.abort();
+  await parts.abort();
+  for (const sink of extras) await sink.abort();
+}
+
+/** Completes a sink and puts it in place; a file put in place is added to `placed`. */
+async function place(sink: OutputSink, placed: OutputSink[]): Promise<void> {
+  if (!sink.finish || !sink.commit) return sink.close();
+  await sink.finish();
+  await sink.commit();
+  placed.push(sink);
 }
 
 /** An error whose diagnostic shows no registered secret (library callers print it themselves). */

@@ -3,13 +3,14 @@
  * written. Each entry point calls its check first, so a mistyped format, a bad --split or a folder
  * format given a file name stops the run (exit 2) with the input unopened and the outputs untouched.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, resolve as resolvePath } from 'node:path';
 import { AnnoconvError, diag } from './diagnostics.js';
 import type { FormatDescriptor } from './format.js';
 import type { Options } from './options.js';
 import { listFormats, requireFormat } from './registry.js';
 import { objectUrls, type UrlStyle } from './object-url.js';
+import { descriptorOf } from './output.js';
 
 const usage = (message: string, file?: string): never => {
   throw new AnnoconvError(diag('OPTION_INVALID', message, file !== undefined ? { file } : {}), 2);
@@ -114,17 +115,31 @@ function checkFolderName(to: FormatDescriptor, out: string): void {
 /**
  * The files a run writes (-o, --rejects, --config-out) must differ from each other and from the
  * input (except -o, written atomically): one would otherwise overwrite the other without a word.
+ * Links are followed; a character device (/dev/null, a terminal) may take several outputs.
  */
 function checkDistinctPaths(params: UsageParams, options: Options): void {
   const named: [string, unknown][] = [['the input', params.input], ['-o', params.output], ['--rejects', params.rejects], ['--config-out', options.format.configOut]];
   const seen = new Map<string, string>();
   for (const [what, p] of named) {
     if (typeof p !== 'string' || p === '-' || p === '') continue;
-    const key = resolvePath(p);
+    const key = fileKey(p);
+    if (key === undefined) continue;
     const earlier = seen.get(key);
     // -o over the input is safe: the output replaces it only once it is complete
     if (earlier && !(earlier === 'the input' && what === '-o')) usage(`${what} and ${earlier} name the same file (${p}): one would overwrite the other`, p);
     seen.set(key, what);
+  }
+}
+
+/** What identifies the file a path names: its real path, its descriptor; undefined for a character device. */
+function fileKey(path: string): string | undefined {
+  const fd = descriptorOf(path);
+  if (fd !== undefined) return `fd ${fd}`;
+  try {
+    if (statSync(path).isCharacterDevice()) return undefined;
+    return realpathSync(path);
+  } catch {
+    return resolvePath(path);
   }
 }
 

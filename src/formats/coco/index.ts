@@ -39,7 +39,7 @@ export const coco: FormatDescriptor = {
   },
   async load() {
     const [{ readCoco }, { createCocoWriter }] = await Promise.all([import('./reader.js'), import('./writer.js')]);
-    return { read: readCoco, createWriter: createCocoWriter };
+    return { read: readCoco, createWriter: createCocoWriter, rawJson: true };
   },
 };
 
@@ -58,6 +58,6 @@ export const cocoResults: FormatDescriptor = {
   },
   async load() {
     const { readCocoResults } = await import('./results.js');
-    return { read: readCocoResults };
+    return { read: readCocoResults, rawJson: true };
   },
 };

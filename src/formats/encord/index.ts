@@ -30,7 +30,7 @@ export const encordJson: FormatDescriptor = {
   },
   async load() {
     const [{ readEncordJson }, { createEncordJsonWriter }] = await Promise.all([import('./json-reader.js'), import('./json-writer.js')]);
-    return { read: readEncordJson, createWriter: createEncordJsonWriter };
+    return { read: readEncordJson, createWriter: createEncordJsonWriter, rawJson: true };
   },
 };
 

@@ -31,7 +31,7 @@ export const labelStudio: FormatDescriptor = {
   },
   async load() {
     const [{ readLabelStudio }, { createLabelStudioWriter }] = await Promise.all([import('./reader.js'), import('./writer.js')]);
-    return { read: readLabelStudio, createWriter: createLabelStudioWriter };
+    return { read: readLabelStudio, createWriter: createLabelStudioWriter, rawJson: true };
   },
 };
 
@@ -81,6 +81,6 @@ export const labelStudioMin: FormatDescriptor = {
   detect: detectMin,
   async load() {
     const { readMin, createMinWriter } = await import('./min.js');
-    return { read: readMin, createWriter: createMinWriter };
+    return { read: readMin, createWriter: createMinWriter, rawJson: true };
   },
 };

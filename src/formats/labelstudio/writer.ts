@@ -4,7 +4,7 @@
  * to one with `--as`.
  */
 import type { FormatWriter, WriteContext } from '../../core/format.js';
-import { openOutput, type OutputSink } from '../../core/io.js';
+import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
 import type { Item, JsonObject } from '../../model/types.js';
 import { ConfigCollector } from './config.js';
@@ -48,16 +48,8 @@ export function createLabelStudioWriter(sink: OutputSink, ctx: WriteContext): Fo
     async end(): Promise<void> {
       sink.write(n ? '\n]\n' : '[]\n');
       await sink.flush();
-      if (config && configOut !== undefined) {
-        const out = await openOutput(configOut);
-        try {
-          out.write(config.xml());
-          await out.close();
-        } catch (e) {
-          await out.abort();
-          throw e;
-        }
-      }
+      // put in place with the tasks once the run succeeds
+      if (config && configOut !== undefined) (await ctx.openFile(configOut)).write(config.xml());
     },
   };
 }

@@ -15,6 +15,6 @@ export const remoJson: FormatDescriptor = {
   detect,
   async load() {
     const [{ readRemo }, { createRemoWriter }] = await Promise.all([import('./reader.js'), import('./writer.js')]);
-    return { read: readRemo, createWriter: createRemoWriter };
+    return { read: readRemo, createWriter: createRemoWriter, rawJson: true };
   },
 };

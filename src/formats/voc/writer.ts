@@ -8,8 +8,7 @@ import { XMLBuilder } from 'fast-xml-parser';
 import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
-import { IdSet } from '../../core/idset.js';
-import { safeRelative } from '../../core/file-tree.js';
+import { nameClash, safeRelative } from '../../core/file-tree.js';
 import { loseForeignExtras, loseMetadata, loseScore, loseProvenance } from '../../core/loss.js';
 import { setOwn } from '../../core/safe.js';
 import { envelopeLoss, envelopeOf, xywhToInclusive, type Xywh } from '../../model/geometry.js';
@@ -29,7 +28,6 @@ function stemOf(item: Item): string {
 export function createVocWriter(_sink: OutputSink, ctx: WriteContext): FormatWriter {
   const offset: 0 | 1 = String(ctx.options.format.vocOffset ?? '1') === '0' ? 0 : 1;
   const files = ctx.files!;
-  const taken = new IdSet();
   const corners = (b: Xywh): JsonObject => {
     const c = xywhToInclusive(b, offset);
     return { xmin: c.xmin, ymin: c.ymin, xmax: c.xmax, ymax: c.ymax };
@@ -42,8 +40,9 @@ export function createVocWriter(_sink: OutputSink, ctx: WriteContext): FormatWri
         ctx.report(diag('OUTPUT_PATH_UNSAFE', `item ${JSON.stringify(item.id)}: ${JSON.stringify(stem)} is not a usable file name in the output folder (it leaves it, is hidden, or is over 255 bytes)`, place));
         return;
       }
-      if (taken.add(rel)) {
-        ctx.report(diag('VOC_NAME_TAKEN', `item ${JSON.stringify(item.id)}: ${rel} is already written for another image`, place));
+      const clash = files.claim(rel);
+      if (clash) {
+        ctx.report(nameClash(clash, 'VOC_NAME_TAKEN', item.id, rel, place));
         return;
       }
       const lose = (what: string, n: number, reason: string): boolean => n === 0 || ctx.lose(what, n, reason, place);

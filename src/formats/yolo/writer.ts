@@ -8,8 +8,7 @@
 import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
-import { IdSet } from '../../core/idset.js';
-import { safeRelative } from '../../core/file-tree.js';
+import { nameClash, safeRelative } from '../../core/file-tree.js';
 import { loseForeignExtras, loseMetadata, loseProvenance } from '../../core/loss.js';
 import { ellipseEnvelope, ellipseToRing, envelopeLoss, envelopeOf, pxToFraction, ringsEnvelope, rotatedCorners, xywhToCentre, type Xywh } from '../../model/geometry.js';
 import type { Annotation, Dataset, Item } from '../../model/types.js';
@@ -28,7 +27,6 @@ export function createYoloWriter(_sink: OutputSink, ctx: WriteContext): FormatWr
   const files = ctx.files!;
   const names: string[] = [];
   const ids = new Map<string, number>();
-  const taken = new IdSet();
   const classOf = (label: string): number => {
     let id = ids.get(label);
     if (id === undefined) {
@@ -53,8 +51,9 @@ export function createYoloWriter(_sink: OutputSink, ctx: WriteContext): FormatWr
         ctx.report(diag('OUTPUT_PATH_UNSAFE', `item ${JSON.stringify(item.id)}: ${JSON.stringify(stemOf(item))} is not a usable file name in the output folder (it leaves it, is hidden, or is over 255 bytes)`, place));
         return;
       }
-      if (taken.add(rel)) {
-        ctx.report(diag('YOLO_NAME_TAKEN', `item ${JSON.stringify(item.id)}: ${rel} is already written for another image`, place));
+      const clash = files.claim(rel);
+      if (clash) {
+        ctx.report(nameClash(clash, 'YOLO_NAME_TAKEN', item.id, rel, place));
         return;
       }
       const W = item.width!;
