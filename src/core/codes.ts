@@ -32,6 +32,8 @@ export const CODES = {
   OUTPUT_PATH_UNSAFE: c('error', 'a file name from the data would be written outside the output folder (absolute, .., a drive), hidden, or over 255 bytes: that item is refused'),
   TEMP_WRITE_FAILED: c('error', 'a temporary spill file could not be created or written (disk full?); TMPDIR chooses where they go'),
   OPTION_INVALID: c('error', 'a command-line option or library option is invalid'),
+  OPTION_FILE_NOT_REGULAR: c('error', 'a file named by an option (--categories, --task-map, --server-config, --gt) is a folder, pipe, socket or device: only regular files are read'),
+  OPTION_FILE_TOO_LARGE: c('error', 'a file named by an option and read whole (--categories, --task-map, --server-config) is larger than 64 MiB'),
   OPTION_UNKNOWN_FORMAT: c('error', 'no format has this id or alias'),
   OPTION_NOT_SUPPORTED: c('error', 'the format cannot do this (read, write or validate)'),
   RUN_STOPPED: c('error', 'the run stopped at the first invalid record (--on-invalid fail)'),

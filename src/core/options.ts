@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { isUtf8 } from 'node:buffer';
-import { AnnoconvError, diag } from './diagnostics.js';
 
 /** Options shared by every command and format. Formats read their own keys from `format`. */
 export interface Options {
@@ -29,19 +26,4 @@ export function defaultOptions(partial: Partial<Options> = {}): Options {
     workers: partial.workers ?? 0,
     format: partial.format ?? {},
   };
-}
-
-/**
- * The text of a file named by an option (--categories, --task-map): a read failure or bytes that
- * are not UTF-8 are usage errors (exit 2) naming the option, never a replaced character.
- */
-export function readOptionFile(path: string, option: string): string {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new AnnoconvError(diag('OPTION_INVALID', `${option} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path }), 2);
-  }
-  if (!isUtf8(bytes)) throw new AnnoconvError(diag('OPTION_INVALID', `${option} ${path}: not valid UTF-8`, { file: path }), 2);
-  return bytes.toString('utf8').replace(/^\ufeff/, '');
 }

@@ -9,6 +9,7 @@ import { resolve as resolvePath } from 'node:path';
 import { FileTree } from './file-tree.js';
 import { MemorySink, openInput, openOutput, type InputSource, type OutputSink } from './io.js';
 import { defaultOptions, type Options } from './options.js';
+import { checkOptionFiles } from './option-files.js';
 import { runPipeline, type RunStats } from './pipeline.js';
 import { requireFormat } from './registry.js';
 import { detectFormat } from './detect.js';
@@ -163,6 +164,7 @@ async function resolveFrom(source: InputSource, from: string | undefined, role: 
 /** Convert one input to another format. */
 export async function convert(params: ConvertParams): Promise<RunResult> {
   const to = requireFormat(params.to, 'write');
+  await checkOptionFiles(params.options ?? {});
   const source = await resolveInput(params.input);
   const from = await resolveFrom(source, params.from, 'read');
   return convertWith(source, from.id, await from.load(), to, params);
@@ -180,6 +182,7 @@ export interface ScanParams extends Omit<ConvertParams, 'input' | 'from'> {
 /** Items from the media files found below folders (`annoconv scan`), written in any format. */
 export async function scan(params: ScanParams): Promise<RunResult> {
   const to = requireFormat(params.to, 'write');
+  await checkOptionFiles(params.options ?? {});
   const { scanReader } = await import('../media/scan.js');
   const f = params.options?.format ?? {};
   const urlPrefix = f.urlPrefix;
@@ -276,6 +279,7 @@ function masked(e: unknown): unknown {
 /** Validate one input; nothing is written. */
 export async function validate(params: CommonParams): Promise<RunResult> {
   const options = defaultOptions(params.options);
+  await checkOptionFiles(options);
   const source = await resolveInput(params.input);
   const from = await resolveFrom(source, params.from, 'validate');
   const reader = await from.load();

@@ -4,6 +4,7 @@
  */
 import { AnnoconvError, diag } from '../../core/diagnostics.js';
 import { openInput } from '../../core/io.js';
+import { checkOptionFile } from '../../core/option-files.js';
 import { JsonScanner } from '../../core/json-scan.js';
 import type { Category, JsonObject } from '../../model/types.js';
 import { checkCategory, checkImage, imageToItem } from './records.js';
@@ -14,6 +15,7 @@ export interface GroundTruth {
 }
 
 export async function loadGroundTruth(path: string, maxRecordSize: number): Promise<GroundTruth> {
+  await checkOptionFile('gt', path); // a regular file: not a FIFO or a device
   const input = await openInput(path);
   const gt: GroundTruth = { images: new Map(), categories: new Map() };
   const scanner = new JsonScanner({ maxElementBytes: maxRecordSize });

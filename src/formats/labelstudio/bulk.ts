@@ -7,7 +7,7 @@
  * item id itself when it is a whole number (Label Studio task ids, COCO image ids). One payload is
  * written per annotation set (one annotator's annotation, one prediction) of an item.
  */
-import { readOptionFile } from '../../core/options.js';
+import { readOptionFile } from '../../core/option-files.js';
 import type { FormatWriter, ReadContext, ReadEvent, WriteContext } from '../../core/format.js';
 import type { InputSource, OutputSink } from '../../core/io.js';
 import { lineRecords } from '../../core/lines.js';
@@ -73,8 +73,8 @@ function payloadToItem(text: string, place: Place, ctx: ReadContext): Item | und
 }
 
 /** Item id -> task id, from a JSON object or a two-column CSV (header optional). */
-function loadTaskMap(path: string): Map<string, number> {
-  const text = readOptionFile(path, '--task-map');
+async function loadTaskMap(path: string): Promise<Map<string, number>> {
+  const text = await readOptionFile('taskMap', path);
   const map = new Map<string, number>();
   const bad = (why: string): never => {
     throw new AnnoconvError(diag('OPTION_INVALID', `--task-map ${path}: ${why}`, { file: path }), 2);
@@ -108,9 +108,9 @@ function loadTaskMap(path: string): Map<string, number> {
   return map;
 }
 
-export function createBulkWriter(sink: OutputSink, ctx: WriteContext): FormatWriter {
+export async function createBulkWriter(sink: OutputSink, ctx: WriteContext): Promise<FormatWriter> {
   const f = ctx.options.format;
-  const map = typeof f.taskMap === 'string' ? loadTaskMap(f.taskMap) : undefined;
+  const map = typeof f.taskMap === 'string' ? await loadTaskMap(f.taskMap) : undefined;
   const field = typeof f.taskIdField === 'string' ? f.taskIdField : undefined;
   const project = f.project;
   if (project !== undefined && !Number.isSafeInteger(project)) throw new AnnoconvError(diag('OPTION_INVALID', '--project must be a whole number'), 2);
