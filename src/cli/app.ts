@@ -12,8 +12,12 @@ function installSignalHandlers(): void {
     err(`\nannoconv: interrupted by ${signal}; temporary files removed\n`);
     process.exit(code);
   };
+  // 128 + the signal's number, as shells report it; SIGHUP (the terminal closed) and SIGQUIT
+  // (Ctrl-\) would otherwise end the process without removing anything
   process.once('SIGINT', onSignal('SIGINT', 130));
   process.once('SIGTERM', onSignal('SIGTERM', 143));
+  process.once('SIGHUP', onSignal('SIGHUP', 129));
+  process.once('SIGQUIT', onSignal('SIGQUIT', 131));
   process.once('exit', removeAllTemps);
   // A closed stdout ends the run quietly (`annoconv ... | head -1`).
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {

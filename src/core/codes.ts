@@ -31,6 +31,7 @@ export const CODES = {
   OUTPUT_STALE_PARTS: c('warning', 'numbered --split parts of an earlier run beyond this run\'s last were removed'),
   OUTPUT_PATH_UNSAFE: c('error', 'a file name from the data would be written outside the output folder (absolute, .., a drive), hidden, or over 255 bytes: that item is refused'),
   TEMP_WRITE_FAILED: c('error', 'a temporary spill file could not be created or written (disk full?); TMPDIR chooses where they go'),
+  TEMP_STALE_REMOVED: c('warning', 'temporary files and folders of earlier runs that were killed (SIGKILL, out of memory) and no longer exist were removed, from TMPDIR or the output folder'),
   OPTION_INVALID: c('error', 'a command-line option or library option is invalid'),
   OPTION_FILE_NOT_REGULAR: c('error', 'a file named by an option (--categories, --task-map, --server-config, --gt) is a folder, pipe, socket or device: only regular files are read'),
   OPTION_FILE_TOO_LARGE: c('error', 'a file named by an option and read whole (--categories, --task-map, --server-config) is larger than 64 MiB'),

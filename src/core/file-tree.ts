@@ -10,6 +10,7 @@ import { dirname, join, normalize, sep } from 'node:path';
 import type { FileOutput } from './format.js';
 import { AnnoconvError, diag } from './diagnostics.js';
 import { registerTemp, unregisterTemp } from './cleanup.js';
+import { OWNER } from './stale-temps.js';
 
 /**
  * `relPath` made safe to join below a folder, or undefined when it would leave it, name a hidden
@@ -51,7 +52,8 @@ export class FileTree implements FileOutput {
   private made = false;
 
   constructor(readonly dir: string) {
-    this.staging = join(dir, `.annoconv-${process.pid}-${randomBytes(4).toString('hex')}`);
+    // named after its owner, so that a later run can remove it if this process is killed
+    this.staging = join(dir, `.annoconv-${OWNER}-${randomBytes(4).toString('hex')}`);
   }
 
   async write(relPath: string, data: string | Buffer): Promise<void> {

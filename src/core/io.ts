@@ -13,6 +13,7 @@ import { AnnoconvError, diag, type Diagnostic } from './diagnostics.js';
 import { gunzipIfNeeded } from './gzip.js';
 import { FileLocator } from './locate.js';
 import { registerTemp, unregisterTemp } from './cleanup.js';
+import { OWNER } from './stale-temps.js';
 
 // 64 KiB reads: measured against 128 KiB, 256 KiB and 1 MiB on a 1.1 GB file: as fast, with
 // 20 MiB less peak RSS than 256 KiB (larger reads keep more garbage resident between collections).
@@ -382,7 +383,8 @@ export async function openOutput(path: string | undefined): Promise<OutputSink> 
   if (path === undefined || path === '-') return new StreamSink('<stdout>', process.stdout, true);
   // the temporary name stays within 255 bytes however long the output's name is
   const short = Buffer.from(basename(path)).subarray(0, 120).toString('utf8');
-  const tempPath = join(dirname(path), `.${short}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // named after its owner, so that a later run can remove it if this process is killed
+  const tempPath = join(dirname(path), `.${short}.${OWNER}-${randomBytes(4).toString('hex')}.tmp`);
   registerTemp(tempPath);
   const stream = createWriteStream(tempPath);
   await new Promise<void>((resolve, reject) => {

@@ -5,11 +5,13 @@
 import { AnnoconvError, diag, type DiagnosticSink } from './diagnostics.js';
 import { redactDiagnostic } from './secrets.js';
 import { unlink } from 'node:fs/promises';
-import { resolve as resolvePath } from 'node:path';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { tmpdir } from 'node:os';
 import { FileTree } from './file-tree.js';
 import { MemorySink, openInput, openOutput, type InputSource, type OutputSink } from './io.js';
 import { defaultOptions, type Options } from './options.js';
 import { checkOptionFiles } from './option-files.js';
+import { sweepStaleTemps } from './stale-temps.js';
 import { runPipeline, type RunStats } from './pipeline.js';
 import { requireFormat } from './registry.js';
 import { detectFormat } from './detect.js';
@@ -217,9 +219,24 @@ function checkDistinctPaths(source: InputSource, params: ConvertParams, options:
   }
 }
 
+/**
+ * Where this run keeps temporary things, and so where a killed run may have left some: TMPDIR
+ * (spill folders), beside -o FILE and --rejects (temporary files), inside -o DIR (staging).
+ */
+function tempFolders(params: ConvertParams, to: FormatDescriptor): string[] {
+  const folders = [tmpdir()];
+  for (const p of [params.output, params.rejects]) {
+    if (typeof p !== 'string' || p === '-' || p === '') continue;
+    folders.push(to.can.directory && p === params.output ? p : dirname(p));
+  }
+  return folders;
+}
+
 async function convertWith(source: InputSource, fromId: string, reader: FormatImpl, to: FormatDescriptor, params: ConvertParams): Promise<RunResult> {
   const options = defaultOptions(params.options);
   checkDistinctPaths(source, params, options);
+  const stale = await sweepStaleTemps(tempFolders(params, to));
+  if (stale) params.onDiagnostic?.(stale);
   const writer = await to.load();
   const parts: Parts = { open: [], done: [], finished: [] };
   const split = splitOutput(params, to, parts);
@@ -257,6 +274,7 @@ async function convertWith(source: InputSource, fromId: string, reader: FormatIm
         (params.onDiagnostic ?? (() => undefined))(diag('OUTPUT_STALE_PARTS', `numbered parts of an earlier run beyond this run's ${parts.finished.length}: removed ${stale.join(', ')}`, { file: params.output }));
       }
     }
+    if (stale) stats.warnings++;
     return { ...stats, from: fromId, to: to.id, exitCode: stats.errors > 0 || stats.rejected > 0 ? 1 : 0 };
   } catch (e) {
     await output.abort();
@@ -280,6 +298,8 @@ function masked(e: unknown): unknown {
 export async function validate(params: CommonParams): Promise<RunResult> {
   const options = defaultOptions(params.options);
   await checkOptionFiles(options);
+  const stale = await sweepStaleTemps([tmpdir()]);
+  if (stale) params.onDiagnostic?.(stale);
   const source = await resolveInput(params.input);
   const from = await resolveFrom(source, params.from, 'validate');
   const reader = await from.load();
@@ -292,6 +312,7 @@ export async function validate(params: CommonParams): Promise<RunResult> {
   }).catch((e: unknown) => {
     throw masked(e);
   });
+  if (stale) stats.warnings++;
   return { ...stats, from: from.id, exitCode: stats.errors > 0 || stats.rejected > 0 ? 1 : 0 };
 }
 
