@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
 import { removeAllTemps } from '../core/cleanup.js';
+import { DEFAULT_MAX_INFLATED_SIZE } from '../core/options.js';
 import { err, handleError } from './output.js';
 import { registerCommands, outcome } from './commands.js';
 import { VERSION } from './version.js';
@@ -41,6 +42,7 @@ function build(argv: string[]): Argv {
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print errors only: no warnings, summary or progress', global: true })
     .option('max-diagnostics', { type: 'number', default: 1000, describe: 'print at most N diagnostics, count the rest (0 = all)', global: true })
     .option('max-record-size', { type: 'number', default: 16 * 1024 * 1024, describe: 'largest record (line) in bytes a reader holds in memory; larger ones are reported and skipped', global: true })
+    .option('max-inflated-size', { type: 'number', default: DEFAULT_MAX_INFLATED_SIZE, describe: 'most bytes a gzip input may inflate to (default 64 GiB); reading stops there with INPUT_GZIP_TOO_LARGE', global: true })
     .option('workers', { type: 'number', default: 0, describe: 'worker threads for parallel stages (joining large COCO files to the annoconv format): faster, at the cost of memory', global: true })
     .version(VERSION)
     .alias('version', 'V')

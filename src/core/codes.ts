@@ -20,6 +20,7 @@ export const CODES = {
   INPUT_TOO_DEEP: c('error', 'a record nested deeper than 1,000 levels: skipped (checking or writing it would overflow the stack)'),
   INPUT_GZIP_INVALID: c('error', 'a gzip input is broken or truncated: records up to the break were read'),
   INPUT_GZIP_BOMB: c('error', 'a gzip input inflates over 1,000 times its compressed size: reading stopped there'),
+  INPUT_GZIP_TOO_LARGE: c('error', 'a gzip input inflates to more than --max-inflated-size bytes (default 64 GiB): reading stopped there'),
   INPUT_LINKS_SKIPPED: c('warning', 'symbolic links or special files (pipes, sockets, devices) below an input folder (VOC, YOLO) were skipped'),
   INPUT_BOM: c('warning', 'the input starts with a UTF-8 byte order mark (stripped)'),
   CSV_UNCLOSED_QUOTE: c('error', 'a quoted CSV field is never closed: its first line is rejected and reading goes on below it'),

@@ -150,8 +150,8 @@ function treeOutput(params: ConvertParams, to: FormatDescriptor): FileTree | und
   return new FileTree(params.output);
 }
 
-async function resolveInput(input: string | InputSource | undefined): Promise<InputSource> {
-  return typeof input === 'object' ? input : openInput(input);
+async function resolveInput(input: string | InputSource | undefined, options: Options): Promise<InputSource> {
+  return typeof input === 'object' ? input : openInput(input, { maxInflatedSize: options.maxInflatedSize });
 }
 
 async function resolveFrom(source: InputSource, from: string | undefined, role: 'read' | 'validate'): Promise<FormatDescriptor> {
@@ -166,8 +166,9 @@ async function resolveFrom(source: InputSource, from: string | undefined, role: 
 /** Convert one input to another format. */
 export async function convert(params: ConvertParams): Promise<RunResult> {
   const to = requireFormat(params.to, 'write');
-  await checkOptionFiles(params.options ?? {});
-  const source = await resolveInput(params.input);
+  const options = defaultOptions(params.options);
+  await checkOptionFiles(options);
+  const source = await resolveInput(params.input, options);
   const from = await resolveFrom(source, params.from, 'read');
   return convertWith(source, from.id, await from.load(), to, params);
 }
@@ -300,7 +301,7 @@ export async function validate(params: CommonParams): Promise<RunResult> {
   await checkOptionFiles(options);
   const stale = await sweepStaleTemps([tmpdir()]);
   if (stale) params.onDiagnostic?.(stale);
-  const source = await resolveInput(params.input);
+  const source = await resolveInput(params.input, options);
   const from = await resolveFrom(source, params.from, 'validate');
   const reader = await from.load();
   const stats = await runPipeline({
@@ -318,6 +319,6 @@ export async function validate(params: CommonParams): Promise<RunResult> {
 
 /** The id of the input's format, detected from its content, or undefined. */
 export async function detect(input: string | InputSource): Promise<string | undefined> {
-  const source = await resolveInput(input);
+  const source = await resolveInput(input, defaultOptions());
   return (await detectFormat(source))?.format.id;
 }

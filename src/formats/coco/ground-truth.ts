@@ -5,6 +5,7 @@
 import { AnnoconvError, diag } from '../../core/diagnostics.js';
 import { openInput } from '../../core/io.js';
 import { checkOptionFile } from '../../core/option-files.js';
+import type { Options } from '../../core/options.js';
 import { JsonScanner } from '../../core/json-scan.js';
 import type { Category, JsonObject } from '../../model/types.js';
 import { checkCategory, checkImage, imageToItem } from './records.js';
@@ -14,9 +15,10 @@ export interface GroundTruth {
   categories: Map<number, Category>;
 }
 
-export async function loadGroundTruth(path: string, maxRecordSize: number): Promise<GroundTruth> {
+export async function loadGroundTruth(path: string, options: Pick<Options, 'maxRecordSize' | 'maxInflatedSize'>): Promise<GroundTruth> {
   await checkOptionFile('gt', path); // a regular file: not a FIFO or a device
-  const input = await openInput(path);
+  const input = await openInput(path, { maxInflatedSize: options.maxInflatedSize });
+  const maxRecordSize = options.maxRecordSize;
   const gt: GroundTruth = { images: new Map(), categories: new Map() };
   const scanner = new JsonScanner({ maxElementBytes: maxRecordSize });
   const fail = (message: string): never => {
@@ -38,6 +40,9 @@ export async function loadGroundTruth(path: string, maxRecordSize: number): Prom
   };
   try {
     for await (const chunk of input.chunks()) take(scanner.push(chunk));
+    // a gzip stream that broke or grew too large ended early: half a ground truth is not one
+    const problem = input.problems?.[0];
+    if (problem) fail(`${problem.code}: ${problem.message}`);
     take(scanner.end());
   } catch (e) {
     if (e instanceof AnnoconvError) throw e;

@@ -19,7 +19,7 @@ const IMAGES_PER_PARTITION = 2048;
 export async function* readCocoResults(input: InputSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
   const file = ctx.file;
   const gtPath = ctx.options.format.gt;
-  const gt = typeof gtPath === 'string' ? await loadGroundTruth(gtPath, ctx.options.maxRecordSize) : undefined;
+  const gt = typeof gtPath === 'string' ? await loadGroundTruth(gtPath, ctx.options) : undefined;
   const spill = new SpillDir('annoconv-cocores-');
   try {
     const ordinal = new Map<number, number>();
