@@ -64,14 +64,19 @@ export interface StaleTemps {
   folders: string[];
 }
 
+/** Folders already swept by this process: a library caller running many conversions pays once. */
+const swept = new Set<string>();
+
 /**
  * Removes, from each folder, the temporary files and folders of annoconv processes of this machine
- * that no longer exist. Folders that cannot be listed, and entries that cannot be removed (another
- * user's), are passed over.
+ * that no longer exist (once a process for each folder). Folders that cannot be listed, and
+ * entries that cannot be removed (another user's), are passed over.
  */
 export async function removeStaleTemps(folders: string[]): Promise<StaleTemps> {
   const found: StaleTemps = { count: 0, bytes: 0, folders: [] };
   for (const folder of new Set(folders)) {
+    if (swept.has(folder)) continue;
+    swept.add(folder);
     let removedHere = false;
     for (const name of await namesIn(folder)) {
       const pid = ownerPid(name);
