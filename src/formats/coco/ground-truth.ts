@@ -5,6 +5,7 @@
 import { AnnoconvError, diag } from '../../core/diagnostics.js';
 import { openInput } from '../../core/io.js';
 import { checkOptionFile } from '../../core/option-files.js';
+import { jsonErrorMessage } from '../../core/json-syntax.js';
 import type { Options } from '../../core/options.js';
 import { JsonScanner } from '../../core/json-scan.js';
 import type { Category, JsonObject } from '../../model/types.js';
@@ -24,16 +25,24 @@ export async function loadGroundTruth(path: string, options: Pick<Options, 'maxR
   const fail = (message: string): never => {
     throw new AnnoconvError(diag('OPTION_INVALID', `--gt ${path}: ${message}`, { file: path }), 2);
   };
+  const parse = (raw: Buffer): unknown => {
+    const text = raw.toString('utf8');
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return fail(jsonErrorMessage(text));
+    }
+  };
   const take = (events: ReturnType<JsonScanner['push']>): void => {
     for (const ev of events) {
       if (ev.type === 'error') fail(ev.message);
       if (ev.type !== 'element') continue;
       if (ev.key === 'images') {
-        const o = JSON.parse(ev.raw.toString('utf8')) as unknown;
+        const o = parse(ev.raw);
         const { info } = checkImage(o);
         if (info) gt.images.set(info.id, o as JsonObject);
       } else if (ev.key === 'categories') {
-        const { category } = checkCategory(JSON.parse(ev.raw.toString('utf8')) as unknown);
+        const { category } = checkCategory(parse(ev.raw));
         if (category) gt.categories.set(category.id, category);
       }
     }

@@ -9,6 +9,7 @@ import { basename } from 'node:path';
 import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { AnnoconvError, diag, type Place } from '../../core/diagnostics.js';
+import { jsonErrorMessage } from '../../core/json-syntax.js';
 import { SpillDir } from '../../core/spill.js';
 import { IdSet } from '../../core/idset.js';
 import type { Category, Dataset, Item, JsonObject } from '../../model/types.js';
@@ -35,7 +36,7 @@ async function loadCategoryFile(path: string): Promise<Category[]> {
   try {
     list = JSON.parse(t);
   } catch {
-    return bad('not a valid JSON list');
+    return bad(jsonErrorMessage(t));
   }
   if (!Array.isArray(list)) return bad('not a JSON list');
   return list.map((c, i): Category => {

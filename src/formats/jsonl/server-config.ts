@@ -9,6 +9,7 @@
  */
 import { diag, type DiagnosticSink } from '../../core/diagnostics.js';
 import { readOptionFile } from '../../core/option-files.js';
+import { findJsonSyntaxError } from '../../core/json-syntax.js';
 import { registerSecret } from '../../core/secrets.js';
 
 export interface ServerConfig {
@@ -27,9 +28,9 @@ export async function loadServerConfig(path: string, report: DiagnosticSink): Pr
   let doc: unknown;
   try {
     doc = JSON.parse(text);
-  } catch (e) {
-    const at = /position (\d+)/.exec((e as Error).message);
-    const place = at ? lineColumn(text, Number(at[1])) : {};
+  } catch {
+    const bad = findJsonSyntaxError(text);
+    const place = bad ? lineColumn(text, bad.index) : {};
     const hint = /\/\/|\/\*/.test(text) ? ' (it holds comments, which JSON does not allow)' : '';
     report(diag('CONFIG_INVALID_JSON', `the server config is not valid JSON${hint}`, { file: path, ...place }));
     return { presigns: false };

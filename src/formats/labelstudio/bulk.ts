@@ -12,6 +12,7 @@ import type { FormatWriter, ReadContext, ReadEvent, WriteContext } from '../../c
 import type { InputSource, OutputSink } from '../../core/io.js';
 import { lineRecords } from '../../core/lines.js';
 import { AnnoconvError, diag, type Place } from '../../core/diagnostics.js';
+import { jsonErrorMessage } from '../../core/json-syntax.js';
 import { CsvScanner, isRow } from '../../core/csv.js';
 import { setOwn } from '../../core/safe.js';
 import type { Item, JsonObject } from '../../model/types.js';
@@ -33,8 +34,8 @@ function payloadToItem(text: string, place: Place, ctx: ReadContext): Item | und
   let p: unknown;
   try {
     p = JSON.parse(text);
-  } catch (e) {
-    ctx.report(diag('LSB_INVALID_JSON', `not valid JSON: ${(e as Error).message.slice(0, 200)}`, place));
+  } catch {
+    ctx.report(diag('LSB_INVALID_JSON', jsonErrorMessage(text), place));
     return undefined;
   }
   if (!isObj(p)) {
@@ -83,8 +84,8 @@ async function loadTaskMap(path: string): Promise<Map<string, number>> {
     let o: unknown;
     try {
       o = JSON.parse(text);
-    } catch (e) {
-      return bad(`not valid JSON: ${(e as Error).message}`);
+    } catch {
+      return bad(jsonErrorMessage(text));
     }
     for (const [k, v] of Object.entries(o as JsonObject)) {
       const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
