@@ -1,11 +1,12 @@
 /**
  * Nothing half-kept after a crash: SIGHUP and SIGQUIT clean up like SIGTERM, and what a run killed
  * by SIGKILL (or the OOM killer) leaves behind is removed by the next run, which says so once
- * (TEMP_STALE_REMOVED, with how many and how many bytes).
+ * (TEMP_STALE_REMOVED, with how many and how many bytes). SIGUSR1, which opens Node's inspector,
+ * is ignored.
  */
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ROOT, cli, jsonDiagnostics, walk } from './helpers/run.js';
@@ -108,5 +109,17 @@ describe('a run killed by SIGKILL', () => {
     expect(d.map((x) => x.message)).toEqual([`removed 1 temporary file or folder (13 bytes) left in ${out} by annoconv runs that ended without cleaning up (killed) and no longer exist`]);
     expect(existsSync(staging)).toBe(false);
     expect(readdirSync(out).every((f) => f.endsWith('.xml'))).toBe(true); // only this run's files
+  }, 60_000);
+});
+
+describe('SIGUSR1 mid-run', () => {
+  it('is ignored: no inspector ("Debugger listening"), the run goes on to a complete output', async () => {
+    const r = runAndSignal('usr1', 'SIGUSR1');
+    const { code, signal, stderr } = await r.done;
+    expect([code, signal]).toEqual([0, null]);
+    expect(stderr).not.toMatch(/Debugger listening|inspector/i);
+    const lines = readFileSync(join(r.outDir, 'out.annoconv'), 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(1 + 3000); // the dataset header and every image
+    expect(readdirSync(r.tmp)).toEqual([]);
   }, 60_000);
 });
