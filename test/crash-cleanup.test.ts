@@ -25,7 +25,16 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Starts a COCO conversion with its own TMPDIR and -o, and signals it once its spill folder has files. */
+/** True when a file below `dir` has bytes (files may come and go while it looks). */
+function holdsData(dir: string): boolean {
+  try {
+    return walk(dir).some((f) => (statSync(f, { throwIfNoEntry: false })?.size ?? 0) > 0);
+  } catch {
+    return false;
+  }
+}
+
+/** Starts a COCO conversion with its own TMPDIR and -o, and signals it once its spill files hold data. */
 function runAndSignal(name: string, signal: NodeJS.Signals): { child: ChildProcess; tmp: string; outDir: string; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> } {
   const tmp = join(dir, `tmp-${name}`);
   const outDir = join(dir, `out-${name}`);
@@ -36,7 +45,8 @@ function runAndSignal(name: string, signal: NodeJS.Signals): { child: ChildProce
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {
     const poll = setInterval(() => {
-      if (walk(tmp).length > 0) {
+      // spill files with data in them (a file is created a moment before its first block is written)
+      if (holdsData(tmp)) {
         clearInterval(poll);
         child.kill(signal);
       }
