@@ -1,4 +1,8 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+// SIGUSR1 would make Node open its inspector, a debugging port on 127.0.0.1 that any local user
+// can attach to and run code in this process: a listener of our own takes the signal instead, and
+// ignores it. Installed before anything is loaded (hence the dynamic import below).
+process.on('SIGUSR1', () => undefined);
 
+const { main } = await import('../dist/cli/main.js');
 process.exitCode = await main();

@@ -62,7 +62,7 @@ describe('a usage error stops the run before it opens an input or an output', ()
       expect(text.code).toBe(2);
       const lines = text.stderr.trimEnd().split('\n');
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^\S+: error (OPTION_INVALID|OPTION_UNKNOWN_FORMAT|OPTION_NOT_SUPPORTED) .*; see "annoconv( \w+)? --help"$/);
+      expect(lines[0]).toMatch(/^\S+: error (OPTION_INVALID|OPTION_UNKNOWN_FORMAT|OPTION_NOT_SUPPORTED|OPTION_FILE_NOT_REGULAR) .*; see "annoconv( \w+)? --help"$/);
       expect(readFileSync(out, 'utf8')).toBe('KEEP\n');
       expect(readdirSync(dir).sort()).toEqual(before);
       const json = run([...args(out), '--diagnostics', 'json']);

@@ -238,7 +238,9 @@ describe('SIGINT and SIGTERM mid-run', () => {
       const src = join(dir, `${signal}.json`);
       writeFileSync(src, JSON.stringify({ info: {}, images, annotations: anns, categories: [{ id: 1, name: 'a' }] }));
       const out = join(dir, `interrupted-${signal}.annoconv`);
-      const p = spawn(process.execPath, [BIN, 'convert', '--from', 'coco', '--to', 'annoconv', src, '-o', out], { env: { ...process.env, TMPDIR: tmp } });
+      // SIGTERM under --diagnostics json: the interruption is a JSON diagnostic like the rest
+      const json = signal === 'SIGTERM' ? ['--diagnostics', 'json'] : [];
+      const p = spawn(process.execPath, [BIN, 'convert', '--from', 'coco', '--to', 'annoconv', src, '-o', out, ...json], { env: { ...process.env, TMPDIR: tmp } });
       let stderr = '';
       p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const code = await new Promise<number | null>((resolve) => {
@@ -257,6 +259,7 @@ describe('SIGINT and SIGTERM mid-run', () => {
       expect(code).toBe(exit);
       expect(stderr).toContain(`interrupted by ${signal}`);
       expect(stderr).not.toMatch(/\n\s+at /);
+      if (json.length) expect(jsonDiagnostics(stderr).map((d) => d.code)).toContain('RUN_INTERRUPTED');
       expect(readdirSync(tmp)).toEqual([]);
       expect(existsSync(out)).toBe(false);
       expect(leftovers(dir, `.interrupted-${signal}`)).toEqual([]);

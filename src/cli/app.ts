@@ -14,14 +14,19 @@ import { EXIT_CODES, type Args } from './common.js';
 import { nearest } from './suggest.js';
 import { VERSION } from './version.js';
 
-function installSignalHandlers(): void {
+function installSignalHandlers(mode: 'text' | 'json'): void {
   const onSignal = (signal: NodeJS.Signals, code: number) => () => {
     removeAllTemps();
-    err(`\nannoconv: interrupted by ${signal}; temporary files removed\n`);
+    const message = `interrupted by ${signal}; temporary files removed`;
+    err(mode === 'json' ? formatJson(diag('RUN_INTERRUPTED', message)) + '\n' : `\nannoconv: ${message}\n`);
     process.exit(code);
   };
+  // 128 + the signal's number, as shells report it; SIGHUP (the terminal closed) and SIGQUIT
+  // (Ctrl-\) would otherwise end the process without removing anything
   process.once('SIGINT', onSignal('SIGINT', 130));
   process.once('SIGTERM', onSignal('SIGTERM', 143));
+  process.once('SIGHUP', onSignal('SIGHUP', 129));
+  process.once('SIGQUIT', onSignal('SIGQUIT', 131));
   process.once('exit', removeAllTemps);
   // A closed stdout ends the run quietly (`annoconv ... | head -1`).
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -123,8 +128,8 @@ function withHint(message: string, command: string | undefined): string {
 }
 
 export async function run(rawArgv: string[]): Promise<number> {
-  installSignalHandlers();
   const argv = rewriteHelp(rawArgv);
+  installSignalHandlers(jsonMode(argv) ? 'json' : 'text');
   const command = argv.find((a) => commandNames.includes(a));
   let known: string[] = [];
   outcome.exitCode = 0;

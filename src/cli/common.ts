@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import type { CommonParams, RunResult } from '../core/run.js';
 import { listFormats } from '../core/registry.js';
 import { AnnoconvError, diag } from '../core/diagnostics.js';
-import type { Options } from '../core/options.js';
+import { checkMaxInflatedSize, type Options } from '../core/options.js';
 import { createProgress } from './progress.js';
 import { summaryJson, summaryLine } from './render.js';
 import { err, handleError, printerFor, type Globals } from './output.js';
@@ -28,6 +28,7 @@ export function runOptions(y: Argv): Argv {
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print errors only: no warnings, summary or progress' })
     .option('max-diagnostics', { type: 'number', default: 1000, describe: 'print at most N diagnostics, count the rest (0 = all)' })
     .option('max-record-size', { type: 'number', default: 16 * 1024 * 1024, describe: 'largest record (line) in bytes a reader holds in memory; larger ones are reported and skipped' })
+    .option('max-inflated-size', { type: 'number', describe: 'most bytes a gzip input may inflate to (default 64 GiB); reading stops there with INPUT_GZIP_TOO_LARGE' })
     .option('workers', { type: 'number', default: 0, describe: 'worker threads for parallel stages (joining large COCO files): faster, at the cost of memory' });
 }
 
@@ -71,6 +72,7 @@ export function optionsFrom(args: Args): Partial<Options> {
     onInvalid: args.onInvalid === 'fail' ? 'fail' : 'skip',
     strict: args.strict === true,
     maxRecordSize: size,
+    ...(args.maxInflatedSize !== undefined ? { maxInflatedSize: checkMaxInflatedSize(args.maxInflatedSize) } : {}),
     workers: args.workers > 0 ? args.workers : 0,
     format: collectFormatOptions(args),
   };

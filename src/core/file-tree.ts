@@ -16,6 +16,7 @@ import { FolderLock } from './folder-lock.js';
 import { SwapError, swapIn } from './folder-swap.js';
 import { IdSet } from './idset.js';
 import type { Code } from './codes.js';
+import { OWNER } from './stale-temps.js';
 
 /**
  * `relPath` made safe to join below a folder, or undefined when it would leave it, name a hidden
@@ -78,7 +79,8 @@ export class FileTree implements FileOutput {
   private readonly foldedNames = new IdSet();
 
   constructor(readonly dir: string) {
-    const id = `${process.pid}-${randomBytes(4).toString('hex')}`;
+    // named after its owner, so that a later run can remove the staging folder if this process is killed
+    const id = `${OWNER}-${randomBytes(4).toString('hex')}`;
     this.staging = join(dir, `.annoconv-${id}`);
     this.aside = join(dir, `.annoconv-${id}-old`);
   }

@@ -92,7 +92,8 @@ export interface FormatWriter {
 
 export interface FormatImpl {
   read?: FormatReader;
-  createWriter?(sink: OutputSink, ctx: WriteContext): FormatWriter;
+  /** May be async: a writer that reads an option file first (--categories, --task-map). */
+  createWriter?(sink: OutputSink, ctx: WriteContext): FormatWriter | Promise<FormatWriter>;
   /** The writer's per-item output as a pure function, when it has no state nor loss to count. */
   serializer?: SerializerRef;
   /**

@@ -52,6 +52,7 @@ class StreamInput implements InputSource {
     private readonly open: () => AsyncIterable<Buffer>,
     readonly path?: string,
     public size?: number,
+    private readonly maxInflated?: number,
   ) {}
 
   locate(offset: number): { line: number; column: number } | undefined {
@@ -64,7 +65,7 @@ class StreamInput implements InputSource {
     this.iter ??= gunzipIfNeeded(this.open(), this.name, (d) => this.problems.push(d), () => {
       this.size = undefined; // the file size no longer measures progress through the inflated bytes
       this.compressed = true; // nor do offsets point into the file
-    })[Symbol.asyncIterator]();
+    }, this.maxInflated)[Symbol.asyncIterator]();
     return this.iter;
   }
 
@@ -135,8 +136,15 @@ function readError(name: string, e: unknown): AnnoconvError {
   return new AnnoconvError(diag('INPUT_READ_FAILED', `reading ${name} failed: ${msg}`, { file: name }), 3);
 }
 
+/** Limits on reading an input. */
+export interface InputLimits {
+  /** Most bytes a gzip input may inflate to (default: DEFAULT_MAX_INFLATED_SIZE of options.ts). */
+  maxInflatedSize?: number;
+}
+
 /** Open a file path, or stdin for '-' / undefined. Missing files fail here with exit code 3. */
-export async function openInput(path: string | undefined): Promise<InputSource> {
+export async function openInput(path: string | undefined, limits: InputLimits = {}): Promise<InputSource> {
+  const max = limits.maxInflatedSize;
   if (path === undefined || path === '-') {
     // stdin redirected from a file has a size: readers that size tables from it can use it
     let size: number | undefined;
@@ -146,21 +154,21 @@ export async function openInput(path: string | undefined): Promise<InputSource> 
     } catch {
       // no stdin at all: reading it will say so
     }
-    return new StreamInput('<stdin>', () => process.stdin, undefined, size);
+    return new StreamInput('<stdin>', () => process.stdin, undefined, size, max);
   }
   let size: number;
   try {
     const st = await stat(path);
     if (st.isDirectory()) return directoryInput(path);
     // a named pipe (mkfifo, <(command)): read as a stream, never by position
-    if (st.isFIFO()) return new StreamInput(path, () => readPipeChunks(path), path);
+    if (st.isFIFO()) return new StreamInput(path, () => readPipeChunks(path), path, undefined, max);
     size = st.size;
   } catch (e) {
     if (e instanceof AnnoconvError) throw e;
     const code = (e as NodeJS.ErrnoException).code ?? 'unknown';
     throw new AnnoconvError(diag('INPUT_NOT_FOUND', `cannot open ${path} (${code})`, { file: path }), 3);
   }
-  return new StreamInput(path, () => readFileChunks(path), path, size);
+  return new StreamInput(path, () => readFileChunks(path), path, size, max);
 }
 
 /** A folder as an input: no bytes; reading it as a file is an error that names it. */
@@ -225,16 +233,17 @@ async function* readPipeChunks(path: string): AsyncGenerator<Buffer> {
 }
 
 /** An input over any async source of byte chunks; a failure while reading becomes INPUT_READ_FAILED. */
-export function streamInput(name: string, open: () => AsyncIterable<Buffer>, size?: number): InputSource {
-  return new StreamInput(name, open, undefined, size);
+export function streamInput(name: string, open: () => AsyncIterable<Buffer>, size?: number, limits: InputLimits = {}): InputSource {
+  return new StreamInput(name, open, undefined, size, limits.maxInflatedSize);
 }
 
 /** An input made from bytes in memory (library use and tests). */
-export function bufferInput(data: Buffer | string, name = '<memory>'): InputSource {
+export function bufferInput(data: Buffer | string, name = '<memory>', limits: InputLimits = {}): InputSource {
   const buf = typeof data === 'string' ? Buffer.from(data) : data;
-  return new StreamInput(name, async function* () {
+  const chunks = async function* (): AsyncGenerator<Buffer> {
     for (let i = 0; i < buf.length; i += CHUNK) yield buf.subarray(i, i + CHUNK);
-  });
+  };
+  return new StreamInput(name, chunks, undefined, undefined, limits.maxInflatedSize);
 }
 
 /** Raised when the reader of stdout went away (`| head`): the run ends quietly. */

@@ -17,12 +17,12 @@ export interface ReadItemsParams {
 
 /** The valid items of an input, in order; invalid records are reported and skipped. */
 export async function* readItems(input: string | InputSource, params: ReadItemsParams = {}): AsyncGenerator<Item> {
-  const source = typeof input === 'object' ? input : await openInput(input);
+  const options = defaultOptions(params.options);
+  const source = typeof input === 'object' ? input : await openInput(input, { maxInflatedSize: options.maxInflatedSize });
   const format = params.from ? requireFormat(params.from, 'read') : (await detectFormat(source))?.format;
   if (!format) throw new AnnoconvError(diag('INPUT_UNKNOWN_FORMAT', 'cannot tell the format of this input', { file: source.name }));
   const impl = await format.load();
   const read = impl.read!;
-  const options = defaultOptions(params.options);
   for await (const batch of read(source, { file: source.name, options, report: params.onDiagnostic ?? (() => undefined), materialize: true })) {
     for (const ev of batch) {
       if (ev.type === 'item') yield ev.item;

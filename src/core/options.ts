@@ -1,7 +1,4 @@
-import { readFileSync, statSync, type Stats } from 'node:fs';
-import { isUtf8 } from 'node:buffer';
 import { AnnoconvError, diag } from './diagnostics.js';
-
 /** Options shared by every command and format. Formats read their own keys from `format`. */
 export interface Options {
   /** skip (default): report and drop invalid records; fail: stop at the first. */
@@ -10,6 +7,12 @@ export interface Options {
   strict: boolean;
   /** Largest record a line-based reader holds in memory, in bytes. */
   maxRecordSize: number;
+  /**
+   * Most bytes a gzip input may inflate to (default DEFAULT_MAX_INFLATED_SIZE); reading stops
+   * there with INPUT_GZIP_TOO_LARGE. The ratio guard (INPUT_GZIP_BOMB) does not see a file whose
+   * incompressible start keeps the ratio low: this bounds the work any one input can cause.
+   */
+  maxInflatedSize: number;
   /**
    * Worker threads for the stages that can run in parallel (the COCO join). 0 (default): none.
    * Faster on large files, at the cost of each worker's own heap.
@@ -21,38 +24,29 @@ export interface Options {
 
 export const DEFAULT_MAX_RECORD_SIZE = 16 * 1024 * 1024;
 
+/**
+ * 64 GiB: many times the largest annotation files in use (a few GB), so that no real input is
+ * refused, while a small file still cannot make a run inflate without end. Services that take
+ * files from others should set a lower limit.
+ */
+export const DEFAULT_MAX_INFLATED_SIZE = 64 * 1024 ** 3;
+
+/** Options with defaults filled in; a value out of range is a usage error (OPTION_INVALID, exit 2). */
 export function defaultOptions(partial: Partial<Options> = {}): Options {
   return {
     onInvalid: partial.onInvalid ?? 'skip',
     strict: partial.strict ?? false,
     maxRecordSize: partial.maxRecordSize ?? DEFAULT_MAX_RECORD_SIZE,
+    maxInflatedSize: partial.maxInflatedSize === undefined ? DEFAULT_MAX_INFLATED_SIZE : checkMaxInflatedSize(partial.maxInflatedSize),
     workers: partial.workers ?? 0,
     format: partial.format ?? {},
   };
 }
 
-/**
- * The text of a file named by an option (--categories, --task-map): a read failure or bytes that
- * are not UTF-8 are usage errors (exit 2) naming the option, never a replaced character.
- */
-export function readOptionFile(path: string, option: string): string {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new AnnoconvError(diag('OPTION_INVALID', `${option} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path }), 2);
+/** `--max-inflated-size`: a whole number of bytes, at least 1 (else a usage error, exit 2). */
+export function checkMaxInflatedSize(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new AnnoconvError(diag('OPTION_INVALID', `--max-inflated-size must be a whole number of bytes, at least 1 (got ${String(value)})`), 2);
   }
-  if (!isUtf8(bytes)) throw new AnnoconvError(diag('OPTION_INVALID', `${option} ${path}: not valid UTF-8`, { file: path }), 2);
-  return bytes.toString('utf8').replace(/^\ufeff/, '');
-}
-
-/** A file named by an option must exist and be a regular file: anything else is a usage error (exit 2). */
-export function checkRegularFile(path: string, option: string): void {
-  let st: Stats;
-  try {
-    st = statSync(path);
-  } catch (e) {
-    throw new AnnoconvError(diag('OPTION_INVALID', `${option} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path }), 2);
-  }
-  if (!st.isFile()) throw new AnnoconvError(diag('OPTION_INVALID', `${option} ${path}: not a regular file`, { file: path }), 2);
+  return value;
 }

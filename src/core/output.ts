@@ -21,6 +21,7 @@ import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { AnnoconvError, diag } from './diagnostics.js';
 import { StreamSink, writeError, type OutputSink } from './io.js';
+import { OWNER } from './stale-temps.js';
 import { registerTemp, unregisterTemp } from './cleanup.js';
 
 /** Where an output path leads. */
@@ -162,7 +163,8 @@ function compressing(path: string, file: Writable): { stream: Writable; file?: W
 async function openAtomic(path: string, dest: Extract<Destination, { kind: 'file' }>): Promise<OutputSink> {
   // the temporary name stays within 255 bytes however long the output's name is
   const short = Buffer.from(basename(dest.target)).subarray(0, 120).toString('utf8');
-  const tempPath = join(dirname(dest.target), `.${short}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // named after its owner, so that a later run can remove it if this process is killed
+  const tempPath = join(dirname(dest.target), `.${short}.${OWNER}-${randomBytes(4).toString('hex')}.tmp`);
   registerTemp(tempPath);
   const file = createWriteStream(tempPath);
   try {

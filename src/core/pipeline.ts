@@ -107,7 +107,7 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
       return true;
     },
   };
-  const writer = p.writer && p.output ? p.writer.createWriter?.(p.output, wctx) : undefined;
+  const writer = p.writer && p.output ? await p.writer.createWriter?.(p.output, wctx) : undefined;
   const read = p.reader.read;
   if (!read) throw new AnnoconvError(diag('OPTION_NOT_SUPPORTED', 'the input format cannot be read'), 2);
 

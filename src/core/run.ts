@@ -4,11 +4,14 @@
  */
 import { AnnoconvError, diag, type DiagnosticSink } from './diagnostics.js';
 import { redactDiagnostic } from './secrets.js';
+import { dirname } from 'node:path';
+import { tmpdir } from 'node:os';
 import { FileTree } from './file-tree.js';
 import { MemorySink, openInput, type InputSource, type OutputSink } from './io.js';
 import { openOutput } from './output.js';
 import { Parts, removeStaleParts, splitOutput } from './split-output.js';
 import { defaultOptions, type Options } from './options.js';
+import { sweepStaleTemps } from './stale-temps.js';
 import { runPipeline, type RunStats } from './pipeline.js';
 import { requireFormat } from './registry.js';
 import { detectFormat } from './detect.js';
@@ -58,8 +61,8 @@ function treeOutput(params: ConvertParams, to: FormatDescriptor): FileTree | und
   return new FileTree(params.output as string); // a folder name, checked by checkConvertUsage
 }
 
-async function resolveInput(input: string | InputSource | undefined): Promise<InputSource> {
-  return typeof input === 'object' ? input : openInput(input);
+async function resolveInput(input: string | InputSource | undefined, options: Options): Promise<InputSource> {
+  return typeof input === 'object' ? input : openInput(input, { maxInflatedSize: options.maxInflatedSize });
 }
 
 async function resolveFrom(source: InputSource, from: string | undefined, role: 'read' | 'validate'): Promise<FormatDescriptor> {
@@ -73,8 +76,9 @@ async function resolveFrom(source: InputSource, from: string | undefined, role: 
 
 /** Convert one input to another format. */
 export async function convert(params: ConvertParams): Promise<RunResult> {
-  const to = await checkConvertUsage(params, defaultOptions(params.options));
-  const source = await resolveInput(params.input);
+  const options = defaultOptions(params.options);
+  const to = await checkConvertUsage(params, options);
+  const source = await resolveInput(params.input, options);
   const from = await resolveFrom(source, params.from, 'read');
   return convertWith(source, from.id, await from.load(), to, params);
 }
@@ -108,8 +112,23 @@ export async function scan(params: ScanParams): Promise<RunResult> {
   return convertWith(source, 'scan', { read }, to, params);
 }
 
+/**
+ * Where this run keeps temporary things, and so where a killed run may have left some: TMPDIR
+ * (spill folders), beside -o FILE and --rejects (temporary files), inside -o DIR (staging).
+ */
+function tempFolders(params: ConvertParams, to: FormatDescriptor): string[] {
+  const folders = [tmpdir()];
+  for (const p of [params.output, params.rejects]) {
+    if (typeof p !== 'string' || p === '-' || p === '') continue;
+    folders.push(to.can.directory && p === params.output ? p : dirname(p));
+  }
+  return folders;
+}
+
 async function convertWith(source: InputSource, fromId: string, reader: FormatImpl, to: FormatDescriptor, params: ConvertParams): Promise<RunResult> {
   const options = defaultOptions(params.options);
+  const stale = await sweepStaleTemps(tempFolders(params, to));
+  if (stale) params.onDiagnostic?.(stale);
   const writer = await to.load();
   const parts = new Parts();
   const split = splitOutput(params, parts);
@@ -163,6 +182,7 @@ async function convertWith(source: InputSource, fromId: string, reader: FormatIm
         report(diag('OUTPUT_STALE_PARTS', `numbered parts of an earlier run beyond this run's ${parts.files}: removed ${stale.join(', ')}`, { file: params.output }));
       }
     }
+    if (stale) stats.warnings++;
     return { ...stats, from: fromId, to: to.id, exitCode: stats.errors > 0 || stats.rejected > 0 ? 1 : 0 };
   } catch (e) {
     await withhold(output, tree, parts, extras);
@@ -212,7 +232,9 @@ function masked(e: unknown): unknown {
 export async function validate(params: CommonParams): Promise<RunResult> {
   const options = defaultOptions(params.options);
   await checkValidateUsage(params, options);
-  const source = await resolveInput(params.input);
+  const stale = await sweepStaleTemps([tmpdir()]);
+  if (stale) params.onDiagnostic?.(stale);
+  const source = await resolveInput(params.input, options);
   const from = await resolveFrom(source, params.from, 'validate');
   const reader = await from.load();
   const stats = await runPipeline({
@@ -224,11 +246,12 @@ export async function validate(params: CommonParams): Promise<RunResult> {
   }).catch((e: unknown) => {
     throw masked(e);
   });
+  if (stale) stats.warnings++;
   return { ...stats, from: from.id, exitCode: stats.errors > 0 || stats.rejected > 0 ? 1 : 0 };
 }
 
 /** The id of the input's format, detected from its content, or undefined. */
 export async function detect(input: string | InputSource): Promise<string | undefined> {
-  const source = await resolveInput(input);
+  const source = await resolveInput(input, defaultOptions());
   return (await detectFormat(source))?.format.id;
 }

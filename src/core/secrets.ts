@@ -40,7 +40,36 @@ export function redact(text: string): string {
       out = out.slice(0, at) + MASK + out.slice(end);
     }
   }
+  // and a secret cut at its start (an excerpt that begins inside it): its last PARTIAL or more
+  for (const s of ordered) {
+    if (s.length <= PARTIAL) continue;
+    const tail = s.slice(-PARTIAL);
+    for (let at = out.indexOf(tail); at >= 0; at = out.indexOf(tail, at + MASK.length)) {
+      let start = at;
+      const end = at + PARTIAL;
+      while (start > 0 && end - start < s.length && out[start - 1] === s[s.length - (end - start) - 1]) start--;
+      out = out.slice(0, start) + MASK + out.slice(end);
+      at = start;
+    }
+  }
   return out;
+}
+
+/** Shortest run of a secret's characters that sharesSecret counts. */
+const SHARED = 4;
+
+/**
+ * True when `text` holds SHARED or more characters in a row of a registered secret: a short excerpt
+ * of the input may show any part of one (its middle, which `redact` cannot recognise), so such an
+ * excerpt is not quoted at all.
+ */
+export function sharesSecret(text: string): boolean {
+  if (ordered.length === 0 || text.length < SHARED) return false;
+  for (let i = 0; i + SHARED <= text.length; i++) {
+    const piece = text.slice(i, i + SHARED);
+    for (const s of ordered) if (s.includes(piece)) return true;
+  }
+  return false;
 }
 
 /** The diagnostic with every string field masked (the same object when there is nothing to mask). */

@@ -10,6 +10,7 @@ import { splitLines } from './lines.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { registerTemp, unregisterTemp } from './cleanup.js';
+import { OWNER } from './stale-temps.js';
 import { AnnoconvError, diag } from './diagnostics.js';
 
 /** Temp-space failures are I/O errors of the run (exit 3), not bugs. */
@@ -124,9 +125,11 @@ export class SpillDir {
   readonly path: string;
   private files: SpillFile[] = [];
 
+  /** `prefix` is `annoconv-` and a word or two (`annoconv-coco-`); the owner's pid is added after it. */
   constructor(prefix = 'annoconv-') {
     try {
-      this.path = mkdtempSync(join(tmpdir(), prefix));
+      // named after its owner, so that a later run can remove it if this process is killed
+      this.path = mkdtempSync(join(tmpdir(), `${prefix}${OWNER}-`));
     } catch (e) {
       throw tempError(join(tmpdir(), prefix + '*'), e);
     }

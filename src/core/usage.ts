@@ -11,6 +11,7 @@ import type { Options } from './options.js';
 import { listFormats, requireFormat } from './registry.js';
 import { objectUrls, type UrlStyle } from './object-url.js';
 import { descriptorOf } from './output.js';
+import { checkOptionFiles } from './option-files.js';
 
 const usage = (message: string, file?: string): never => {
   throw new AnnoconvError(diag('OPTION_INVALID', message, file !== undefined ? { file } : {}), 2);
@@ -68,6 +69,7 @@ export async function checkValidateUsage(params: { from?: string }, options: Opt
  * input format is to be detected: an option belongs to one format whichever reads), the target's write side.
  */
 async function checkFormatOptions(from: FormatDescriptor | undefined, to: FormatDescriptor | undefined, options: Options, reads = true): Promise<void> {
+  await checkOptionFiles(options);
   if (reads) for (const f of from ? [from] : listFormats().filter((x) => x.can.read)) await f.checkOptions?.(options, 'read');
   await to?.checkOptions?.(options, 'write');
 }

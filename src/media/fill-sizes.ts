@@ -2,12 +2,14 @@
  * `--media-root DIR` on convert: items without a width and height get them from their image file
  * under DIR (found by the item's path, then by its file name), read from the header. A file that is
  * not there, or cannot be read, is reported by name; the item goes on without sizes (a target that
- * needs them then refuses it by name too).
+ * needs them then refuses it by name too). A name that resolves outside DIR (`..`, a link) is not
+ * looked up and is reported as not found.
  */
 import { basename, join } from 'node:path';
 import type { Item } from '../model/types.js';
 import { diag, type DiagnosticSink, type Place } from '../core/diagnostics.js';
 import { probe } from './probe.js';
+import { resolveUnder } from './media-root.js';
 import { extensionsOf, kindFromName } from '../model/media-kinds.js';
 
 export async function fillSizes(item: Item, root: string, place: Place, report: DiagnosticSink): Promise<void> {
@@ -20,7 +22,9 @@ export async function fillSizes(item: Item, root: string, place: Place, report: 
   const candidates = [...new Set([...direct, ...withExt])];
   let last = 'not found';
   for (const c of candidates) {
-    const r = await probe(c, 'image');
+    const real = await resolveUnder(root, c);
+    if (real === undefined) continue; // missing, or outside the root: the same "not found"
+    const r = await probe(real, 'image');
     if ('error' in r) {
       if (r.error !== 'MEDIA_UNREADABLE') last = r.message;
       continue;

@@ -7,7 +7,7 @@
  *   bomb is never inflated further).
  * Problems come back as a code and a message, never as a throw.
  */
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { constants, createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import sharp from 'sharp';
@@ -118,25 +118,58 @@ export async function probe(path: string, kind?: 'image' | 'dicom' | 'nifti'): P
 /** Bytes read for an image header: the size of most headers, EXIF included. */
 const IMAGE_HEAD = 64 * 1024;
 
+/**
+ * Only the header is read, so sharp's pixel limit (268 megapixels by default, there to bound
+ * decoding) does not apply: a 20000 x 15000 image is measured, not refused.
+ */
+const HEADER_ONLY = { limitInputPixels: false } as const;
+
+/** Width, height and format of an image from its header, or a coded reason it cannot be read. */
 export async function probeImage(path: string, fileSize: number, first?: Buffer): Promise<ProbeResult> {
   try {
     let m: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>> | undefined;
     if (first && first.length > 0) {
       try {
-        m = await sharp(first).metadata();
+        m = await sharp(first, HEADER_ONLY).metadata();
       } catch {
         m = undefined; // a header longer than the bytes read: the file itself below
       }
     }
-    if (!m?.width || !m.height || (first && first.length < fileSize && m.format === 'jpeg' && !first.includes(Buffer.from([0xff, 0xc0])) && !first.includes(Buffer.from([0xff, 0xc2])))) m = await sharp(path).metadata();
+    if (!m?.width || !m.height || (first && first.length < fileSize && m.format === 'jpeg' && !first.includes(Buffer.from([0xff, 0xc0])) && !first.includes(Buffer.from([0xff, 0xc2])))) m = await sharp(path, HEADER_ONLY).metadata();
     if (!m.width || !m.height || !m.format) return { error: 'MEDIA_CORRUPT', message: 'the image header gives no size' };
     const turned = (m.orientation ?? 1) >= 5;
     const facts: ImageFacts = { type: 'image', format: m.format, mimeType: MIME[m.format] ?? `image/${m.format}`, fileSize, width: turned ? m.height : m.width, height: turned ? m.width : m.height };
     if (turned) Object.assign(facts, { storedWidth: m.width, storedHeight: m.height });
     return facts;
-  } catch (e) {
-    return { error: 'MEDIA_CORRUPT', message: (e as Error).message.split('\n')[0]!.slice(0, 200) };
+  } catch {
+    // not sharp's message: libvips keeps one error buffer for all threads, so under concurrency
+    // its text may describe another file (a truncated PNG reported as "VipsJpeg: premature end")
+    return { error: 'MEDIA_CORRUPT', message: imageProblem(first ?? (await head(path, 32).catch(() => Buffer.alloc(0))), fileSize) };
   }
+}
+
+/** What is wrong with an image sharp cannot read, from its own first bytes and size. */
+function imageProblem(first: Buffer, fileSize: number): string {
+  if (fileSize === 0) return 'the file is empty';
+  const format = formatByMagic(first);
+  if (!format) return 'not in an image format that can be read (by its first bytes)';
+  return `the ${format} header cannot be read: corrupt, truncated, or a variant this build does not decode (${fileSize} bytes)`;
+}
+
+/** The image format a file's first bytes announce. */
+function formatByMagic(b: Buffer): string | undefined {
+  const at = (offset: number, text: string): boolean => b.length >= offset + text.length && b.toString('latin1', offset, offset + text.length) === text;
+  if (at(0, '\x89PNG')) return 'PNG';
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'JPEG';
+  if (at(0, 'GIF8')) return 'GIF';
+  if (at(0, 'RIFF') && at(8, 'WEBP')) return 'WebP';
+  if (at(0, 'II*\0') || at(0, 'MM\0*')) return 'TIFF';
+  if (at(0, 'BM')) return 'BMP';
+  if (at(4, 'ftyp')) return 'HEIF/AVIF';
+  if (at(4, 'jP  ') || at(0, '\xff\x4f\xff\x51')) return 'JPEG 2000';
+  if (at(0, '\xff\x0a') || at(4, 'JXL ')) return 'JPEG XL';
+  if (/^\s*<(\?xml|svg)/i.test(b.toString('latin1'))) return 'SVG';
+  return undefined;
 }
 
 const DEFLATED = '1.2.840.10008.1.2.1.99';

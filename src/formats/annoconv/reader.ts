@@ -6,6 +6,7 @@ import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
 import { lineRecords } from '../../core/lines.js';
 import { diag } from '../../core/diagnostics.js';
+import { jsonErrorMessage } from '../../core/json-syntax.js';
 import { validator } from '../../core/schemas.js';
 import { IdSet } from '../../core/idset.js';
 import type { Dataset, Item } from '../../model/types.js';
@@ -21,8 +22,8 @@ export async function* readAnnoconv(input: InputSource, ctx: ReadContext): Async
     let rec: unknown;
     try {
       rec = JSON.parse(text);
-    } catch (e) {
-      ctx.report(diag('MODEL_INVALID_JSON', `not valid JSON: ${(e as Error).message.slice(0, 200)}`, place));
+    } catch {
+      ctx.report(diag('MODEL_INVALID_JSON', jsonErrorMessage(text), place));
       return { type: 'reject', place, raw: text };
     }
     const isHeader = rec !== null && typeof rec === 'object' && !Array.isArray(rec) && 'annoconv' in rec;

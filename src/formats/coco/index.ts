@@ -1,5 +1,4 @@
 import type { FormatDescriptor, Sample } from '../../core/format.js';
-import { checkRegularFile } from '../../core/options.js';
 
 /** The first non-space characters of the sample, without a BOM. */
 function head(sample: Sample): string {
@@ -35,7 +34,7 @@ export const coco: FormatDescriptor = {
   async checkOptions(options, role) {
     if (role !== 'write' || typeof options.format.categories !== 'string') return;
     const { loadCategoryFile } = await import('./writer.js');
-    loadCategoryFile(options.format.categories);
+    await loadCategoryFile(options.format.categories);
   },
   async load() {
     const [{ readCoco }, { createCocoWriter }] = await Promise.all([import('./reader.js'), import('./writer.js')]);
@@ -52,9 +51,6 @@ export const cocoResults: FormatDescriptor = {
   detect: detectResults,
   options: {
     gt: { type: 'string', scope: 'read', describe: 'coco-results: the ground-truth COCO dataset the detections refer to (checks image and category ids, fills image sizes and file names)' },
-  },
-  checkOptions(options, role) {
-    if (role === 'read' && typeof options.format.gt === 'string') checkRegularFile(options.format.gt, '--gt');
   },
   async load() {
     const { readCocoResults } = await import('./results.js');

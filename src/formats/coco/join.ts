@@ -5,6 +5,7 @@
  */
 import type { ReadEvent } from '../../core/format.js';
 import { diag, type Diagnostic, type DiagnosticSink } from '../../core/diagnostics.js';
+import { jsonErrorMessage } from '../../core/json-syntax.js';
 import type { Category, Item, JsonObject } from '../../model/types.js';
 import { collectGarbage } from '../../core/gc.js';
 import { readSpillLines } from '../../core/spill.js';
@@ -40,8 +41,8 @@ export function reportAll(st: Sink, findings: Finding[], base: string, offset: n
 export function parse(st: Sink, raw: string, base: string, offset: number): unknown {
   try {
     return JSON.parse(raw) as unknown;
-  } catch (e) {
-    st.ctx.report(diag('COCO_INVALID_JSON', `not valid JSON: ${(e as Error).message.slice(0, 160)}`, { file: st.ctx.file, pointer: base, offset }));
+  } catch {
+    st.ctx.report(diag('COCO_INVALID_JSON', jsonErrorMessage(raw), { file: st.ctx.file, pointer: base, offset }));
     st.rejects.push({ type: 'reject', place: { file: st.ctx.file, pointer: base, offset }, raw });
     return undefined;
   }

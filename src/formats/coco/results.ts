@@ -8,6 +8,7 @@ import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
 import { JsonScanner, oversizedMessage } from '../../core/json-scan.js';
 import { diag } from '../../core/diagnostics.js';
+import { jsonErrorMessage } from '../../core/json-syntax.js';
 import { SpillDir, oneLine, type SpillFile } from '../../core/spill.js';
 import type { Item, JsonObject } from '../../model/types.js';
 import { annotationToModel, severityOf } from './records.js';
@@ -19,7 +20,7 @@ const IMAGES_PER_PARTITION = 2048;
 export async function* readCocoResults(input: InputSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
   const file = ctx.file;
   const gtPath = ctx.options.format.gt;
-  const gt = typeof gtPath === 'string' ? await loadGroundTruth(gtPath, ctx.options.maxRecordSize) : undefined;
+  const gt = typeof gtPath === 'string' ? await loadGroundTruth(gtPath, ctx.options) : undefined;
   const spill = new SpillDir('annoconv-cocores-');
   try {
     const ordinal = new Map<number, number>();
@@ -89,8 +90,8 @@ export async function* readCocoResults(input: InputSource, ctx: ReadContext): As
         let o: unknown;
         try {
           o = JSON.parse(raw);
-        } catch (e) {
-          ctx.report(diag('COCO_INVALID_JSON', `not valid JSON: ${(e as Error).message.slice(0, 160)}`, { file, pointer: base, offset }));
+        } catch {
+          ctx.report(diag('COCO_INVALID_JSON', jsonErrorMessage(raw), { file, pointer: base, offset }));
           events.push({ type: 'reject', place: { file, pointer: base, offset }, raw });
           continue;
         }

@@ -9,12 +9,13 @@ import { basename } from 'node:path';
 import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { AnnoconvError, diag, type Place } from '../../core/diagnostics.js';
+import { jsonErrorMessage } from '../../core/json-syntax.js';
 import { SpillDir } from '../../core/spill.js';
 import { IdSet } from '../../core/idset.js';
 import type { Category, Dataset, Item, JsonObject } from '../../model/types.js';
 import { annotationsToCoco } from './from-model.js';
 import { loseForeignExtras, loseMetadata, loseProvenance } from '../../core/loss.js';
-import { readOptionFile } from '../../core/options.js';
+import { readOptionFile } from '../../core/option-files.js';
 import { setOwn } from '../../core/safe.js';
 
 interface Categories {
@@ -25,8 +26,8 @@ interface Categories {
 }
 
 /** `--categories FILE`: a JSON list of names or of {id, name} objects, or one name per line. */
-export function loadCategoryFile(path: string): Category[] {
-  const t = readOptionFile(path, '--categories').trim();
+export async function loadCategoryFile(path: string): Promise<Category[]> {
+  const t = (await readOptionFile('categories', path)).trim();
   if (!t.startsWith('[')) return t.split(/\r?\n/).map((s) => s.trim()).filter(Boolean).map((name, i) => ({ id: i + 1, name }));
   const bad = (why: string): never => {
     throw new AnnoconvError(diag('OPTION_INVALID', `--categories ${path}: ${why}`, { file: path }), 2);
@@ -35,7 +36,7 @@ export function loadCategoryFile(path: string): Category[] {
   try {
     list = JSON.parse(t);
   } catch {
-    return bad('not a valid JSON list');
+    return bad(jsonErrorMessage(t));
   }
   if (!Array.isArray(list)) return bad('not a JSON list');
   return list.map((c, i): Category => {
@@ -48,7 +49,10 @@ export function loadCategoryFile(path: string): Category[] {
   });
 }
 
-export function createCocoWriter(sink: OutputSink, ctx: WriteContext): FormatWriter {
+export async function createCocoWriter(sink: OutputSink, ctx: WriteContext): Promise<FormatWriter> {
+  // the --categories file first: a bad one ends the run before any temporary folder is made
+  const catFile = ctx.options.format.categories;
+  const imposed = typeof catFile === 'string' ? await loadCategoryFile(catFile) : undefined;
   const spill = new SpillDir('annoconv-cocow-');
   const images = spill.file('images');
   const anns = spill.file('annotations');
@@ -59,9 +63,8 @@ export function createCocoWriter(sink: OutputSink, ctx: WriteContext): FormatWri
   let renumberReason = '';
   let dataset: Dataset | undefined;
   const cats: Categories = { list: [], byId: new Map(), byName: new Map(), imposed: false };
-  const catFile = ctx.options.format.categories;
-  if (typeof catFile === 'string') {
-    for (const c of loadCategoryFile(catFile)) addCategory(cats, c);
+  if (imposed) {
+    for (const c of imposed) addCategory(cats, c);
     cats.imposed = true;
   }
   let ordinal = 0;

@@ -11,6 +11,7 @@ import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
 import { JsonScanner, oversizedMessage, type ScanEvent } from '../../core/json-scan.js';
 import { diag, pointer, type Place } from '../../core/diagnostics.js';
+import { jsonErrorMessage } from '../../core/json-syntax.js';
 import { IdSet } from '../../core/idset.js';
 import { GcPacer } from '../../core/gc.js';
 import type { Dataset } from '../../model/types.js';
@@ -122,8 +123,8 @@ function onValue(st: State, key: string, raw: string, offset: number): void {
   let v: unknown;
   try {
     v = JSON.parse(raw);
-  } catch (e) {
-    ctx.report(diag('ENCORD_INVALID_JSON', `not valid JSON: ${(e as Error).message.slice(0, 160)}`, place));
+  } catch {
+    ctx.report(diag('ENCORD_INVALID_JSON', jsonErrorMessage(raw), place));
     return;
   }
   if (key === 'skip_duplicate_urls') {
@@ -147,8 +148,8 @@ function onEntry(st: State, key: string, index: number, raw: string, offset: num
   let o: unknown;
   try {
     o = JSON.parse(raw);
-  } catch (e) {
-    ctx.report(diag('ENCORD_INVALID_JSON', `not valid JSON: ${(e as Error).message.slice(0, 160)}`, place));
+  } catch {
+    ctx.report(diag('ENCORD_INVALID_JSON', jsonErrorMessage(raw), place));
     st.events.push({ type: 'reject', place, raw });
     return;
   }

@@ -11,6 +11,7 @@ import type { InputSource } from '../../core/io.js';
 import { splitLines, type LineProblem } from '../../core/lines.js';
 import { MAX_JSON_DEPTH, tooDeep } from '../../core/json-depth.js';
 import { diag, type Place } from '../../core/diagnostics.js';
+import { findJsonSyntaxError, jsonErrorMessage } from '../../core/json-syntax.js';
 import { validator } from '../../core/schemas.js';
 import { ItemChecker, countKind, type FileState } from './checker.js';
 import { IdSet } from '../../core/idset.js';
@@ -70,10 +71,10 @@ export async function* readJsonl(input: InputSource, ctx: ReadContext): AsyncGen
       let rec: unknown;
       try {
         rec = JSON.parse(text);
-      } catch (e) {
-        const col = jsonErrorColumn(e);
-        const place: Place = col ? { file, line, column: col, record } : { file, line, record };
-        ctx.report(diag('JSONL_INVALID_JSON', `not valid JSON: ${jsonErrorText(e)}`, place));
+      } catch {
+        const bad = findJsonSyntaxError(text);
+        const place: Place = bad ? { file, line, column: bad.index + 1, record } : { file, line, record };
+        ctx.report(diag('JSONL_INVALID_JSON', jsonErrorMessage(text, false), place));
         events.push({ type: 'reject', place, raw: text });
         continue;
       }
@@ -130,17 +131,6 @@ function finish(st: FileState, ctx: ReadContext, lastLine: number): void {
     ctx.report(diag('JSONL_TYPE_MIXED', `the file mixes item types (${list}); a project holds one type`, { file }));
   }
   if (st.records === 0) ctx.report(diag('INPUT_EMPTY', 'no items in the input', { file, line: Math.max(lastLine, 1) }));
-}
-
-/** Position from V8's JSON.parse message, as a 1-based column. */
-function jsonErrorColumn(e: unknown): number | undefined {
-  const m = /position (\d+)/.exec(e instanceof Error ? e.message : '');
-  return m ? Number(m[1]) + 1 : undefined;
-}
-
-function jsonErrorText(e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  return msg.replace(/\s*\(line \d+ column \d+\)$/, '').replace(/, "[\s\S]*" is not valid JSON$/, '').slice(0, 200);
 }
 
 const KINDS: Record<string, ItemKind> = { text: 'text', image: 'image', video: 'video', audio: 'audio', html: 'html' };

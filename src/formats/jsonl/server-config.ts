@@ -7,8 +7,9 @@
  * log line shows them, and the messages here name keys and types, never values. JSON syntax errors
  * are placed by line and column without V8's excerpt of the text (it could hold the secret).
  */
-import { readFile, stat } from 'node:fs/promises';
-import { AnnoconvError, diag, type DiagnosticSink } from '../../core/diagnostics.js';
+import { diag, type DiagnosticSink } from '../../core/diagnostics.js';
+import { readOptionFile } from '../../core/option-files.js';
+import { findJsonSyntaxError } from '../../core/json-syntax.js';
 import { registerSecret } from '../../core/secrets.js';
 
 export interface ServerConfig {
@@ -17,27 +18,19 @@ export interface ServerConfig {
   region?: string;
 }
 
-const MAX_CONFIG_BYTES = 1024 * 1024;
 const S3_KEYS = new Set(['accessKeyId', 'secretAccessKey', 'region']);
 
 export async function loadServerConfig(path: string, report: DiagnosticSink): Promise<ServerConfig> {
-  let text: string;
-  try {
-    const st = await stat(path);
-    if (st.size > MAX_CONFIG_BYTES) throw Object.assign(new Error('larger than 1 MiB'), { code: 'EFBIG' });
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'unknown';
-    throw new AnnoconvError(diag('CONFIG_NOT_FOUND', `cannot read the server config ${path} (${code})`, { file: path }), 3);
-  }
+  // a regular file of at most 64 MiB; one that cannot be opened is CONFIG_NOT_FOUND (exit 3)
+  const text = await readOptionFile('serverConfig', path);
   // secrets first: whatever goes wrong below may quote the text
   registerLikelySecrets(text);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
-  } catch (e) {
-    const at = /position (\d+)/.exec((e as Error).message);
-    const place = at ? lineColumn(text, Number(at[1])) : {};
+  } catch {
+    const bad = findJsonSyntaxError(text);
+    const place = bad ? lineColumn(text, bad.index) : {};
     const hint = /\/\/|\/\*/.test(text) ? ' (it holds comments, which JSON does not allow)' : '';
     report(diag('CONFIG_INVALID_JSON', `the server config is not valid JSON${hint}`, { file: path, ...place }));
     return { presigns: false };

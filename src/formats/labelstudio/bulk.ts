@@ -7,11 +7,12 @@
  * item id itself when it is a whole number (Label Studio task ids, COCO image ids). One payload is
  * written per annotation set (one annotator's annotation, one prediction) of an item.
  */
-import { readOptionFile } from '../../core/options.js';
+import { readOptionFile } from '../../core/option-files.js';
 import type { FormatWriter, ReadContext, ReadEvent, WriteContext } from '../../core/format.js';
 import type { InputSource, OutputSink } from '../../core/io.js';
 import { lineRecords } from '../../core/lines.js';
 import { AnnoconvError, diag, type Place } from '../../core/diagnostics.js';
+import { jsonErrorMessage } from '../../core/json-syntax.js';
 import { CsvScanner, isRow } from '../../core/csv.js';
 import { setOwn } from '../../core/safe.js';
 import type { Item, JsonObject } from '../../model/types.js';
@@ -33,8 +34,8 @@ function payloadToItem(text: string, place: Place, ctx: ReadContext): Item | und
   let p: unknown;
   try {
     p = JSON.parse(text);
-  } catch (e) {
-    ctx.report(diag('LSB_INVALID_JSON', `not valid JSON: ${(e as Error).message.slice(0, 200)}`, place));
+  } catch {
+    ctx.report(diag('LSB_INVALID_JSON', jsonErrorMessage(text), place));
     return undefined;
   }
   if (!isObj(p)) {
@@ -73,8 +74,8 @@ function payloadToItem(text: string, place: Place, ctx: ReadContext): Item | und
 }
 
 /** Item id -> task id, from a JSON object or a two-column CSV (header optional). */
-function loadTaskMap(path: string): Map<string, number> {
-  const text = readOptionFile(path, '--task-map');
+async function loadTaskMap(path: string): Promise<Map<string, number>> {
+  const text = await readOptionFile('taskMap', path);
   const map = new Map<string, number>();
   const bad = (why: string): never => {
     throw new AnnoconvError(diag('OPTION_INVALID', `--task-map ${path}: ${why}`, { file: path }), 2);
@@ -83,8 +84,8 @@ function loadTaskMap(path: string): Map<string, number> {
     let o: unknown;
     try {
       o = JSON.parse(text);
-    } catch (e) {
-      return bad(`not valid JSON: ${(e as Error).message}`);
+    } catch {
+      return bad(jsonErrorMessage(text));
     }
     for (const [k, v] of Object.entries(o as JsonObject)) {
       const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
@@ -109,14 +110,14 @@ function loadTaskMap(path: string): Map<string, number> {
 }
 
 /** Usage checks of the bulk writer's options: the --task-map file and --project (exit 2). */
-export function checkBulkOptions(f: Record<string, unknown>): Map<string, number> | undefined {
+export async function checkBulkOptions(f: Record<string, unknown>): Promise<Map<string, number> | undefined> {
   if (f.project !== undefined && !Number.isSafeInteger(f.project)) throw new AnnoconvError(diag('OPTION_INVALID', '--project must be a whole number'), 2);
-  return typeof f.taskMap === 'string' ? loadTaskMap(f.taskMap) : undefined;
+  return typeof f.taskMap === 'string' ? await loadTaskMap(f.taskMap) : undefined;
 }
 
-export function createBulkWriter(sink: OutputSink, ctx: WriteContext): FormatWriter {
+export async function createBulkWriter(sink: OutputSink, ctx: WriteContext): Promise<FormatWriter> {
   const f = ctx.options.format;
-  const map = checkBulkOptions(f);
+  const map = await checkBulkOptions(f);
   const field = typeof f.taskIdField === 'string' ? f.taskIdField : undefined;
   const project = f.project;
   const o = taskOptions(ctx);

@@ -52,7 +52,7 @@ export const labelStudioBulk: FormatDescriptor = {
   async checkOptions(options, role) {
     if (role !== 'write') return;
     const { checkBulkOptions } = await import('./bulk.js');
-    checkBulkOptions(options.format);
+    await checkBulkOptions(options.format);
   },
   options: {
     'task-map': { type: 'string', scope: 'write', describe: 'ls-bulk output: a file mapping item ids to Label Studio task ids (JSON object, or CSV item_id,task_id)' },

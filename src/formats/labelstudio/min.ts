@@ -13,6 +13,7 @@
 import type { FormatWriter, ReadContext, ReadEvent, WriteContext } from '../../core/format.js';
 import type { InputSource, OutputSink } from '../../core/io.js';
 import { diag, pointer, type Place } from '../../core/diagnostics.js';
+import { jsonErrorMessage } from '../../core/json-syntax.js';
 import { setOwn } from '../../core/safe.js';
 import type { Item, JsonObject } from '../../model/types.js';
 import { taskToItem } from './tasks.js';
@@ -75,8 +76,8 @@ export function readMin(input: InputSource, ctx: ReadContext): AsyncGenerator<Re
     let rec: unknown;
     try {
       rec = JSON.parse(raw);
-    } catch (e) {
-      ctx.report(diag('LS_INVALID_JSON', `not valid JSON: ${(e as Error).message.slice(0, 160)}`, place));
+    } catch {
+      ctx.report(diag('LS_INVALID_JSON', jsonErrorMessage(raw), place));
       events.push({ type: 'reject', place, raw });
       return;
     }

@@ -7,6 +7,7 @@ import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
 import { readJsonList, type ListCodes } from '../../core/json-list.js';
 import { diag, pointer, type Place } from '../../core/diagnostics.js';
+import { jsonErrorMessage } from '../../core/json-syntax.js';
 import { taskToItem } from './tasks.js';
 import { IdSet } from '../../core/idset.js';
 
@@ -59,8 +60,8 @@ function onTask(ctx: ReadContext, events: ReadEvent[], index: number | undefined
   let task: unknown;
   try {
     task = JSON.parse(raw);
-  } catch (e) {
-    ctx.report(diag('LS_INVALID_JSON', `not valid JSON: ${(e as Error).message.slice(0, 160)}`, place));
+  } catch {
+    ctx.report(diag('LS_INVALID_JSON', jsonErrorMessage(raw), place));
     events.push({ type: 'reject', place, raw });
     return;
   }

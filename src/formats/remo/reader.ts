@@ -11,6 +11,7 @@ import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
 import { readJsonList } from '../../core/json-list.js';
 import { diag, pointer, type Place } from '../../core/diagnostics.js';
+import { jsonErrorMessage } from '../../core/json-syntax.js';
 import type { Code } from '../../core/codes.js';
 import { setOwn } from '../../core/safe.js';
 import { annotationFractionsToPx, fractionToPx, xyxyToXywh } from '../../model/geometry.js';
@@ -32,8 +33,8 @@ export async function* readRemo(input: InputSource, ctx: ReadContext): AsyncGene
     let rec: unknown;
     try {
       rec = JSON.parse(raw);
-    } catch (e) {
-      fail('REMO_INVALID_JSON', `not valid JSON: ${(e as Error).message.slice(0, 160)}`);
+    } catch {
+      fail('REMO_INVALID_JSON', jsonErrorMessage(raw));
       events.push({ type: 'reject', place, raw });
       return;
     }

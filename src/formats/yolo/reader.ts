@@ -23,6 +23,7 @@ import { diag, type Place } from '../../core/diagnostics.js';
 import { centreToXywh, fractionToPx } from '../../model/geometry.js';
 import type { Annotation, Item } from '../../model/types.js';
 import { probe } from '../../media/probe.js';
+import { fileUnder } from '../../media/media-root.js';
 import { classNames, type Classes } from './classes.js';
 
 const IMAGE_EXTS = ['.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff', '.JPG', '.JPEG', '.PNG'];
@@ -80,15 +81,19 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-/** The image of a label file: beside it, in the images/ twin of its folder, or under --media-root. */
+/**
+ * The image of a label file: beside it, in the images/ twin of its folder, or under --media-root
+ * (confined to it: a link there to a file elsewhere is not followed out).
+ */
 async function findImage(root: string, rel: string, mediaRoot: string | undefined): Promise<string | undefined> {
   const stem = rel.slice(0, -extname(rel).length);
   const dirs = [stem];
   const swapped = stem.split(sep).map((s) => (s === 'labels' ? 'images' : s === 'Annotations' ? 'Images' : s)).join(sep);
   if (swapped !== stem) dirs.push(swapped);
-  const bases = [root, ...(mediaRoot ? [mediaRoot] : [])];
-  for (const b of bases) for (const d of dirs) for (const e of IMAGE_EXTS) if (await exists(join(b, d + e))) return join(b, d + e);
-  if (mediaRoot) for (const e of IMAGE_EXTS) if (await exists(join(mediaRoot, basename(stem) + e))) return join(mediaRoot, basename(stem) + e);
+  for (const d of dirs) for (const e of IMAGE_EXTS) if (await exists(join(root, d + e))) return join(root, d + e);
+  if (!mediaRoot) return undefined;
+  const names = [...dirs, basename(stem)];
+  for (const d of names) for (const e of IMAGE_EXTS) if (await fileUnder(mediaRoot, join(mediaRoot, d + e))) return join(mediaRoot, d + e);
   return undefined;
 }
 
