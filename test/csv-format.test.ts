@@ -73,7 +73,7 @@ describe('csv writing', () => {
   it('detection: corners in pixels, a formula cell escaped by default, polygons as their envelope (counted)', async () => {
     const r = await run(model, 'annoconv', 'csv');
     expect(r.text).toBe('file_name,class_name,xmin,ymin,xmax,ymax\na.jpg,"\'=HYPERLINK(""http://x"")",10,20,40,60\na.jpg,road,0,0,20,10\n');
-    expect(r.losses.map((l) => [l.what, l.count])).toEqual([['polygons', 1], ['classification annotations', 1], ['image sizes', 1]]);
+    expect(r.losses.map((l) => [l.what, l.count])).toEqual([['polygon', 1], ['classification annotation', 1], ['image size', 1]]);
     expect(r.diags.filter((d) => d.code === 'CSV_FORMULA_ESCAPED')).toHaveLength(1);
     const raw = await run(model, 'annoconv', 'csv', { escapeFormulas: false });
     expect(raw.text.split('\n')[1]).toBe('a.jpg,"=HYPERLINK(""http://x"")",10,20,40,60');

@@ -6,6 +6,7 @@ import type { Dataset, Item } from '../model/types.js';
 import type { DiagnosticSink, Place } from './diagnostics.js';
 import type { InputSource, OutputSink } from './io.js';
 import type { Options } from './options.js';
+import type { Noun } from './noun.js';
 
 /** What a reader yields, in batches. */
 export type ReadEvent =
@@ -60,10 +61,11 @@ export interface WriteContext {
   split?: SplitOutput;
   report: DiagnosticSink;
   /**
-   * Count information the target cannot hold. Returns false when loss is not allowed (--strict):
-   * the writer must then refuse the item (an error has already been reported for it).
+   * Count information the target cannot hold, `what` named in both numbers (`noun('polygon')`) so
+   * that the report reads right for 1 and for many. Returns false when loss is not allowed
+   * (--strict): the writer must then refuse the item (an error has already been reported for it).
    */
-  lose(what: string, count: number, reason: string, place?: Place): boolean;
+  lose(what: Noun, count: number, reason: string, place?: Place): boolean;
 }
 
 /** Writes items to a sink. `write` may refuse an item by reporting an error diagnostic for it. */

@@ -6,9 +6,10 @@ import type { FileOutput, FormatImpl, ReadEvent, SplitOutput, WriteContext } fro
 import type { InputSource, OutputSink } from './io.js';
 import type { Options } from './options.js';
 import { redactDiagnostic } from './secrets.js';
+import { agree, type Noun } from './noun.js';
 import { AnnoconvError, diag, type Diagnostic, type DiagnosticSink, type Place } from './diagnostics.js';
 
-/** One line of the loss report: what was dropped, how often, why. */
+/** One line of the loss report: what was dropped (in the number that goes with `count`), how often, why. */
 export interface Loss {
   what: string;
   count: number;
@@ -68,7 +69,7 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
     } else if (d.severity === 'warning') stats.warnings++;
     p.onDiagnostic(d);
   };
-  const losses = new Map<string, Loss>();
+  const losses = new Map<string, { what: Noun; count: number; reason: string }>();
   const lossPlaces = new Map<string, Place | undefined>();
   const wctx: WriteContext = {
     options,
@@ -77,10 +78,10 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
     report,
     lose(what, count, reason, place) {
       if (options.strict) {
-        report(diag('LOSS_DROPPED', `${count} ${what} would be dropped: ${reason} (--strict)`, place ?? {}, 'error'));
+        report(diag('LOSS_DROPPED', `${count} ${agree(count, what)} would be dropped: ${reason} (--strict)`, place ?? {}, 'error'));
         return false;
       }
-      const key = what + '\u0000' + reason;
+      const key = what.many + '\u0000' + reason;
       const l = losses.get(key);
       if (l) l.count += count;
       else {
@@ -145,8 +146,9 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
   if (stop) throw new AnnoconvError(diag('RUN_STOPPED', `stopped at the first invalid record (${stop.code}) because of --on-invalid fail`, placeOf(stop)), 1);
   if (writer) await writer.end();
   for (const [key, l] of losses) {
-    stats.losses.push(l);
-    report(diag('LOSS_DROPPED', `dropped ${l.count} ${l.what}: ${l.reason}`, lossPlaces.get(key) ? { file: lossPlaces.get(key)!.file } : {}));
+    const what = agree(l.count, l.what);
+    stats.losses.push({ what, count: l.count, reason: l.reason });
+    report(diag('LOSS_DROPPED', `dropped ${l.count} ${what}: ${l.reason}`, lossPlaces.get(key) ? { file: lossPlaces.get(key)!.file } : {}));
   }
   return stats;
 }

@@ -7,6 +7,7 @@
  * item id itself when it is a whole number (Label Studio task ids, COCO image ids). One payload is
  * written per annotation set (one annotator's annotation, one prediction) of an item.
  */
+import { noun } from '../../core/noun.js';
 import { readOptionFile } from '../../core/options.js';
 import type { FormatWriter, ReadContext, ReadEvent, WriteContext } from '../../core/format.js';
 import type { InputSource, OutputSink } from '../../core/io.js';
@@ -134,7 +135,7 @@ export function createBulkWriter(sink: OutputSink, ctx: WriteContext): FormatWri
       const bulkEx = (item.extras?.lsbulk ?? {}) as JsonObject;
       const unmodeled = item.extras?.labelstudio?.unmodeled ?? bulkEx.unmodeled;
       if (item.annotations.length === 0 && !unmodeled) {
-        ctx.lose('items without labels', 1, 'a bulk payload carries labels only', place);
+        ctx.lose(noun('item without labels', 'items without labels'), 1, 'a bulk payload carries labels only', place);
         return;
       }
       // a payload read from ls-bulk may target tasks or a selection rather than one task
@@ -170,8 +171,8 @@ export function createBulkWriter(sink: OutputSink, ctx: WriteContext): FormatWri
             else if (Object.hasOwn(BULK_FIELDS, k) && BULK_FIELDS[k]!(rec[k]) === undefined && k !== 'task' && k !== 'tasks') setOwn(p, k, rec[k]);
             else dropped++;
           }
-          if (dropped && !ctx.lose('annotation record fields', dropped, 'the bulk endpoint takes the fields of FORMATS.md 4.1 only (ids, times and the like are set by the server)', place)) return;
-          if (list === 'predictions' && !ctx.lose('predictions written as annotations', 1, 'the bulk endpoint creates annotations', place)) return;
+          if (dropped && !ctx.lose(noun('annotation record field'), dropped, 'the bulk endpoint takes the fields of FORMATS.md 4.1 only (ids, times and the like are set by the server)', place)) return;
+          if (list === 'predictions' && !ctx.lose(noun('prediction written as an annotation', 'predictions written as annotations'), 1, 'the bulk endpoint creates annotations', place)) return;
           lines.push(JSON.stringify(p));
         }
       }
