@@ -59,10 +59,7 @@ export class ItemChecker {
     this.errors = 0;
     const st = this.st;
     if (!plainlyValid(obj) && !this.validate(obj)) {
-      for (const f of mapSchemaErrors(this.validate.errors ?? [], obj)) {
-        const sev = f.code === 'JSONL_DATA_EXTRA_KEY' && this.allowExtraData ? 'warning' : undefined;
-        this.report(f.code, f.message, f.pointer, sev);
-      }
+      for (const f of mapSchemaErrors(this.validate.errors ?? [], obj, this.allowExtraData)) this.report(f.code, f.message, f.pointer, f.severity);
     }
     const uuid = obj.uuid;
     if (typeof uuid === 'string' && uuid.length > 0) {

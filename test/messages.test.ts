@@ -1,0 +1,22 @@
+/** Messages that tell the user what to do: each pins the option or format it names. */
+import { describe, expect, it } from 'vitest';
+import { validate } from '../src/core/run.js';
+import { bufferInput } from '../src/core/io.js';
+import type { Diagnostic } from '../src/core/diagnostics.js';
+
+async function diagnostics(text: string, from: string | undefined, format: Record<string, unknown> = {}): Promise<Diagnostic[]> {
+  const diags: Diagnostic[] = [];
+  await validate({ input: bufferInput(text, 'in'), ...(from ? { from } : {}), options: { format }, onDiagnostic: (d) => diags.push(d) });
+  return diags;
+}
+
+describe('messages', () => {
+  const extra = '{"uuid":"8f4a2c1e-3b7d-4e9a-a1c2-5d6e7f8a9b0c","type":"text","data":{"text":"hi","User":"x"}}\n';
+
+  it('JSONL_DATA_EXTRA_KEY names --allow-extra-data, as an error and as the warning it turns into', async () => {
+    const [error] = (await diagnostics(extra, 'jsonl')).filter((d) => d.code === 'JSONL_DATA_EXTRA_KEY');
+    expect(error).toMatchObject({ severity: 'error', message: '"data.User" is not allowed for this item type (data is closed, the server refuses it): remove it, or pass --allow-extra-data to keep it with a warning' });
+    const [warning] = (await diagnostics(extra, 'jsonl', { allowExtraData: true })).filter((d) => d.code === 'JSONL_DATA_EXTRA_KEY');
+    expect(warning).toMatchObject({ severity: 'warning', message: '"data.User" is not a field of this item type: kept, as --allow-extra-data asks (the server refuses it)' });
+  });
+});
