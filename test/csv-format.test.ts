@@ -79,6 +79,18 @@ describe('csv writing', () => {
     expect(raw.text.split('\n')[1]).toBe('a.jpg,"=HYPERLINK(""http://x"")",10,20,40,60');
   });
 
+  it('classification: each ;-joined class is escaped on its own, and reading the table back gives the classes', async () => {
+    const labels = ['cat', '=HYPERLINK("http://x")', '+1', 'dog', '@SUM(A1)', '-2'];
+    const item = JSON.stringify({ id: '1', kind: 'image', path: 'a.jpg', metadata: {}, annotations: [{ kind: 'classification', labels }] });
+    const r = await run(item, 'annoconv', 'csv', { csvTask: 'classification' });
+    const cell = (await run(r.text, 'csv', 'annoconv')).text;
+    expect(r.text).toBe('file_name,class_name\na.jpg,"cat;\'=HYPERLINK(""http://x"");\'+1;dog;\'@SUM(A1);\'-2"\n');
+    const parts = r.text.split('\n')[1]!.slice('a.jpg,'.length).replace(/^"|"$/g, '').split(';');
+    expect(parts.filter((p) => /^[=+\-@\t\r]/.test(p))).toEqual([]);
+    expect(r.diags.find((d) => d.code === 'CSV_FORMULA_ESCAPED')?.message).toMatch(/^4 values /);
+    expect(items(cell)[0]!.annotations).toEqual([{ kind: 'classification', labels }]);
+  });
+
   it('an item without a file name, URL or id is refused with a code', async () => {
     const r = await run(JSON.stringify({ id: '', kind: 'image', metadata: {}, annotations: [{ kind: 'classification', labels: ['x'] }] }), 'annoconv', 'csv', { csvTask: 'classification' });
     expect(r.diags.map((d) => [d.code, d.line])).toEqual([['CSV_NO_FILE', 1]]);

@@ -24,7 +24,7 @@ export const CODES = {
   INPUT_BOM: c('warning', 'the input starts with a UTF-8 byte order mark (stripped)'),
   CSV_UNCLOSED_QUOTE: c('error', 'a quoted CSV field is never closed: its first line is rejected and reading goes on below it'),
   CSV_STRAY_QUOTE: c('error', 'text follows the closing quote of a CSV field (a quote inside quotes is written "")'),
-  CSV_FORMULA_ESCAPED: c('warning', 'CSV cells a spreadsheet would run as formulas (= + - @ tab CR first) were written with a leading apostrophe (--no-escape-formulas: as they are)'),
+  CSV_FORMULA_ESCAPED: c('warning', 'CSV cells (and each ;-joined class of a cell) a spreadsheet would run as formulas (= + - @ tab CR first) were written with a leading apostrophe (--no-escape-formulas: as they are)'),
   INPUT_EMPTY: c('warning', 'the input holds no records'),
   INPUT_UNKNOWN_FORMAT: c('error', 'the format could not be detected from the content; pass --format/--from'),
   OUTPUT_WRITE_FAILED: c('error', 'writing the output failed (disk full, permission, closed device)'),

@@ -55,7 +55,7 @@ export function createCsvWriter(sink: OutputSink, ctx: WriteContext): FormatWrit
         if (!lose(noun('shape'), item.annotations.filter((a) => a.kind !== 'classification').length, 'a classification table holds image classes only')) return;
         if (labels.some((l) => l.includes(';')) && !lose(noun('class name holding ";"', 'class names holding ";"'), 1, 'classes are ";"-joined in one cell, so such a name splits in two')) return;
         for (const a of item.annotations) if (a.kind === 'classification' && !loseScore(a.score, 'a CSV table', ctx, place)) return;
-        rows.push(`${file},${cell(labels.join(';'), place)}`);
+        rows.push(`${file},${cells.joined(labels, ';', place)}`);
       } else {
         for (const a of item.annotations) {
           const label = cell(a.label ?? '', place);
