@@ -20,3 +20,10 @@ describe('messages', () => {
     expect(warning).toMatchObject({ severity: 'warning', message: '"data.User" is not a field of this item type: kept, as --allow-extra-data asks (the server refuses it)' });
   });
 });
+
+describe('messages naming an option', () => {
+  it('ENCORD_URL_INVALID for an object path names --url-prefix', async () => {
+    const [d] = await diagnostics('ObjectUrl,Image title\npath/to/storage-location/frame1.jpg,Frame 1\n', 'encord-csv');
+    expect(d).toMatchObject({ code: 'ENCORD_URL_INVALID', line: 2, column: 1, message: '"path/to/storage-location/frame1.jpg" is an object path, not a URL (scheme://...): --url-prefix makes URLs of paths (e.g. --url-prefix https://BUCKET.s3.REGION.amazonaws.com/)' });
+  });
+});

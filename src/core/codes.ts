@@ -114,7 +114,7 @@ export const CODES = {
   ENCORD_FIELD_TYPE: c('error', 'a field has the wrong type (title a string, clientMetadata an object, createVideo a boolean, ...)'),
   ENCORD_UNKNOWN_FIELD: c('warning', 'an entry field Encord does not document (kept)'),
   ENCORD_URL_MISSING: c('error', 'an entry has no objectUrl (or no objectUrl_N for a group or series)'),
-  ENCORD_URL_INVALID: c('error', 'an objectUrl is not a URL (scheme://...)'),
+  ENCORD_URL_INVALID: c('error', 'an objectUrl is not a URL (scheme://...); an object path needs --url-prefix to become one'),
   ENCORD_URL_WHITESPACE: c('error', 'an objectUrl contains whitespace'),
   ENCORD_URL_TRIMMED: c('warning', 'whitespace around a CSV ObjectUrl was trimmed (an error with --strict)'),
   ENCORD_URL_INDEX: c('error', 'objectUrl_N where N is not a non-negative integer'),

@@ -152,7 +152,8 @@ function onEntry(st: State, key: string, index: number, raw: string, offset: num
     st.events.push({ type: 'reject', place, raw });
     return;
   }
-  const r = entryToItem(key as EntryKey, o);
+  const prefix = ctx.options.format.urlPrefix;
+  const r = entryToItem(key as EntryKey, o, typeof prefix === 'string' ? prefix : undefined);
   let bad = false;
   for (const f of r.findings) {
     const d = diag(f.code, f.message, { file, pointer: base + f.at, offset }, f.severity ?? 'error');

@@ -11,7 +11,8 @@ import { SpillDir, type SpillFile } from '../../core/spill.js';
 import { writeSections, type Layout } from './parts.js';
 import type { Dataset, Item, JsonObject } from '../../model/types.js';
 import { loseForeignExtras } from '../../core/loss.js';
-import { checkUrl, ENTRY_KEYS, itemToEntry, keyOfItem, MAX_ENTRIES, MAX_URLS, urlsOf, type EntryKey, type EntryOptions, type Finding } from './entries.js';
+import { checkUrl } from './urls.js';
+import { ENTRY_KEYS, itemToEntry, keyOfItem, MAX_ENTRIES, MAX_URLS, urlsOf, type EntryKey, type EntryOptions, type Finding } from './entries.js';
 
 export function entryOptions(ctx: WriteContext): EntryOptions {
   const f = ctx.options.format;

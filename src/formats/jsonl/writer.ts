@@ -2,6 +2,7 @@
  * items.jsonlines writer: valid items only. Labels have no place in an item import, so annotations
  * are counted as dropped (refused under --strict); kinds the format cannot hold are refused.
  */
+import { hasScheme, mediaUrl } from '../../core/object-url.js';
 import { noun } from '../../core/noun.js';
 import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
@@ -32,7 +33,7 @@ export function createJsonlWriter(sink: OutputSink, ctx: WriteContext): FormatWr
       let value: string | undefined;
       if (field === 'text') value = item.text;
       else if (field === 'html') value = item.html;
-      else value = item.url ?? (urlPrefix !== undefined && item.path !== undefined ? urlPrefix + item.path : undefined);
+      else value = mediaUrl(item.url, item.path, urlPrefix);
       if (value === undefined) {
         const hint = field === 'url' && item.path !== undefined ? ' (it has a file name: pass --url-prefix)' : '';
         ctx.report(diag('LOSS_DROPPED', `item ${item.id}: no ${field === 'url' ? 'URL' : field} to write as data.${field}${hint}`, place, 'error'));
@@ -42,7 +43,8 @@ export function createJsonlWriter(sink: OutputSink, ctx: WriteContext): FormatWr
         // the server refuses what its own rules reject (s3://, gs://, relative paths): not written
         const refused = checkMediaUrl(value).find((f) => CODES[f.code].severity === 'error');
         if (refused) {
-          ctx.report(diag(refused.code, `item ${item.id}: ${refused.message}`, place));
+          const hint = hasScheme(value) ? '' : ' (a path: --url-prefix makes URLs of paths)';
+          ctx.report(diag(refused.code, `item ${item.id}: ${refused.message}${hint}`, place));
           return;
         }
       }

@@ -8,6 +8,7 @@
  * so that the writer rebuilds the same records. A task without `data` is its own data (import form).
  */
 import { noun, type Noun } from '../../core/noun.js';
+import { mediaUrl } from '../../core/object-url.js';
 import type { Code } from '../../core/codes.js';
 import type { Annotation, Item, ItemKind, JsonObject } from '../../model/types.js';
 import { codePointsToUtf16, utf16ToCodePoints } from '../../model/geometry.js';
@@ -211,10 +212,10 @@ export function itemToTask(item: Item, o: TaskOptions): TaskOutcome {
   const key = dataKeyOf(item);
   if (key === undefined) return { error: 'LS_ITEM_UNSUPPORTED', message: `an item of kind ${item.kind} has no Label Studio data field` };
   const data: JsonObject = {};
-  let media: string | undefined = item.kind === 'text' ? item.text : item.kind === 'html' ? item.html : item.url;
+  let media: string | undefined = item.kind === 'text' ? item.text : item.kind === 'html' ? item.html : mediaUrl(item.url, item.path, o.urlPrefix);
   if (media === undefined && item.path !== undefined) {
-    media = o.urlPrefix !== undefined ? o.urlPrefix + item.path.replace(/^\.?\//, '') : item.path;
-    if (o.urlPrefix === undefined) warnings.push(['LS_DATA_PATH', `data.${key} is the file name ${JSON.stringify(item.path)}: give --url-prefix for a URL Label Studio can load`]);
+    media = item.path;
+    warnings.push(['LS_DATA_PATH', `data.${key} is the file name ${JSON.stringify(item.path)}: give --url-prefix for a URL Label Studio can load`]);
   }
   if (media !== undefined) data[key] = media;
   else if (!fromLs) return { error: 'LS_NO_DATA', message: `item ${JSON.stringify(item.id)} has no URL, path or text to put in data.${key}` };
