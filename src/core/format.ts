@@ -106,8 +106,14 @@ export interface FormatDescriptor {
   can: { read: boolean; write: boolean; validate: boolean; split?: boolean; directory?: boolean };
   /** JSON Schema file name under schemas/, when the format has one. */
   schema?: string;
-  /** Confidence 0..1 that the sample is this format. */
+  /** Confidence 0..1 that the sample is this format (judged on its structure: see core/sniff.ts). */
   detect?(sample: Sample): number;
+  /**
+   * A file of this format's family that annoconv recognises but does not read (COCO panoptic,
+   * Annotto predictions): a phrase naming it, for one INPUT_FORMAT_UNSUPPORTED instead of a flood
+   * of errors; undefined for anything else. Keep it strict: it stops the run.
+   */
+  unsupported?(sample: Sample): string | undefined;
   /** Confidence 0..1 that a folder holds this format (formats that read folders). */
   detectDirectory?(path: string): Promise<number>;
   options?: Record<string, FormatOption>;

@@ -9,9 +9,10 @@ import { resolve as resolvePath } from 'node:path';
 import { FileTree } from './file-tree.js';
 import { MemorySink, openInput, openOutput, type InputSource, type OutputSink } from './io.js';
 import { defaultOptions, type Options } from './options.js';
-import { runPipeline, type RunStats } from './pipeline.js';
+import { runPipeline, type PipelineParams, type RunStats } from './pipeline.js';
 import { requireFormat } from './registry.js';
-import { detectFormat } from './detect.js';
+import { detectFormat, resolveFormat } from './detect.js';
+import { recordHead } from './first-records.js';
 import type { FormatDescriptor, FormatImpl, SplitOutput } from './format.js';
 
 export interface RunResult extends RunStats {
@@ -151,21 +152,19 @@ async function resolveInput(input: string | InputSource | undefined): Promise<In
   return typeof input === 'object' ? input : openInput(input);
 }
 
-async function resolveFrom(source: InputSource, from: string | undefined, role: 'read' | 'validate'): Promise<FormatDescriptor> {
-  if (from) return requireFormat(from, role);
-  const found = await detectFormat(source);
-  if (!found) {
-    throw new AnnoconvError(diag('INPUT_UNKNOWN_FORMAT', 'cannot tell the format of this input from its content; pass --from/--format', { file: source.name }), 1);
-  }
-  return found.format;
-}
 
 /** Convert one input to another format. */
 export async function convert(params: ConvertParams): Promise<RunResult> {
   const to = requireFormat(params.to, 'write');
   const source = await resolveInput(params.input);
-  const from = await resolveFrom(source, params.from, 'read');
-  return convertWith(source, from.id, await from.load(), to, params);
+  const from = await resolveFormat(source, params.from, 'read');
+  const check = watch(source, params.from, from);
+  return convertWith(check?.recorded.input ?? source, from.id, await from.load(), to, params, check);
+}
+
+/** With --from given, the first records are watched for a wrong one (core/first-records.ts). */
+function watch(source: InputSource, from: string | undefined, format: FormatDescriptor): PipelineParams['check'] {
+  return from !== undefined && !source.directory ? { format, recorded: recordHead(source) } : undefined;
 }
 
 export interface ScanParams extends Omit<ConvertParams, 'input' | 'from'> {
@@ -214,7 +213,7 @@ function checkDistinctPaths(source: InputSource, params: ConvertParams, options:
   }
 }
 
-async function convertWith(source: InputSource, fromId: string, reader: FormatImpl, to: FormatDescriptor, params: ConvertParams): Promise<RunResult> {
+async function convertWith(source: InputSource, fromId: string, reader: FormatImpl, to: FormatDescriptor, params: ConvertParams, check?: PipelineParams['check']): Promise<RunResult> {
   const options = defaultOptions(params.options);
   checkDistinctPaths(source, params, options);
   const writer = await to.load();
@@ -237,6 +236,7 @@ async function convertWith(source: InputSource, fromId: string, reader: FormatIm
       options,
       onDiagnostic: params.onDiagnostic ?? (() => undefined),
       onProgress: params.onProgress ? (s) => params.onProgress!(s, source) : undefined,
+      ...(check ? { check } : {}),
     });
     // every file is finished and renamed into place in turn; if one fails, those already in place
     // are removed again, so that a failed run leaves no output at all
@@ -277,21 +277,26 @@ function masked(e: unknown): unknown {
 export async function validate(params: CommonParams): Promise<RunResult> {
   const options = defaultOptions(params.options);
   const source = await resolveInput(params.input);
-  const from = await resolveFrom(source, params.from, 'validate');
+  const from = await resolveFormat(source, params.from, 'validate');
   const reader = await from.load();
+  const check = watch(source, params.from, from);
   const stats = await runPipeline({
-    input: source,
+    input: check?.recorded.input ?? source,
     reader,
     options,
     onDiagnostic: params.onDiagnostic ?? (() => undefined),
     onProgress: params.onProgress ? (s) => params.onProgress!(s, source) : undefined,
+    ...(check ? { check } : {}),
   }).catch((e: unknown) => {
     throw masked(e);
   });
   return { ...stats, from: from.id, exitCode: stats.errors > 0 || stats.rejected > 0 ? 1 : 0 };
 }
 
-/** The id of the input's format, detected from its content, or undefined. */
+/**
+ * The id of the input's format, detected from its content, or undefined. A file annoconv
+ * recognises but does not read (COCO panoptic...) throws INPUT_FORMAT_UNSUPPORTED.
+ */
 export async function detect(input: string | InputSource): Promise<string | undefined> {
   const source = await resolveInput(input);
   return (await detectFormat(source))?.format.id;

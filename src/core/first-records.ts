@@ -1,0 +1,131 @@
+/**
+ * A wrong `--from` gives one message, not a flood. The diagnostics of a run's first records are held
+ * until their fate is known: when the first FIRST_RECORDS records (or all, if fewer; or none at all)
+ * were refused with shape errors only (not JSON, not an object, required keys missing: see
+ * `CodeInfo.shape`), detection looks at the start of the input, and if another format matches, one
+ * INPUT_FORMAT_MISMATCH names it and the run stops. A file annoconv recognises but does not read
+ * (COCO panoptic...) stops the run with INPUT_FORMAT_UNSUPPORTED, whatever its records did.
+ * Otherwise the held diagnostics go out in order, and the rest of the run is not held.
+ */
+import { CODES } from './codes.js';
+import { AnnoconvError, diag, type Diagnostic, type DiagnosticSink } from './diagnostics.js';
+import { detectSample, sampleFrom, SAMPLE_BYTES, unsupportedError, unsupportedOf } from './detect.js';
+import type { FormatDescriptor } from './format.js';
+import type { InputSource } from './io.js';
+
+/** Records whose fate decides. */
+export const FIRST_RECORDS = 20;
+/** Diagnostics held at most before deciding on what came so far. */
+const MAX_HELD = 1000;
+
+/** The input, keeping a copy of its first SAMPLE_BYTES as they are read (for detection later). */
+export interface RecordedInput {
+  input: InputSource;
+  /** The bytes read so far (up to SAMPLE_BYTES) and whether they are the whole input. */
+  head(): { bytes: Buffer; complete: boolean };
+}
+
+/** Wraps an input so that its first bytes can be looked at after reading has begun. */
+export function recordHead(source: InputSource): RecordedInput {
+  const parts: Buffer[] = [];
+  let length = 0;
+  let ended = false;
+  const input: InputSource = {
+    get name() { return source.name; },
+    get path() { return source.path; },
+    get size() { return source.size; },
+    get directory() { return source.directory; },
+    get bytesRead() { return source.bytesRead; },
+    get problems() { return source.problems; },
+    ...(source.locate ? { locate: (offset: number) => source.locate!(offset) } : {}),
+    peek: (bytes) => source.peek(bytes),
+    async *chunks() {
+      for await (const c of source.chunks()) {
+        if (length < SAMPLE_BYTES) {
+          parts.push(c.subarray(0, SAMPLE_BYTES - length));
+          length += Math.min(c.length, SAMPLE_BYTES - length);
+        }
+        yield c;
+      }
+      ended = true;
+    },
+  };
+  return { input, head: () => ({ bytes: Buffer.concat(parts), complete: ended && length < SAMPLE_BYTES }) };
+}
+
+/** Holds the first records' diagnostics and decides whether the input is what `format` reads. */
+export class FirstRecords {
+  private held: Diagnostic[] = [];
+  private decided = false;
+  private records = 0;
+  private accepted = 0;
+  private shapeErrors = 0;
+  private otherErrors = 0;
+
+  constructor(
+    private readonly format: FormatDescriptor,
+    private readonly recorded: RecordedInput,
+    private readonly emit: DiagnosticSink,
+  ) {}
+
+  /** A diagnostic of the run: held until the decision, passed on after it. */
+  diagnostic(d: Diagnostic): void {
+    if (this.decided) return this.emit(d);
+    if (d.severity === 'error') {
+      if (CODES[d.code].shape) this.shapeErrors++;
+      else this.otherErrors++;
+    }
+    this.held.push(d);
+  }
+
+  /** `count` records read, accepted or refused. */
+  record(count: number, accepted: boolean): void {
+    this.records += count;
+    if (accepted) this.accepted += count;
+  }
+
+  /** Whether enough is known to decide (FIRST_RECORDS seen, or too much held). */
+  get due(): boolean {
+    return !this.decided && (this.records >= FIRST_RECORDS || this.held.length > MAX_HELD);
+  }
+
+  /**
+   * Decides on what was seen (call at FIRST_RECORDS, at the end of the input or before a stop):
+   * throws the one error that replaces the held diagnostics, or passes them on.
+   */
+  decide(): void {
+    if (this.decided) return;
+    const replacement = this.replacement();
+    if (replacement) {
+      this.decided = true;
+      this.held = [];
+      throw replacement;
+    }
+    this.flush();
+  }
+
+  /** The one error that stands for the held diagnostics, if the input is not what was asked for. */
+  private replacement(): AnnoconvError | undefined {
+    const { bytes, complete } = this.recorded.head();
+    const sample = sampleFrom(this.recorded.input.name, bytes, complete);
+    const what = unsupportedOf(sample);
+    if (what !== undefined) return unsupportedError(what, this.recorded.input.name);
+    if (this.accepted > 0 || this.shapeErrors === 0 || this.otherErrors > 0) return undefined;
+    const found = detectSample(sample)?.format;
+    return found && found.id !== this.format.id && found.can.read ? this.mismatch(found) : undefined;
+  }
+
+  /** Passes the held diagnostics on, and everything after them (also when a run ends by another error). */
+  flush(): void {
+    this.decided = true;
+    const held = this.held;
+    this.held = [];
+    for (const d of held) this.emit(d);
+  }
+
+  private mismatch(found: FormatDescriptor): AnnoconvError {
+    const n = this.records;
+    const failed = n === 0 ? 'nothing could be read' : n === 1 ? 'its first record failed' : `its first ${n} records all failed`;
+    return new AnnoconvError(diag('INPUT_FORMAT_MISMATCH', `read as ${this.format.id}, ${failed}; it looks like ${found.id} (${found.title}): use --from ${found.id}`, { file: this.recorded.input.name }), 1);
+  }
+}
