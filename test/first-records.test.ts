@@ -13,6 +13,8 @@ import { cli, jsonDiagnostics, ROOT } from './helpers/run.js';
 const ITEMS = Array.from({ length: 30 }, (_, i) => JSON.stringify({ uuid: `id-${i}`, type: 'image', data: { url: `https://x.org/${i}.jpg` }, metadata: { images: [1], annotations: [] } })).join('\n') + '\n';
 const COCO = readFileSync(join(ROOT, 'fixtures/sample/instances.json'), 'utf8');
 const LS = readFileSync(join(ROOT, 'fixtures/labelstudio/all-types/input.json'), 'utf8');
+const CSV = readFileSync(join(ROOT, 'fixtures/csv/segmentation/input.csv'), 'utf8');
+const ENCORD_CSV = readFileSync(join(ROOT, 'fixtures/encord-csv/documented/input.csv'), 'utf8');
 
 interface Outcome {
   diags: Diagnostic[];
@@ -39,6 +41,14 @@ describe('a wrong --from', () => {
       expect(r.error?.diagnostic.code, `${likely} as ${from}`).toBe('INPUT_FORMAT_MISMATCH');
       expect(r.error?.diagnostic.message).toMatch(new RegExp(`^read as ${from}, .*; it looks like ${likely} \\(.*\\): use --from ${likely}$`));
       expect(r.error?.exitCode).toBe(1);
+    }
+  });
+
+  it('one error refusing every record (a CSV header without known columns, a JSON document that is not one) is enough', async () => {
+    for (const [text, from, likely] of [[COCO, 'csv', 'coco'], [CSV, 'labelstudio', 'csv'], [ENCORD_CSV, 'encord-json', 'encord-csv'], [ENCORD_CSV, 'csv', 'encord-csv']] as const) {
+      const r = await run(text, from);
+      expect([r.error?.diagnostic.code, r.diags], `${likely} as ${from}`).toEqual(['INPUT_FORMAT_MISMATCH', []]);
+      expect(r.error?.diagnostic.message).toContain(`use --from ${likely}`);
     }
   });
 

@@ -1,8 +1,8 @@
 /**
  * A wrong `--from` gives one message, not a flood. The diagnostics of a run's first records are held
- * until their fate is known: when the first FIRST_RECORDS records (or all, if fewer; or none at all)
- * were refused with shape errors only (not JSON, not an object, required keys missing: see
- * `CodeInfo.shape`), detection looks at the start of the input, and if another format matches, one
+ * until their fate is known: when the first FIRST_RECORDS records (or all, if fewer) were all
+ * refused for their shape (a shape error for each: not JSON, not an object, required keys missing;
+ * see `CodeInfo.shape`), or nothing could be read at all, detection looks at the start of the input, and if another format matches, one
  * INPUT_FORMAT_MISMATCH names it and the run stops. A file annoconv recognises but does not read
  * (COCO panoptic...) stops the run with INPUT_FORMAT_UNSUPPORTED, whatever its records did.
  * Otherwise the held diagnostics go out in order, and the rest of the run is not held.
@@ -30,6 +30,9 @@ export function recordHead(source: InputSource): RecordedInput {
   const parts: Buffer[] = [];
   let length = 0;
   let ended = false;
+  // a reader may look at the start and stop there (a JSON document that is not one): what it peeked counts
+  let peeked: Buffer | undefined;
+  let peekedAll = false;
   const input: InputSource = {
     get name() { return source.name; },
     get path() { return source.path; },
@@ -38,7 +41,11 @@ export function recordHead(source: InputSource): RecordedInput {
     get bytesRead() { return source.bytesRead; },
     get problems() { return source.problems; },
     ...(source.locate ? { locate: (offset: number) => source.locate!(offset) } : {}),
-    peek: (bytes) => source.peek(bytes),
+    async peek(bytes) {
+      const b = await source.peek(bytes);
+      if (!peeked || b.length > peeked.length) [peeked, peekedAll] = [b.subarray(0, SAMPLE_BYTES), b.length < bytes];
+      return b;
+    },
     async *chunks() {
       for await (const c of source.chunks()) {
         if (length < SAMPLE_BYTES) {
@@ -50,7 +57,11 @@ export function recordHead(source: InputSource): RecordedInput {
       ended = true;
     },
   };
-  return { input, head: () => ({ bytes: Buffer.concat(parts), complete: ended && length < SAMPLE_BYTES }) };
+  const head = (): { bytes: Buffer; complete: boolean } => {
+    if (peeked && peeked.length > length) return { bytes: peeked, complete: peekedAll && peeked.length < SAMPLE_BYTES };
+    return { bytes: Buffer.concat(parts), complete: ended && length < SAMPLE_BYTES };
+  };
+  return { input, head };
 }
 
 /** Holds the first records' diagnostics and decides whether the input is what `format` reads. */
@@ -110,9 +121,19 @@ export class FirstRecords {
     const sample = sampleFrom(this.recorded.input.name, bytes, complete);
     const what = unsupportedOf(sample);
     if (what !== undefined) return unsupportedError(what, this.recorded.input.name);
-    if (this.accepted > 0 || this.shapeErrors === 0 || this.otherErrors > 0) return undefined;
+    if (!this.suspicious()) return undefined;
     const found = detectSample(sample)?.format;
     return found && found.id !== this.format.id && found.can.read ? this.mismatch(found) : undefined;
+  }
+
+  /**
+   * Whether the records seen may be another format's: none accepted, and nothing read at all
+   * despite errors, or only shape errors (one may refuse many records: a CSV header, an unknown
+   * top-level key), or at least one shape error for each record refused.
+   */
+  private suspicious(): boolean {
+    if (this.accepted > 0 || this.shapeErrors + this.otherErrors === 0) return false;
+    return this.records === 0 || this.otherErrors === 0 || this.shapeErrors >= this.records;
   }
 
   /** Passes the held diagnostics on, and everything after them (also when a run ends by another error). */
