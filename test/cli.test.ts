@@ -65,9 +65,9 @@ describe('annoconv validate', () => {
     expect(r.code).toBe(1);
     const d = jsonDiagnostics(r.stderr);
     expect(d.map((x) => [x.code, x.line, x.record, x.pointer, x.severity, x.file])).toEqual([
-      ['JSONL_METADATA_NOT_OBJECT', 2, 1, '/metadata', 'error', p],
-      ['JSONL_METADATA_NOT_OBJECT', 4, 3, '/metadata', 'error', p],
-      ['JSONL_METADATA_NOT_OBJECT', 6, 5, '/metadata', 'error', p],
+      ['JSONL_METADATA_NOT_OBJECT', 2, 1, '#/metadata', 'error', p],
+      ['JSONL_METADATA_NOT_OBJECT', 4, 3, '#/metadata', 'error', p],
+      ['JSONL_METADATA_NOT_OBJECT', 6, 5, '#/metadata', 'error', p],
     ]);
     for (const x of d) expect(typeof x.message).toBe('string');
     expect(r.stderr).toMatch(/6 records, 3 valid, 3 invalid/);

@@ -14,6 +14,7 @@
 import type { Code } from '../../core/codes.js';
 import type { Item, ItemKind, JsonObject, MediaFacts } from '../../model/types.js';
 import { setOwn } from '../../core/safe.js';
+import { pointer } from '../../core/diagnostics.js';
 import { objectUrl } from './urls.js';
 import { mediaUrl } from '../../core/object-url.js';
 
@@ -119,7 +120,7 @@ function checkClientMetadata(cm: unknown, item: Item, kindKey: EntryKey, f: Find
       });
     } else if (isObj(frames)) {
       for (const k of Object.keys(frames)) {
-        if (k.trim() === '' || !Number.isFinite(Number(k))) f.push({ code: 'ENCORD_ENCORD_INVALID', message: `frames key ${JSON.stringify(k)} is not a frame number or time`, at: `/clientMetadata/$encord/frames/${k.replace(/~/g, '~0').replace(/\//g, '~1')}` });
+        if (k.trim() === '' || !Number.isFinite(Number(k))) f.push({ code: 'ENCORD_ENCORD_INVALID', message: `frames key ${JSON.stringify(k)} is not a frame number or time`, at: pointer('clientMetadata', '$encord', 'frames', k) });
       }
     } else f.push({ code: 'ENCORD_ENCORD_INVALID', message: 'frames must be a list of frame numbers or a map of frame -> embeddings', at: '/clientMetadata/$encord/frames' });
   }
@@ -155,7 +156,7 @@ export function entryToItem(key: EntryKey, entry: unknown, urlPrefix?: string): 
   if (!isObj(entry)) return { findings: [{ code: 'ENCORD_ENTRY_TYPE', message: `an entry of ${key} must be an object`, at: '' }], urls: [] };
   const extras: JsonObject = {};
   const unknown = (k: string): void => {
-    f.push({ code: 'ENCORD_UNKNOWN_FIELD', message: `unknown field ${JSON.stringify(k)} (kept)`, at: '/' + k.replace(/~/g, '~0').replace(/\//g, '~1'), severity: 'warning' });
+    f.push({ code: 'ENCORD_UNKNOWN_FIELD', message: `unknown field ${JSON.stringify(k)} (kept)`, at: pointer(k), severity: 'warning' });
     setOwn((extras.fields ??= {}) as JsonObject, k, entry[k]);
   };
   let item: Item;
@@ -182,10 +183,10 @@ export function entryToItem(key: EntryKey, entry: unknown, urlPrefix?: string): 
         continue;
       }
       if (!/^(0|[1-9]\d*)$/.test(m[1]!)) {
-        f.push({ code: 'ENCORD_URL_INDEX', message: `${k}: the position after objectUrl_ must be a non-negative integer`, at: '/' + k });
+        f.push({ code: 'ENCORD_URL_INDEX', message: `${k}: the position after objectUrl_ must be a non-negative integer`, at: pointer(k) });
         continue;
       }
-      const url = objectUrl(entry[k], '/' + k, f, urlPrefix);
+      const url = objectUrl(entry[k], pointer(k), f, urlPrefix);
       if (url !== undefined) positions.push([Number(m[1]), url]);
     }
     positions.sort((a, b) => a[0] - b[0]);

@@ -4,7 +4,7 @@
  * file, reused for every line (no per-line closures on the hot path).
  */
 import type { ReadContext } from '../../core/format.js';
-import { diag, type Severity } from '../../core/diagnostics.js';
+import { diag, fragment, type Severity } from '../../core/diagnostics.js';
 import type { Code } from '../../core/codes.js';
 import type { Validator } from '../../core/schemas.js';
 import type { IdSet } from '../../core/idset.js';
@@ -46,7 +46,7 @@ export class ItemChecker {
   ) {}
 
   private report(code: Code, message: string, pointer?: string, severity?: Severity): void {
-    const place = { file: this.file, line: this.line, record: this.record, ...(pointer !== undefined ? { pointer } : {}) };
+    const place = { file: this.file, line: this.line, record: this.record, ...(pointer !== undefined ? { pointer: fragment(pointer) } : {}) };
     const d = diag(code, message, place, severity);
     if (d.severity === 'error') this.errors++;
     this.ctx.report(d);

@@ -90,7 +90,7 @@ export function mapSchemaErrors(errors: readonly SchemaError[], rec: Record<stri
       if (e.keyword === 'type') add('JSONL_DATA_MISSING', `"data" must be an object, got ${describe(rec.data)}`, path);
       else if (e.keyword === 'required') {
         const p = (e.params as { missingProperty: string }).missingProperty;
-        add('JSONL_DATA_FIELD_MISSING', `"data.${p}" is required for this item type`, `/data/${p}`);
+        add('JSONL_DATA_FIELD_MISSING', `"data.${p}" is required for this item type`, pointer('data', p));
       } else if (e.keyword === 'additionalProperties') {
         const p = (e.params as { additionalProperty: string }).additionalProperty;
         add('JSONL_DATA_EXTRA_KEY', extraDataKey(p, allowExtraData), pointer('data', p), allowExtraData ? 'warning' : undefined);

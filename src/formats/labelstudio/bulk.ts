@@ -12,7 +12,7 @@ import { readOptionFile } from '../../core/options.js';
 import type { FormatWriter, ReadContext, ReadEvent, WriteContext } from '../../core/format.js';
 import type { InputSource, OutputSink } from '../../core/io.js';
 import { lineRecords } from '../../core/lines.js';
-import { AnnoconvError, diag, type Place } from '../../core/diagnostics.js';
+import { AnnoconvError, diag, fragment, type Place } from '../../core/diagnostics.js';
 import { CsvScanner, isRow } from '../../core/csv.js';
 import { setOwn } from '../../core/safe.js';
 import type { Item, JsonObject } from '../../model/types.js';
@@ -44,7 +44,7 @@ function payloadToItem(text: string, place: Place, ctx: ReadContext): Item | und
   }
   let bad = false;
   const report = (code: Parameters<typeof diag>[0], message: string, at: string, severity?: 'error' | 'warning'): void => {
-    const d = diag(code, message, { ...place, pointer: at }, severity);
+    const d = diag(code, message, { ...place, pointer: fragment(at) }, severity);
     if (d.severity === 'error') bad = true;
     ctx.report(d);
   };

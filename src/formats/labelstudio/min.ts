@@ -13,7 +13,7 @@
 import { noun, type Noun } from '../../core/noun.js';
 import type { FormatWriter, ReadContext, ReadEvent, WriteContext } from '../../core/format.js';
 import type { InputSource, OutputSink } from '../../core/io.js';
-import { diag, pointer, type Place } from '../../core/diagnostics.js';
+import { below, diag, docPointer, type Place } from '../../core/diagnostics.js';
 import { setOwn } from '../../core/safe.js';
 import type { Item, JsonObject } from '../../model/types.js';
 import { taskToItem } from './tasks.js';
@@ -72,7 +72,7 @@ function recordToTask(rec: JsonObject): JsonObject {
 
 export function readMin(input: InputSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
   return readJsonList(input, ctx, { invalid: 'LS_INVALID_JSON', notList: 'LS_NOT_TASKS', what: 'records' }, (index, raw, offset, events) => {
-    const place: Place = { file: ctx.file, pointer: '#' + pointer(index), offset };
+    const place: Place = { file: ctx.file, pointer: docPointer(index), offset };
     let rec: unknown;
     try {
       rec = JSON.parse(raw);
@@ -82,7 +82,7 @@ export function readMin(input: InputSource, ctx: ReadContext): AsyncGenerator<Re
       return;
     }
     const r = isObj(rec) ? taskToItem(recordToTask(rec), index) : { findings: [{ code: 'LS_TASK_INVALID' as const, message: 'a JSON-MIN record must be an object', at: '', severity: 'error' as const }] };
-    for (const f of r.findings) ctx.report(diag(f.code, f.message, { ...place, pointer: place.pointer + f.at.replace(/^\/annotations\/0\/result\/\d+/, '') }, f.severity ?? 'error'));
+    for (const f of r.findings) ctx.report(diag(f.code, f.message, { ...place, pointer: below(place.pointer!, f.at.replace(/^\/annotations\/0\/result\/\d+/, '')) }, f.severity ?? 'error'));
     events.push(r.item ? { type: 'item', item: r.item, place, raw } : { type: 'reject', place, raw });
   });
 }
