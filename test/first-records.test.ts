@@ -39,7 +39,7 @@ describe('a wrong --from', () => {
       const r = await run(text, from);
       expect(r.diags, `${likely} as ${from}`).toEqual([]);
       expect(r.error?.diagnostic.code, `${likely} as ${from}`).toBe('INPUT_FORMAT_MISMATCH');
-      expect(r.error?.diagnostic.message).toMatch(new RegExp(`^read as ${from}, .*; it looks like ${likely} \\(.*\\): use --from ${likely}$`));
+      expect(r.error?.diagnostic.message).toMatch(new RegExp(`^read as ${from}, .*; it looks like ${likely}: use --from ${likely}$`));
       expect(r.error?.exitCode).toBe(1);
     }
   });
@@ -54,7 +54,7 @@ describe('a wrong --from', () => {
 
   it('pins the message', async () => {
     const r = await run(ITEMS, 'coco');
-    expect(r.error?.diagnostic).toMatchObject({ file: 'in', message: 'read as coco, nothing could be read; it looks like jsonl (items.jsonlines (Annotto-style item import)): use --from jsonl' });
+    expect(r.error?.diagnostic).toMatchObject({ file: 'in', message: 'read as coco, nothing could be read; it looks like jsonl: use --from jsonl' });
     const lines = await run(COCO, 'jsonl');
     expect(lines.error?.diagnostic.message).toMatch(/^read as jsonl, its first \d+ records all failed; it looks like coco/);
   });

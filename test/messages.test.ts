@@ -27,3 +27,12 @@ describe('messages naming an option', () => {
     expect(d).toMatchObject({ code: 'ENCORD_URL_INVALID', line: 2, column: 1, message: '"path/to/storage-location/frame1.jpg" is an object path, not a URL (scheme://...): --url-prefix makes URLs of paths (e.g. --url-prefix https://BUCKET.s3.REGION.amazonaws.com/)' });
   });
 });
+
+describe('files recognised but not read', () => {
+  it('INPUT_FORMAT_UNSUPPORTED says what the file is', async () => {
+    const panoptic = JSON.stringify({ images: [], annotations: [{ image_id: 1, file_name: 'b.png', segments_info: [] }], categories: [] });
+    await expect(validate({ input: bufferInput(panoptic, 'in') })).rejects.toMatchObject({
+      diagnostic: { code: 'INPUT_FORMAT_UNSUPPORTED', file: 'in', message: 'this is a COCO panoptic segmentation file (annotations of segments_info over PNG segment maps; annoconv reads COCO instances, keypoints and captions): annoconv recognises it but does not read it' },
+    });
+  });
+});

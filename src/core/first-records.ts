@@ -147,6 +147,6 @@ export class FirstRecords {
   private mismatch(found: FormatDescriptor): AnnoconvError {
     const n = this.records;
     const failed = n === 0 ? 'nothing could be read' : n === 1 ? 'its first record failed' : `its first ${n} records all failed`;
-    return new AnnoconvError(diag('INPUT_FORMAT_MISMATCH', `read as ${this.format.id}, ${failed}; it looks like ${found.id} (${found.title}): use --from ${found.id}`, { file: this.recorded.input.name }), 1);
+    return new AnnoconvError(diag('INPUT_FORMAT_MISMATCH', `read as ${this.format.id}, ${failed}; it looks like ${found.id}: use --from ${found.id}`, { file: this.recorded.input.name }), 1);
   }
 }
