@@ -80,6 +80,12 @@ describe('the right --from', () => {
     expect(r.diags.map((d) => [d.code, d.line])).toEqual(Array.from({ length: 25 }, (_, i) => ['JSONL_INVALID_JSON', i + 1]));
   });
 
+  it('a file name alone names no other format: broken lines in a .jsonl read as annoconv keep their errors', async () => {
+    const diags: Diagnostic[] = [];
+    const r = await validate({ input: bufferInput('{bad\n{bad\n', 'x.jsonl'), from: 'annoconv', onDiagnostic: (d) => diags.push(d) });
+    expect([r.exitCode, diags.map((d) => [d.code, d.line])]).toEqual([1, [['MODEL_INVALID_JSON', 1], ['MODEL_INVALID_JSON', 2]]]);
+  });
+
   it('first records refused for reasons other than their shape keep their diagnostics (s3:// URLs are jsonl, just refused)', async () => {
     const s3 = Array.from({ length: 22 }, (_, i) => JSON.stringify({ uuid: `u${i}`, type: 'image', data: { url: `s3://b/${i}.jpg` } })).join('\n') + '\n';
     const diags: Diagnostic[] = [];

@@ -17,6 +17,8 @@ import type { InputSource } from './io.js';
 export const FIRST_RECORDS = 20;
 /** Diagnostics held at most before deciding on what came so far. */
 const MAX_HELD = 1000;
+/** Detection confidence that names another format. */
+const MIN_CONFIDENCE = 0.6;
 
 /** The input, keeping a copy of its first SAMPLE_BYTES as they are read (for detection later). */
 export interface RecordedInput {
@@ -122,8 +124,10 @@ export class FirstRecords {
     const what = unsupportedOf(sample);
     if (what !== undefined) return unsupportedError(what, this.recorded.input.name);
     if (!this.suspicious()) return undefined;
-    const found = detectSample(sample)?.format;
-    return found && found.id !== this.format.id && found.can.read ? this.mismatch(found) : undefined;
+    const found = detectSample(sample);
+    // structure, not a file name alone (jsonl's extension scores below this), names another format
+    if (!found || found.confidence < MIN_CONFIDENCE || found.format.id === this.format.id || !found.format.can.read) return undefined;
+    return this.mismatch(found.format);
   }
 
   /**
