@@ -24,6 +24,8 @@ export interface Head {
 }
 
 const MAX_DEPTH = 16;
+/** A number or literal at `lastIndex`. */
+const SCALAR = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
 const MAX_ITEMS = 8;
 const MAX_STRING = 256;
 
@@ -44,7 +46,8 @@ class Parser {
   constructor(readonly s: string) {}
 
   ws(): void {
-    while (this.i < this.s.length && ' \t\r\n'.includes(this.s[this.i]!)) this.i++;
+    const s = this.s;
+    for (let c = s.charCodeAt(this.i); c === 32 || c === 10 || c === 13 || c === 9; c = s.charCodeAt(++this.i));
   }
 
   /** The next non-space character; the end of the sample is a cut. */
@@ -139,14 +142,17 @@ class Parser {
   }
 
   scalar(into: Into): Shape {
-    const rest = this.s.slice(this.i, this.i + 400);
-    const m = /^(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(rest);
+    SCALAR.lastIndex = this.i;
+    const m = SCALAR.exec(this.s);
     const type = (t: string): Shape => ({ type: t === 'null' ? 'null' : t === 'true' || t === 'false' ? 'boolean' : 'number' });
     // the sample ends inside the literal (or a number that may go on): a cut, if it can still be one
-    if (this.i + rest.length >= this.s.length && /^(?:-?[\d.eE+-]*|t(?:r(?:ue?)?)?|f(?:a(?:l(?:se?)?)?)?|n(?:u(?:ll?)?)?)$/.test(rest)) {
-      into.partial = type(rest[0] === 't' || rest[0] === 'f' ? 'true' : rest[0] === 'n' ? 'null' : '0');
-      this.i = this.s.length;
-      throw new Cut();
+    if (this.s.length - this.i <= 400) {
+      const rest = this.s.slice(this.i);
+      if (/^(?:-?[\d.eE+-]*|t(?:r(?:ue?)?)?|f(?:a(?:l(?:se?)?)?)?|n(?:u(?:ll?)?)?)$/.test(rest)) {
+        into.partial = type(rest[0] === 't' || rest[0] === 'f' ? 'true' : rest[0] === 'n' ? 'null' : '0');
+        this.i = this.s.length;
+        throw new Cut();
+      }
     }
     if (!m) throw new Invalid();
     this.i += m[0].length;
