@@ -56,20 +56,20 @@ function measure(text: string, ignoreKinds: string[] = []): Measure {
  */
 function explains(key: string, losses: { what: string }[]): boolean {
   const item: Record<string, RegExp> = {
-    items: /items|images|tasks|entries/i,
+    items: /\b(items?|images?|tasks?|entry|entries)\b(?!')/i,
     'metadata keys': /metadata|fields|facts/i,
     tags: /tags/i,
-    'media facts': /media|sizes|facts|metadata/i,
-    'labelled annotations': /label|annotations|shapes|classes|categories|predictions|relations|boxes|polygons|masks|ellipses/i,
-    'annotation sets': /annotation sets|predictions/i,
+    'media facts': /media|size|facts|metadata/i,
+    'labelled annotations': /label|annotation|shape|class|categor|prediction|relation|box|polygon|mask|ellipse/i,
+    'annotation sets': /annotation sets?|prediction/i,
   };
   // every annotation dropped (jsonl items, Encord manifests): their parts and sets go with them
-  const allDropped = losses.some((l) => /^(annotations|labels)$/.test(l.what));
+  const allDropped = losses.some((l) => /^(annotations?|labels?)$/.test(l.what));
   if (item[key]) return losses.some((l) => item[key]!.test(l.what)) || (key === 'annotation sets' && allDropped);
   if (allDropped) return true;
   const [, kind, part] = /^(\w+) (annotations|scores|rotations|attributes|authors|times|predictions)$/.exec(key)!;
-  const kindWords = new RegExp(`^${kind}|${kind === 'span' ? '^text' : kind === 'classification' ? 'classif' : '(?!)'}|shapes|unlabelled|predictions`, 'i');
-  const partWords: Record<string, RegExp> = { annotations: /(?!)/, scores: /score|predictions/i, rotations: /rotation/i, attributes: /attributes|fields|parts/i, authors: /author/i, times: /time|author/i, predictions: /prediction/i };
+  const kindWords = new RegExp(`^${kind}|${kind === 'span' ? '^text' : kind === 'classification' ? 'classif' : '(?!)'}|shape|unlabelled|prediction`, 'i');
+  const partWords: Record<string, RegExp> = { annotations: /(?!)/, scores: /score|prediction/i, rotations: /rotation/i, attributes: /attribute|field|part/i, authors: /author/i, times: /time|author/i, predictions: /prediction/i };
   return losses.some((l) => kindWords.test(l.what) || partWords[part!]!.test(l.what));
 }
 

@@ -57,14 +57,14 @@ describe.skipIf(!existsSync(ROOT))('corpus: Annotto items.jsonlines', () => {
     expect(ids).toHaveLength(3);
   });
 
-  it('the invalid prediction files are not items: not detected as jsonl, and every line fails as items', async () => {
-    for (const path of predictionFiles) {
-      expect(await detect(path)).toBeUndefined();
-      const { exit, diags, read } = await run(path);
-      expect(exit).toBe(1);
-      const lines = new Set(diags.filter((d) => d.severity === 'error').map((d) => d.line));
-      expect(lines.size).toBe(read);
-      expect(diags.map((d) => d.code)).toContain('JSONL_UNKNOWN_KEY');
+  it('the prediction files (the invalid ones too) are not items: recognised as Annotto predictions, one INPUT_FORMAT_UNSUPPORTED with or without --from jsonl', async () => {
+    const demo = all.filter((p) => /\/(predictions|annotations)\.jsonlines$/.test(p));
+    expect(demo.length).toBeGreaterThanOrEqual(10);
+    for (const path of [...predictionFiles, ...demo]) {
+      await expect(detect(path), path).rejects.toMatchObject({ diagnostic: { code: 'INPUT_FORMAT_UNSUPPORTED' } });
+      const diags: Diagnostic[] = [];
+      await expect(validate({ input: path, from: 'jsonl', onDiagnostic: (d) => diags.push(d) }), path).rejects.toMatchObject({ diagnostic: { code: 'INPUT_FORMAT_UNSUPPORTED', message: expect.stringMatching(/Annotto (predictions file|annotation export)/) }, exitCode: 1 });
+      expect(diags).toEqual([]);
     }
   });
 });

@@ -73,10 +73,22 @@ describe('csv writing', () => {
   it('detection: corners in pixels, a formula cell escaped by default, polygons as their envelope (counted)', async () => {
     const r = await run(model, 'annoconv', 'csv');
     expect(r.text).toBe('file_name,class_name,xmin,ymin,xmax,ymax\na.jpg,"\'=HYPERLINK(""http://x"")",10,20,40,60\na.jpg,road,0,0,20,10\n');
-    expect(r.losses.map((l) => [l.what, l.count])).toEqual([['polygons', 1], ['classification annotations', 1], ['image sizes', 1]]);
+    expect(r.losses.map((l) => [l.what, l.count])).toEqual([['polygon', 1], ['classification annotation', 1], ['image size', 1]]);
     expect(r.diags.filter((d) => d.code === 'CSV_FORMULA_ESCAPED')).toHaveLength(1);
     const raw = await run(model, 'annoconv', 'csv', { escapeFormulas: false });
     expect(raw.text.split('\n')[1]).toBe('a.jpg,"=HYPERLINK(""http://x"")",10,20,40,60');
+  });
+
+  it('classification: each ;-joined class is escaped on its own, and reading the table back gives the classes', async () => {
+    const labels = ['cat', '=HYPERLINK("http://x")', '+1', 'dog', '@SUM(A1)', '-2'];
+    const item = JSON.stringify({ id: '1', kind: 'image', path: 'a.jpg', metadata: {}, annotations: [{ kind: 'classification', labels }] });
+    const r = await run(item, 'annoconv', 'csv', { csvTask: 'classification' });
+    const cell = (await run(r.text, 'csv', 'annoconv')).text;
+    expect(r.text).toBe('file_name,class_name\na.jpg,"cat;\'=HYPERLINK(""http://x"");\'+1;dog;\'@SUM(A1);\'-2"\n');
+    const parts = r.text.split('\n')[1]!.slice('a.jpg,'.length).replace(/^"|"$/g, '').split(';');
+    expect(parts.filter((p) => /^[=+\-@\t\r]/.test(p))).toEqual([]);
+    expect(r.diags.find((d) => d.code === 'CSV_FORMULA_ESCAPED')?.message).toMatch(/^4 values /);
+    expect(items(cell)[0]!.annotations).toEqual([{ kind: 'classification', labels }]);
   });
 
   it('an item without a file name, URL or id is refused with a code', async () => {

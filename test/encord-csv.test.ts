@@ -58,7 +58,7 @@ describe('encord-csv round trips', () => {
     const unsupported = r.diags.filter((d) => d.code === 'ENCORD_ITEM_UNSUPPORTED').map((d) => d.pointer);
     expect(unsupported).toEqual(['#/audio/0', '#/text/0', '#/pdfs/0', '#/nifti/0']);
     const losses = r.diags.filter((d) => d.code === 'LOSS_DROPPED').map((d) => d.message.split(':')[0]).sort();
-    expect(losses).toEqual(['dropped 1 imageMetadata', 'dropped 1 priority', 'dropped 1 skip_duplicate_urls', 'dropped 1 videoMetadata', 'dropped 3 clientMetadata']);
+    expect(losses).toEqual(['dropped 1 imageMetadata field', 'dropped 1 priority field', 'dropped 1 skip_duplicate_urls setting', 'dropped 1 videoMetadata field', 'dropped 3 clientMetadata fields']);
     // the untitled DICOM series gets its first file's name, warned
     expect(r.diags.filter((d) => d.code === 'ENCORD_TITLE_MISSING').map((d) => d.pointer)).toEqual(['#/dicom_series/0/title', '#/dicom_series/0']);
     expect(r.text.split('\n').slice(-3)).toEqual(['https://my-bucket.s3.eu-west-1.amazonaws.com/ct/1,1,false', 'https://my-bucket.s3.eu-west-1.amazonaws.com/ct/2,1,false', '']);

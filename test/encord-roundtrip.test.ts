@@ -47,7 +47,7 @@ describe('encord-json round trips', () => {
     const r = await convert({ input: bufferInput(items), from: 'annoconv', to: 'encord-json', output: sink, options: { format: { urlPrefix: 's3://bucket/' } }, onDiagnostic: (d) => codes.push(d.code) });
     expect(r).toMatchObject({ read: 3, written: 1, rejected: 2, exitCode: 1 });
     expect(codes.sort()).toEqual(['ENCORD_ITEM_UNSUPPORTED', 'ENCORD_NO_URL', 'LOSS_DROPPED', 'LOSS_DROPPED']);
-    expect(r.losses.map((l) => [l.what, l.count])).toEqual([['labels', 1], ['media facts', 1]]);
+    expect(r.losses.map((l) => [l.what, l.count])).toEqual([['label', 1], ["item's media facts", 1]]);
     // width/height alone are not a whole imageMetadata block (mime type and size unknown): omitted
     expect(JSON.parse(sink.text())).toEqual({ images: [{ objectUrl: 's3://bucket/x/a.jpg', clientMetadata: { k: 1 } }] });
   });

@@ -65,7 +65,7 @@ describe('labelstudio geometry', () => {
     const cat = ann.categories.find((c) => c.name === 'cat')!.id;
     const got = ann.annotations.find((a) => a.category_id === cat)!.bbox;
     want.forEach((v, i) => expect(Math.abs(got[i]! - v)).toBeLessThanOrEqual(1e-9));
-    expect(out.losses.find((l) => l.what === 'box rotations')?.count).toBe(1);
+    expect(out.losses.find((l) => l.what === 'box rotation')?.count).toBe(1);
     const model = await run(input, 'labelstudio', 'annoconv');
     const again = JSON.parse((await run(model.text, 'annoconv', 'labelstudio')).text) as { annotations: { result: { id: string; value: { rotation?: number } }[] }[] }[];
     expect(again[0]!.annotations[0]!.result.find((r) => r.id === 'box1')!.value.rotation).toBe(30);
@@ -166,7 +166,7 @@ describe('ls-bulk writer', () => {
     const r = await run(items, 'annoconv', 'ls-bulk', { taskIdField: 'ls_task' });
     expect(lines(r.text).map((p) => p.task)).toEqual([41]);
     expect(r.diags.map((d) => [d.code, d.line])).toEqual([['LSB_TASK_ID_MISSING', 2], ['LOSS_DROPPED', undefined]]);
-    expect(r.losses).toEqual([{ what: 'items without labels', count: 1, reason: 'a bulk payload carries labels only' }]);
+    expect(r.losses).toEqual([{ what: 'item without labels', count: 1, reason: 'a bulk payload carries labels only' }]);
     expect(r.exitCode).toBe(1);
   });
 

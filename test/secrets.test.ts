@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, jsonDiagnostics } from './helpers/run.js';
+import { fragment } from '../src/core/diagnostics.js';
 
 const KEY_ID = 'AKIAQ7EXAMPLEKEYID42';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCY0SECRET';
@@ -37,9 +38,10 @@ const CONFIGS: Record<string, string> = {
   trailingGarbage: `{"s3": {"accessKeyId": "${KEY_ID}", "secretAccessKey": "${SECRET}"}} ${SECRET}`,
 };
 
-/** The keys in any form a message could carry them: as is, JSON-escaped, pointer-escaped, URL-encoded. */
+/** The keys in any form a message could carry them: as is, JSON-escaped, pointer-escaped (and in a pointer's URI fragment form), URL-encoded. */
 function leaks(text: string): boolean {
-  const forms = (v: string): string[] => [v, JSON.stringify(v).slice(1, -1), v.replace(/~/g, '~0').replace(/\//g, '~1'), encodeURIComponent(v)];
+  const segment = (v: string): string => v.replace(/~/g, '~0').replace(/\//g, '~1');
+  const forms = (v: string): string[] => [v, JSON.stringify(v).slice(1, -1), segment(v), fragment('/' + segment(v)).slice(2), encodeURIComponent(v)];
   // and any 12 characters of the secret's start, as a message that cut it short would show them
   return [...forms(KEY_ID), ...forms(SECRET), SECRET.slice(0, 12)].some((f) => text.includes(f));
 }
@@ -62,8 +64,8 @@ describe('secrets from --server-config', () => {
         expect(readFileSync(out, 'utf8')).toContain(SECRET);
         if (mode === 'json') {
           const codes = jsonDiagnostics(v.stderr).map((d) => `${d.code}@${d.line ?? ''}${d.pointer ?? ''}`);
-          expect(codes).toContain('JSONL_UUID_DUPLICATE@2/uuid');
-          expect(codes).toContain('JSONL_METADATA_NOT_OBJECT@3/metadata');
+          expect(codes).toContain('JSONL_UUID_DUPLICATE@2#/uuid');
+          expect(codes).toContain('JSONL_METADATA_NOT_OBJECT@3#/metadata');
           expect(codes).toContain('JSONL_INVALID_JSON@5');
         }
       });
@@ -78,15 +80,15 @@ describe('secrets from --server-config', () => {
         .map((d) => `${d.code}@${d.line ?? ''}:${d.column ?? ''}${d.pointer ?? ''}`);
     };
     // good: credentials present, so the one https URL that is not S3 (line 1) is warned
-    expect(await codes('good')).toEqual(['JSONL_URL_PRESIGNED_NOT_S3@1:/data/url']);
+    expect(await codes('good')).toEqual(['JSONL_URL_PRESIGNED_NOT_S3@1:#/data/url']);
     expect(await codes('commented')).toEqual(['CONFIG_INVALID_JSON@2:3']);
-    expect(await codes('wrongTypes')).toEqual(['CONFIG_S3_INVALID@:/s3/region', 'CONFIG_S3_UNKNOWN_KEY@:/s3/[redacted]']);
+    expect(await codes('wrongTypes')).toEqual(['CONFIG_S3_INVALID@:#/s3/region', 'CONFIG_S3_UNKNOWN_KEY@:#/s3/[redacted]']);
     expect(await codes('trailingGarbage')).toEqual([`CONFIG_INVALID_JSON@1:${CONFIGS.trailingGarbage!.lastIndexOf(SECRET) + 1}`]);
     const missing = await cli(['validate', ITEMS, '--server-config', join(dir, 'none.json'), '--diagnostics', 'json']);
     expect(missing.code).toBe(3);
     expect(jsonDiagnostics(missing.stderr).map((d) => d.code)).toEqual(['CONFIG_NOT_FOUND']);
     const noKey = file('config-nokey.json', JSON.stringify({ s3: { accessKeyId: '', region: 'x' } }));
     const r = await cli(['validate', ITEMS, '--server-config', noKey, '--diagnostics', 'json']);
-    expect(jsonDiagnostics(r.stderr).filter((d) => d.code === 'CONFIG_S3_INVALID').map((d) => d.pointer)).toEqual(['/s3/accessKeyId', '/s3/secretAccessKey']);
+    expect(jsonDiagnostics(r.stderr).filter((d) => d.code === 'CONFIG_S3_INVALID').map((d) => d.pointer)).toEqual(['#/s3/accessKeyId', '#/s3/secretAccessKey']);
   });
 });

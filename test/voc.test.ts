@@ -68,12 +68,12 @@ describe('voc', () => {
       + '<object><name>y</name><bndbox><xmin>1.5</xmin><ymin>1</ymin><xmax>20</xmax><ymax>2</ymax></bndbox></object></annotation>';
     const r = await run(xml, 'voc', 'annoconv');
     expect(r.diags.map((d) => [d.code, d.pointer])).toEqual([
-      ['VOC_OBJECT_INVALID', '/annotation/object/0/name'],
-      ['VOC_COORDINATE_INVALID', '/annotation/object/1/bndbox/xmin'],
-      ['VOC_BOX_INVERTED', '/annotation/object/2/bndbox'],
-      ['VOC_FLAG_INVALID', '/annotation/object/3/difficult'],
-      ['VOC_COORDINATE_FLOAT', '/annotation/object/4/bndbox'],
-      ['VOC_BOX_OUTSIDE', '/annotation/object/4/bndbox'],
+      ['VOC_OBJECT_INVALID', '#/annotation/object/0/name'],
+      ['VOC_COORDINATE_INVALID', '#/annotation/object/1/bndbox/xmin'],
+      ['VOC_BOX_INVERTED', '#/annotation/object/2/bndbox'],
+      ['VOC_FLAG_INVALID', '#/annotation/object/3/difficult'],
+      ['VOC_COORDINATE_FLOAT', '#/annotation/object/4/bndbox'],
+      ['VOC_BOX_OUTSIDE', '#/annotation/object/4/bndbox'],
     ]);
     expect((await run('<annotation><filename>c.jpg</filename></annotation>', 'voc', 'annoconv')).diags.map((d) => d.code)).toEqual(['VOC_SIZE_MISSING']);
     expect((await run('<annotation><filename>c.jpg</filename>', 'voc', 'annoconv')).diags.map((d) => d.code)).toEqual(['VOC_XML_INVALID']);

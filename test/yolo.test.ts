@@ -116,7 +116,7 @@ describe('yolo writing', () => {
       const diags: Diagnostic[] = [];
       const r = await convert({ input: bufferInput(items), from: 'annoconv', to: 'yolo', output: dir, options: { format: { yoloTask: 'segment' } }, onDiagnostic: (d) => diags.push(d) });
       expect(diags.filter((d) => d.severity === 'error').map((d) => [d.code, d.line])).toEqual([['YOLO_NO_SIZE', 2]]);
-      expect(r.losses.map((l) => [l.what, l.count])).toEqual([['attributes', 1]]);
+      expect(r.losses.map((l) => [l.what, l.count])).toEqual([['attribute', 1]]);
       expect(readFileSync(join(dir, 'labels', 'a.txt'), 'utf8')).toBe('0 0.1 0.2 0.3 0.2 0.3 0.4 0.1 0.4\n1 0 0 0.5 0 0.5 0.5\n');
       const obb = mkdtempSync(join(tmpdir(), 'annoconv-yolo-'));
       await convert({ input: bufferInput(items.split('\n')[0]!), from: 'annoconv', to: 'yolo', output: obb, options: { format: { yoloTask: 'obb' } } });

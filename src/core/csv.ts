@@ -299,6 +299,9 @@ const FORMULA = /^[=+\-@\t\r]/;
 /** Whether a cell would be read by a spreadsheet as a formula. */
 export const isFormula = (cell: string): boolean => FORMULA.test(cell);
 
+/** A value as it was before formula escaping: without the apostrophe put before = + - @ tab or CR. */
+export const unescapeFormula = (value: string): string => (value.startsWith("'") && FORMULA.test(value.slice(1)) ? value.slice(1) : value);
+
 /**
  * One CSV cell: quoted when it holds the delimiter, a quote, a line break or outer spaces; with
  * `escapeFormula`, a cell a spreadsheet would run as a formula gets a leading apostrophe.
@@ -318,22 +321,36 @@ export function problemMessage(p: CsvProblem, maxRecordSize: number): [Code, str
   }
 }
 
-/** Writes cells, escaping formulas when asked and counting them for one warning at the end. */
+/**
+ * Writes cells, escaping formulas when asked and counting them for one warning at the end. Values
+ * joined in one cell (classes `;`-joined) are escaped one by one: a tool that splits the cell
+ * must not find a formula in any part.
+ */
 export class CellWriter {
   private escaped = 0;
   private at: Place | undefined;
   constructor(readonly escape: boolean) {}
 
-  cell(s: string, place: Place): string {
-    if (this.escape && isFormula(s)) {
-      this.escaped++;
-      this.at ??= place;
-    }
-    return csvCell(s, this.escape);
+  /** One value, with an apostrophe before it when a spreadsheet would run it (and escaping is on). */
+  private value(s: string, place: Place): string {
+    if (!this.escape || !isFormula(s)) return s;
+    this.escaped++;
+    this.at ??= place;
+    return "'" + s;
   }
 
-  /** The CSV_FORMULA_ESCAPED warning, when cells were escaped. */
+  cell(s: string, place: Place): string {
+    return csvCell(this.value(s, place), false);
+  }
+
+  /** One cell holding `values` joined by `sep`, each value escaped on its own. */
+  joined(values: readonly string[], sep: string, place: Place): string {
+    return csvCell(values.map((v) => this.value(v, place)).join(sep), false);
+  }
+
+  /** The CSV_FORMULA_ESCAPED warning, when values were escaped. */
   report(report: (d: Diagnostic) => void): void {
-    if (this.escaped > 0) report(diag('CSV_FORMULA_ESCAPED', `${this.escaped} cell${this.escaped === 1 ? '' : 's'} starting with = + - @ tab or CR written with a leading apostrophe so that spreadsheets do not run them (--no-escape-formulas writes them as they are)`, this.at ?? {}));
+    const n = this.escaped;
+    if (n > 0) report(diag('CSV_FORMULA_ESCAPED', `${n} ${n === 1 ? 'value' : 'values'} starting with = + - @ tab or CR written with a leading apostrophe so that spreadsheets do not run them (each of a cell's ;-joined classes on its own; --no-escape-formulas writes them as they are)`, this.at ?? {}));
   }
 }

@@ -13,7 +13,13 @@ export interface Place {
   column?: number;
   /** 0-based index of the record in its file or array. */
   record?: number;
-  /** JSON pointer inside the record (RFC 6901, "#" prefixed when relative to the whole file). */
+  /**
+   * Where in the JSON the problem is: an RFC 6901 JSON pointer in its URI fragment form (`#` then
+   * the pointer, `~` and `/` in keys escaped as `~0` and `~1`, characters a URI fragment cannot
+   * hold percent-encoded: `#/annotations/12/bbox`, `#/data/a~1b%20c`), built with {@link fragment}.
+   * Relative to the whole document for JSON documents (COCO, Label Studio, Encord, Remo), to the
+   * record on its line for line formats (items.jsonlines, annoconv, ls-bulk), to the parsed XML for VOC.
+   */
   pointer?: string;
   /** Byte offset of the record in the file. */
   offset?: number;
@@ -48,12 +54,39 @@ export class AnnoconvError extends Error {
   }
 }
 
-/** JSON pointer segment escaping (RFC 6901). */
+/** JSON pointer segment escaping (RFC 6901): `~` as `~0`, `/` as `~1`. */
 export function pointerSegment(s: string | number): string {
   return String(s).replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-/** Join segments into a pointer. */
+/** Segments joined into a plain JSON pointer (`/images/3/file_name`): pointer suffixes are built so. */
 export function pointer(...segments: (string | number)[]): string {
   return segments.map((s) => '/' + pointerSegment(s)).join('');
+}
+
+/** Characters a URI fragment holds as they are (RFC 3986: pchar, "/" and "?"). */
+const FRAGMENT_SAFE = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/?]*$/;
+
+/**
+ * A plain JSON pointer in the URI fragment form every diagnostic uses (RFC 6901 section 6): `#`
+ * and the pointer, each character a fragment cannot hold percent-encoded as UTF-8 bytes.
+ */
+export function fragment(plain: string): string {
+  if (FRAGMENT_SAFE.test(plain)) return '#' + plain;
+  let out = '#';
+  for (const ch of plain) {
+    if (FRAGMENT_SAFE.test(ch)) out += ch;
+    else for (const b of Buffer.from(ch, 'utf8')) out += '%' + b.toString(16).toUpperCase().padStart(2, '0');
+  }
+  return out;
+}
+
+/** A fragment-form pointer `base` with a plain pointer `suffix` below it (`below('#/images/3', '/id')`). */
+export function below(base: string, suffix: string): string {
+  return base + fragment(suffix).slice(1);
+}
+
+/** The fragment form of a pointer to `segments`: `docPointer('data', 'a b')` is `#/data/a%20b`. */
+export function docPointer(...segments: (string | number)[]): string {
+  return fragment(pointer(...segments));
 }

@@ -6,6 +6,7 @@ import type { Dataset, Item } from '../model/types.js';
 import type { DiagnosticSink, Place } from './diagnostics.js';
 import type { InputSource, OutputSink } from './io.js';
 import type { Options } from './options.js';
+import type { Noun } from './noun.js';
 
 /** What a reader yields, in batches. */
 export type ReadEvent =
@@ -77,10 +78,11 @@ export interface WriteContext {
    */
   openFile(path: string): Promise<OutputSink>;
   /**
-   * Count information the target cannot hold. Returns false when loss is not allowed (--strict):
-   * the writer must then refuse the item (an error has already been reported for it).
+   * Count information the target cannot hold, `what` named in both numbers (`noun('polygon')`) so
+   * that the report reads right for 1 and for many. Returns false when loss is not allowed
+   * (--strict): the writer must then refuse the item (an error has already been reported for it).
    */
-  lose(what: string, count: number, reason: string, place?: Place): boolean;
+  lose(what: Noun, count: number, reason: string, place?: Place): boolean;
 }
 
 /** Writes items to a sink. `write` may refuse an item by reporting an error diagnostic for it. */
@@ -134,8 +136,14 @@ export interface FormatDescriptor {
   writeNeedsUrls?: boolean;
   /** JSON Schema file name under schemas/, when the format has one. */
   schema?: string;
-  /** Confidence 0..1 that the sample is this format. */
+  /** Confidence 0..1 that the sample is this format (judged on its structure: see core/sniff.ts). */
   detect?(sample: Sample): number;
+  /**
+   * A file of this format's family that annoconv recognises but does not read (COCO panoptic,
+   * Annotto predictions): a phrase naming it, for one INPUT_FORMAT_UNSUPPORTED instead of a flood
+   * of errors; undefined for anything else. Keep it strict: it stops the run.
+   */
+  unsupported?(sample: Sample): string | undefined;
   /** Confidence 0..1 that a folder holds this format (formats that read folders). */
   detectDirectory?(path: string): Promise<number>;
   options?: Record<string, FormatOption>;

@@ -3,9 +3,7 @@ import type { Dataset, Item } from '../model/types.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import { openInput, type InputSource } from './io.js';
 import { defaultOptions, type Options } from './options.js';
-import { requireFormat } from './registry.js';
-import { detectFormat } from './detect.js';
-import { AnnoconvError, diag } from './diagnostics.js';
+import { resolveFormat } from './detect.js';
 
 export interface ReadItemsParams {
   from?: string;
@@ -19,8 +17,7 @@ export interface ReadItemsParams {
 export async function* readItems(input: string | InputSource, params: ReadItemsParams = {}): AsyncGenerator<Item> {
   const options = defaultOptions(params.options);
   const source = typeof input === 'object' ? input : await openInput(input, { maxInflatedSize: options.maxInflatedSize });
-  const format = params.from ? requireFormat(params.from, 'read') : (await detectFormat(source))?.format;
-  if (!format) throw new AnnoconvError(diag('INPUT_UNKNOWN_FORMAT', 'cannot tell the format of this input', { file: source.name }));
+  const format = await resolveFormat(source, params.from, 'read');
   const impl = await format.load();
   const read = impl.read!;
   for await (const batch of read(source, { file: source.name, options, report: params.onDiagnostic ?? (() => undefined), materialize: true })) {

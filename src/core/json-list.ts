@@ -3,7 +3,7 @@ import type { ReadContext, ReadEvent } from './format.js';
 import type { InputSource } from './io.js';
 import type { Code } from './codes.js';
 import { JsonScanner, oversizedMessage, type ScanEvent } from './json-scan.js';
-import { diag, pointer, type Place } from './diagnostics.js';
+import { diag, docPointer, type Place } from './diagnostics.js';
 import { GcPacer } from './gc.js';
 
 /** Input bytes between explicit collections (core/gc.ts). */
@@ -35,7 +35,7 @@ export async function* readJsonList(input: InputSource, ctx: ReadContext, codes:
         failed = true;
         return;
       case 'oversized': {
-        const place: Place = { file: ctx.file, pointer: '#' + pointer(ev.index), offset: ev.offset };
+        const place: Place = { file: ctx.file, pointer: docPointer(ev.index), offset: ev.offset };
         const [code, message] = oversizedMessage(ev, ctx.options.maxRecordSize);
         ctx.report(diag(code, message, place));
         events.push({ type: 'reject', place });

@@ -2,6 +2,7 @@
 import type { WriteContext } from './format.js';
 import type { Place } from './diagnostics.js';
 import type { Item } from '../model/types.js';
+import { noun, type Noun } from './noun.js';
 
 /**
  * Counts each other format's passthrough fields of an item (`extras.<format>`) as loss: what a
@@ -10,7 +11,7 @@ import type { Item } from '../model/types.js';
  */
 export function loseForeignExtras(item: Item, own: string, target: string, ctx: WriteContext, place: Place): boolean {
   for (const f of Object.keys(item.extras ?? {})) {
-    if (f !== own && !ctx.lose(`${f} fields`, 1, `${f}-specific fields (ids, authors, settings it alone has) have no place in ${target}`, place)) return false;
+    if (f !== own && !ctx.lose(noun(`item's ${f} fields`, `items' ${f} fields`), 1, `${f}-specific fields (ids, authors, settings it alone has) have no place in ${target}`, place)) return false;
   }
   return true;
 }
@@ -22,14 +23,14 @@ export function loseForeignExtras(item: Item, own: string, target: string, ctx: 
  */
 export function loseMetadata(item: Item, target: string, ctx: WriteContext, place: Place, keepsTags = false): boolean {
   const n = Object.keys(item.metadata).length;
-  if (n > 0 && !ctx.lose('metadata fields', n, `${target} has no place for an item's metadata`, place)) return false;
-  if (item.media && Object.keys(item.media).length > 0 && !ctx.lose('media facts', 1, `${target} keeps an image's width and height only (file size, MIME type, duration... dropped)`, place)) return false;
-  return keepsTags || !item.tags?.length || ctx.lose('item tags', 1, `${target} has no place for an item's tags`, place);
+  if (n > 0 && !ctx.lose(noun('metadata field'), n, `${target} has no place for an item's metadata`, place)) return false;
+  if (item.media && Object.keys(item.media).length > 0 && !ctx.lose(noun("item's media facts", "items' media facts"), 1, `${target} keeps an image's width and height only (file size, MIME type, duration... dropped)`, place)) return false;
+  return keepsTags || !item.tags?.length || ctx.lose(noun("item's tags", "items' tags"), 1, `${target} has no place for an item's tags`, place);
 }
 
 /** Counts an annotation's confidence score as loss for targets without scores. */
 export function loseScore(score: number | undefined, target: string, ctx: WriteContext, place: Place): boolean {
-  return score === undefined || ctx.lose('scores', 1, `${target} has no confidence scores`, place);
+  return score === undefined || ctx.lose(noun('score'), 1, `${target} has no confidence scores`, place);
 }
 
 /**
@@ -46,10 +47,10 @@ export function loseProvenance(item: Item, target: string, ctx: WriteContext, pl
     if (a.origin === 'prediction') predictions++;
     if (a.group !== undefined) groups.add(a.group);
   }
-  const lose = (what: string, n: number, reason: string): boolean => n === 0 || ctx.lose(what, n, reason, place);
+  const lose = (what: Noun, n: number, reason: string): boolean => n === 0 || ctx.lose(what, n, reason, place);
   return (
-    lose('annotation authors and times', authored, `${target} does not record who made an annotation or when`) &&
-    lose('annotation sets merged', Math.max(groups.size - 1, 0), `${target} holds one set of annotations per image: the annotators' and prediction sets were written together`) &&
-    lose('predictions written as annotations', predictions, `${target} has no predictions: they were written as ground truth`)
+    lose(noun("annotation's author and time", "annotations' authors and times"), authored, `${target} does not record who made an annotation or when`) &&
+    lose(noun('separate annotation set'), Math.max(groups.size - 1, 0), `${target} holds one set of annotations per image: the annotators' and prediction sets were written together`) &&
+    lose(noun('prediction written as an annotation', 'predictions written as annotations'), predictions, `${target} has no predictions: they were written as ground truth`)
   );
 }

@@ -19,13 +19,38 @@ export interface UrlOptions {
 
 const encodePath = (p: string): string => p.split('/').map((s) => encodeURIComponent(s)).join('/');
 
+/** Whether a string starts with a URL scheme (`https:`, `s3:`, ...): a URL rather than a path. */
+export function hasScheme(s: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9+.-]*:/.test(s);
+}
+
+/**
+ * `prefix` and a relative path joined with exactly one "/" (`./` and leading slashes of the path
+ * dropped), the path's segments percent-encoded: `s3://b/imgs` + `a b.jpg` = `s3://b/imgs/a%20b.jpg`.
+ */
+export function joinUrl(prefix: string, path: string): string {
+  const base = /:\/\/$/.test(prefix) ? prefix : prefix.replace(/\/+$/, '') + '/';
+  return base + encodePath(path.replace(/^(?:\.?\/)+/, ''));
+}
+
+/**
+ * The URL of an item's media: `url` when it has a scheme; else, with `prefix` (--url-prefix), the
+ * prefix joined to the scheme-less `url` or to `path`; else `url` as it is (a writer's URL check
+ * then refuses it), or undefined.
+ */
+export function mediaUrl(url: string | undefined, path: string | undefined, prefix: string | undefined): string | undefined {
+  if (url !== undefined && (hasScheme(url) || prefix === undefined)) return url;
+  const rel = url ?? path;
+  return rel !== undefined && prefix !== undefined ? joinUrl(prefix, rel) : undefined;
+}
+
 /** A function from a relative path (with `/` separators) to its URL; checks the options once. */
 export function objectUrls(o: UrlOptions): (rel: string) => string {
   const style = o.style ?? 's3';
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(o.prefix);
   if (style === 's3' || !m) {
     if (style !== 's3') throw new AnnoconvError(diag('OPTION_INVALID', `--url-style ${style} renders an s3://BUCKET/PREFIX --url-prefix; got ${JSON.stringify(o.prefix)}`), 2);
-    return (rel) => o.prefix + encodePath(rel);
+    return (rel) => joinUrl(o.prefix, rel);
   }
   const bucket = m[1]!;
   const key = m[2] === '' || m[2]!.endsWith('/') ? m[2]! : m[2] + '/';

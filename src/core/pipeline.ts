@@ -7,9 +7,12 @@ import type { InputSource, OutputSink } from './io.js';
 import type { Options } from './options.js';
 import { redactDiagnostic } from './secrets.js';
 import { rejectLine } from './reject-line.js';
+import { agree, type Noun } from './noun.js';
+import { FirstRecords, type RecordedInput } from './first-records.js';
+import type { FormatDescriptor } from './format.js';
 import { AnnoconvError, diag, type Diagnostic, type DiagnosticSink, type Place } from './diagnostics.js';
 
-/** One line of the loss report: what was dropped, how often, why. */
+/** One line of the loss report: what was dropped (in the number that goes with `count`), how often, why. */
 export interface Loss {
   what: string;
   count: number;
@@ -56,6 +59,11 @@ export interface PipelineParams {
   onDiagnostic: DiagnosticSink;
   /** Called after each batch with the counters so far. */
   onProgress?: (stats: RunStats) => void;
+  /**
+   * The format named by --from and the input recording its first bytes (`input` is then
+   * `recorded.input`): the first records are watched for a wrong --from (core/first-records.ts).
+   */
+  check?: { format: FormatDescriptor; recorded: RecordedInput };
 }
 
 export function emptyStats(): RunStats {
@@ -66,6 +74,17 @@ export function emptyStats(): RunStats {
 const MAX_LOCATED = 10_000;
 
 export async function runPipeline(p: PipelineParams): Promise<RunStats> {
+  const first = p.check ? new FirstRecords(p.check.format, p.check.recorded, p.onDiagnostic) : undefined;
+  try {
+    return await run(first ? { ...p, onDiagnostic: (d) => first.diagnostic(d) } : p, first);
+  } catch (e) {
+    // the run ended some other way: what was held still goes out
+    first?.flush();
+    throw e;
+  }
+}
+
+async function run(p: PipelineParams, first: FirstRecords | undefined): Promise<RunStats> {
   const stats = emptyStats();
   const { options } = p;
   let stop: Diagnostic | undefined;
@@ -84,7 +103,7 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
     } else if (d.severity === 'warning') stats.warnings++;
     p.onDiagnostic(d);
   };
-  const losses = new Map<string, Loss>();
+  const losses = new Map<string, { what: Noun; count: number; reason: string }>();
   const lossPlaces = new Map<string, Place | undefined>();
   const wctx: WriteContext = {
     options,
@@ -94,10 +113,10 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
     report,
     lose(what, count, reason, place) {
       if (options.strict) {
-        report(diag('LOSS_DROPPED', `${count} ${what} would be dropped: ${reason} (--strict)`, place ?? {}, 'error'));
+        report(diag('LOSS_DROPPED', `${count} ${agree(count, what)} would be dropped: ${reason} (--strict)`, place ?? {}, 'error'));
         return false;
       }
-      const key = what + '\u0000' + reason;
+      const key = what.many + '\u0000' + reason;
       const l = losses.get(key);
       if (l) l.count += count;
       else {
@@ -131,17 +150,18 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
         if (writer?.dataset) await writer.dataset(ev.dataset);
         continue;
       }
-      if (ev.type === 'valid') {
+      if (ev.type === 'valid' || ev.type === 'serialized') {
+        if (ev.type === 'serialized') {
+          p.output!.write(ev.text);
+          stats.written += ev.count;
+        }
         stats.read += ev.count;
-        continue;
-      }
-      if (ev.type === 'serialized') {
-        p.output!.write(ev.text);
-        stats.read += ev.count;
-        stats.written += ev.count;
+        first?.record(ev.count, true);
+        if (first?.due) first.decide();
         continue;
       }
       stats.read++;
+      first?.record(1, ev.type === 'item');
       if (ev.type === 'reject') {
         reject(ev);
       } else if (writer) {
@@ -152,7 +172,9 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
         if (stats.errors > before) reject(ev);
         else stats.written++;
       }
+      if (first?.due) first.decide();
       if (stop) {
+        first?.decide();
         throw new AnnoconvError(diag('RUN_STOPPED', `stopped at the first invalid record (${stop.code}) because of --on-invalid fail`, placeOf(stop)), 1);
       }
     }
@@ -161,12 +183,14 @@ export async function runPipeline(p: PipelineParams): Promise<RunStats> {
     p.onProgress?.(stats);
   }
   delete stats.phase;
+  first?.decide();
   for (const d of p.input.problems ?? []) report(d);
   if (stop) throw new AnnoconvError(diag('RUN_STOPPED', `stopped at the first invalid record (${stop.code}) because of --on-invalid fail`, placeOf(stop)), 1);
   if (writer) await writer.end();
   for (const [key, l] of losses) {
-    stats.losses.push(l);
-    report(diag('LOSS_DROPPED', `dropped ${l.count} ${l.what}: ${l.reason}`, lossPlaces.get(key) ? { file: lossPlaces.get(key)!.file } : {}));
+    const what = agree(l.count, l.what);
+    stats.losses.push({ what, count: l.count, reason: l.reason });
+    report(diag('LOSS_DROPPED', `dropped ${l.count} ${what}: ${l.reason}`, lossPlaces.get(key) ? { file: lossPlaces.get(key)!.file } : {}));
   }
   return stats;
 }

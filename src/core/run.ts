@@ -12,9 +12,9 @@ import { openOutput } from './output.js';
 import { Parts, removeStaleParts, splitOutput } from './split-output.js';
 import { defaultOptions, type Options } from './options.js';
 import { sweepStaleTemps } from './stale-temps.js';
-import { runPipeline, type RunStats } from './pipeline.js';
-import { requireFormat } from './registry.js';
-import { detectFormat } from './detect.js';
+import { runPipeline, type PipelineParams, type RunStats } from './pipeline.js';
+import { detectFormat, resolveFormat } from './detect.js';
+import { recordHead } from './first-records.js';
 import { checkConvertUsage, checkScanUsage, checkValidateUsage } from './usage.js';
 import type { FormatDescriptor, FormatImpl, SplitOutput } from './format.js';
 
@@ -65,22 +65,20 @@ async function resolveInput(input: string | InputSource | undefined, options: Op
   return typeof input === 'object' ? input : openInput(input, { maxInflatedSize: options.maxInflatedSize });
 }
 
-async function resolveFrom(source: InputSource, from: string | undefined, role: 'read' | 'validate'): Promise<FormatDescriptor> {
-  if (from) return requireFormat(from, role);
-  const found = await detectFormat(source);
-  if (!found) {
-    throw new AnnoconvError(diag('INPUT_UNKNOWN_FORMAT', 'cannot tell the format of this input from its content; pass --from/--format', { file: source.name }), 1);
-  }
-  return found.format;
-}
 
 /** Convert one input to another format. */
 export async function convert(params: ConvertParams): Promise<RunResult> {
   const options = defaultOptions(params.options);
   const to = await checkConvertUsage(params, options);
   const source = await resolveInput(params.input, options);
-  const from = await resolveFrom(source, params.from, 'read');
-  return convertWith(source, from.id, await from.load(), to, params);
+  const from = await resolveFormat(source, params.from, 'read');
+  const check = watch(source, params.from, from);
+  return convertWith(check?.recorded.input ?? source, from.id, await from.load(), to, params, check);
+}
+
+/** With --from given, the first records are watched for a wrong one (core/first-records.ts). */
+function watch(source: InputSource, from: string | undefined, format: FormatDescriptor): PipelineParams['check'] {
+  return from !== undefined && !source.directory ? { format, recorded: recordHead(source) } : undefined;
 }
 
 export interface ScanParams extends Omit<ConvertParams, 'input' | 'from'> {
@@ -125,7 +123,7 @@ function tempFolders(params: ConvertParams, to: FormatDescriptor): string[] {
   return folders;
 }
 
-async function convertWith(source: InputSource, fromId: string, reader: FormatImpl, to: FormatDescriptor, params: ConvertParams): Promise<RunResult> {
+async function convertWith(source: InputSource, fromId: string, reader: FormatImpl, to: FormatDescriptor, params: ConvertParams, check?: PipelineParams['check']): Promise<RunResult> {
   const options = defaultOptions(params.options);
   const stale = await sweepStaleTemps(tempFolders(params, to));
   if (stale) params.onDiagnostic?.(stale);
@@ -157,6 +155,7 @@ async function convertWith(source: InputSource, fromId: string, reader: FormatIm
       options,
       onDiagnostic: report,
       onProgress: params.onProgress ? (s) => params.onProgress!(s, source) : undefined,
+      ...(check ? { check } : {}),
     });
     // every file is finished and renamed into place in turn; if one fails, those already in place
     // are removed again, so that a failed run leaves no output at all
@@ -235,14 +234,16 @@ export async function validate(params: CommonParams): Promise<RunResult> {
   const stale = await sweepStaleTemps([tmpdir()]);
   if (stale) params.onDiagnostic?.(stale);
   const source = await resolveInput(params.input, options);
-  const from = await resolveFrom(source, params.from, 'validate');
+  const from = await resolveFormat(source, params.from, 'validate');
   const reader = await from.load();
+  const check = watch(source, params.from, from);
   const stats = await runPipeline({
-    input: source,
+    input: check?.recorded.input ?? source,
     reader,
     options,
     onDiagnostic: params.onDiagnostic ?? (() => undefined),
     onProgress: params.onProgress ? (s) => params.onProgress!(s, source) : undefined,
+    ...(check ? { check } : {}),
   }).catch((e: unknown) => {
     throw masked(e);
   });
@@ -250,7 +251,10 @@ export async function validate(params: CommonParams): Promise<RunResult> {
   return { ...stats, from: from.id, exitCode: stats.errors > 0 || stats.rejected > 0 ? 1 : 0 };
 }
 
-/** The id of the input's format, detected from its content, or undefined. */
+/**
+ * The id of the input's format, detected from its content, or undefined. A file annoconv
+ * recognises but does not read (COCO panoptic...) throws INPUT_FORMAT_UNSUPPORTED.
+ */
 export async function detect(input: string | InputSource): Promise<string | undefined> {
   const source = await resolveInput(input, defaultOptions());
   return (await detectFormat(source))?.format.id;

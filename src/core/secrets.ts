@@ -4,7 +4,7 @@
  * CLI writes to stderr, whichever message or field it turns up in (a URL that carries the key, a
  * file name, an error text).
  */
-import type { Diagnostic } from './diagnostics.js';
+import { fragment, pointerSegment, type Diagnostic } from './diagnostics.js';
 
 const secrets = new Set<string>();
 let ordered: string[] = [];
@@ -12,10 +12,15 @@ let ordered: string[] = [];
 /** Values shorter than this are not registered: masking them would garble ordinary text. */
 export const MIN_SECRET_LENGTH = 4;
 
-/** Register a value, with the forms messages may show it in (JSON string, JSON pointer, URL encoding). */
+/**
+ * Register a value, with the forms messages may show it in: JSON string, JSON pointer segment
+ * (`~0`, `~1`) and that segment in a pointer's URI fragment form (percent-encoded, as diagnostics
+ * carry pointers), URL encoding.
+ */
 export function registerSecret(value: string): void {
   if (value.length < MIN_SECRET_LENGTH || secrets.has(value)) return;
-  const forms = [value, JSON.stringify(value).slice(1, -1), value.replace(/~/g, '~0').replace(/\//g, '~1'), encodeURIComponent(value)];
+  const segment = pointerSegment(value);
+  const forms = [value, JSON.stringify(value).slice(1, -1), segment, fragment(segment).slice(1), encodeURIComponent(value)];
   for (const f of forms) secrets.add(f);
   // longest first, so a secret that contains another is masked whole
   ordered = [...secrets].sort((a, b) => b.length - a.length);

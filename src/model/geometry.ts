@@ -372,10 +372,10 @@ export function envelopeOf(a: Annotation): Xywh | undefined {
   }
 }
 
-/** What writing a shape as its envelope box loses, named for the loss report (undefined: nothing). */
+/** What writing a shape as its envelope box loses, as a singular noun for the loss report (undefined: nothing). */
 export function envelopeLoss(a: Annotation): string | undefined {
-  if (a.kind === 'box') return a.rotation ? 'box rotations' : undefined;
-  return a.kind === 'polygon' ? 'polygons' : a.kind === 'mask' ? 'masks' : a.kind === 'ellipse' ? 'ellipses' : undefined;
+  if (a.kind === 'box') return a.rotation ? 'box rotation' : undefined;
+  return a.kind === 'polygon' || a.kind === 'mask' || a.kind === 'ellipse' ? a.kind : undefined;
 }
 
 /**

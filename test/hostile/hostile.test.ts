@@ -105,9 +105,9 @@ describe('hostile input', () => {
     // finite but beyond any image: percent targets would overflow to Infinity and write null
     expect((await run(bufferInput(coco('[1e308, 0, 1, 1]')), 'coco')).diags.map((d) => d.code)).toContain('COCO_BBOX_INVALID');
     const model = (a: string, size = '"width":10,"height":10'): string => `{"id":"a","kind":"image",${size},"metadata":{},"annotations":[${a}]}\n`;
-    expect((await run(bufferInput(model('{"kind":"box","x":1e308,"y":0,"w":1,"h":1}')), 'annoconv')).diags.map((d) => [d.code, d.pointer])).toEqual([['MODEL_VALUE_RANGE', '/annotations/0/x']]);
-    expect((await run(bufferInput(model('{"kind":"polygon","rings":[[0,0,1,0,-1e12,1]]}')), 'annoconv')).diags.map((d) => [d.code, d.pointer])).toEqual([['MODEL_VALUE_RANGE', '/annotations/0/rings/0/4']]);
-    expect((await run(bufferInput(model('', '"width":0,"height":10')), 'annoconv')).diags.map((d) => [d.code, d.pointer])).toEqual([['MODEL_VALUE_RANGE', '/width']]);
+    expect((await run(bufferInput(model('{"kind":"box","x":1e308,"y":0,"w":1,"h":1}')), 'annoconv')).diags.map((d) => [d.code, d.pointer])).toEqual([['MODEL_VALUE_RANGE', '#/annotations/0/x']]);
+    expect((await run(bufferInput(model('{"kind":"polygon","rings":[[0,0,1,0,-1e12,1]]}')), 'annoconv')).diags.map((d) => [d.code, d.pointer])).toEqual([['MODEL_VALUE_RANGE', '#/annotations/0/rings/0/4']]);
+    expect((await run(bufferInput(model('', '"width":0,"height":10')), 'annoconv')).diags.map((d) => [d.code, d.pointer])).toEqual([['MODEL_VALUE_RANGE', '#/width']]);
     const ok = await run(bufferInput(coco('[-0, 0, 1, 1]')), 'coco');
     expect(ok.exitCode).toBe(0);
     expect(ok.text).not.toContain('null');

@@ -1,15 +1,17 @@
 import type { FormatDescriptor, Sample } from '../../core/format.js';
-import { firstLine, firstLineObject } from '../../core/sniff.js';
+import { field, firstRecordOf, isArray, isObject, textOf } from '../../core/sniff.js';
+import { ITEM_KINDS } from '../../model/types.js';
 
+/** A first line that is the dataset header, or an item: an id, a known kind, annotations and metadata. */
 function detect(sample: Sample): number {
-  const obj = firstLineObject(sample);
-  if (obj) {
-    if (obj.annoconv === 'dataset') return 1;
-    if (typeof obj.kind === 'string' && Array.isArray(obj.annotations) && 'metadata' in obj) return 0.95;
-    return 0;
-  }
-  const { text } = firstLine(sample);
-  return /^\{"annoconv":"dataset"/.test(text) || /^\{"id":"[^"]*","kind":"/.test(text) ? 0.8 : 0;
+  const rec = firstRecordOf(sample);
+  if (!isObject(rec)) return 0;
+  if (textOf(field(rec, 'annoconv')) === 'dataset') return 1;
+  const kind = textOf(field(rec, 'kind'));
+  if (kind === undefined || !(ITEM_KINDS as readonly string[]).includes(kind) || textOf(field(rec, 'id')) === undefined) return 0;
+  if (isArray(field(rec, 'annotations')) && isObject(field(rec, 'metadata'))) return 0.95;
+  // a line longer than the sample: id and kind come first in what annoconv writes
+  return rec.complete ? 0 : 0.8;
 }
 
 export const annoconv: FormatDescriptor = {

@@ -5,7 +5,7 @@
 import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
 import { lineRecords } from '../../core/lines.js';
-import { diag } from '../../core/diagnostics.js';
+import { diag, fragment } from '../../core/diagnostics.js';
 import { jsonErrorMessage } from '../../core/json-syntax.js';
 import { validator } from '../../core/schemas.js';
 import { IdSet } from '../../core/idset.js';
@@ -32,7 +32,7 @@ export async function* readAnnoconv(input: InputSource, ctx: ReadContext): Async
       const errs = validate.errors ?? [];
       const shown = errs.filter((e) => e.keyword !== 'if').slice(0, 5);
       for (const e of shown) {
-        ctx.report(diag('MODEL_SCHEMA', `${e.instancePath || 'record'} ${e.message ?? 'is invalid'}`, { ...place, pointer: e.instancePath }));
+        ctx.report(diag('MODEL_SCHEMA', `${e.instancePath || 'record'} ${e.message ?? 'is invalid'}`, { ...place, pointer: fragment(e.instancePath) }));
       }
       return { type: 'reject', place, raw: text };
     }
@@ -47,15 +47,15 @@ export async function* readAnnoconv(input: InputSource, ctx: ReadContext): Async
     const item = rec as Item;
     const range = rangeProblem(item);
     if (range) {
-      ctx.report(diag('MODEL_VALUE_RANGE', range.message, { ...place, pointer: range.pointer }));
+      ctx.report(diag('MODEL_VALUE_RANGE', range.message, { ...place, pointer: fragment(range.pointer) }));
       return { type: 'reject', place, raw: text };
     }
     const bad = maskSizeProblem(item);
     if (bad) {
-      ctx.report(diag('MODEL_MASK_SIZE', bad.message, { ...place, pointer: bad.pointer }));
+      ctx.report(diag('MODEL_MASK_SIZE', bad.message, { ...place, pointer: fragment(bad.pointer) }));
       return { type: 'reject', place, raw: text };
     }
-    if (ids.add(item.id)) ctx.report(diag('MODEL_ID_DUPLICATE', `item id ${JSON.stringify(item.id)} is already used by an earlier line`, { ...place, pointer: '/id' }));
+    if (ids.add(item.id)) ctx.report(diag('MODEL_ID_DUPLICATE', `item id ${JSON.stringify(item.id)} is already used by an earlier line`, { ...place, pointer: '#/id' }));
     items++;
     return { type: 'item', item, place, raw: text };
   });

@@ -1,4 +1,5 @@
 /** The annoconv line format writer: the dataset header (when there is one) then one item per line. */
+import { noun } from '../../core/noun.js';
 import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import type { Dataset, Item } from '../../model/types.js';
@@ -10,7 +11,7 @@ export function createAnnoconvWriter(sink: OutputSink, ctx: WriteContext): Forma
       // a header after items would be out of place (sources that state file-level facts at their
       // end, e.g. an Encord manifest's skip_duplicate_urls after its arrays): said, not silent
       if (items > 0) {
-        ctx.lose('dataset facts', 1, 'they came after the first item, and the annoconv header line must come first', {});
+        ctx.lose(noun('dataset header'), 1, 'it came after the first item, and the annoconv header line must come first', {});
         return;
       }
       sink.write(JSON.stringify({ annoconv: 'dataset', version: 1, ...dataset }) + '\n');

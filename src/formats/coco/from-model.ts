@@ -4,6 +4,7 @@
  * kept from the source or computed (polygon area, RLE pixel count, box w x h), `bbox` kept or
  * derived from the geometry; what COCO cannot hold is counted as loss.
  */
+import { noun } from '../../core/noun.js';
 import type { WriteContext } from '../../core/format.js';
 import type { Place } from '../../core/diagnostics.js';
 import type { Annotation, Item, JsonObject } from '../../model/types.js';
@@ -19,7 +20,7 @@ export function annotationsToCoco(item: Item, ctx: WriteContext, place: Place, c
   const singles: Annotation[][] = [];
   for (const a of item.annotations) {
     if (a.kind === 'span' || a.kind === 'relation') {
-      ctx.lose(a.kind === 'span' ? 'text spans' : 'relations', 1, 'COCO holds no text annotations', place);
+      ctx.lose(noun(a.kind === 'span' ? 'text span' : 'relation'), 1, 'COCO holds no text annotations', place);
       continue;
     }
     if (a.id !== undefined) {
@@ -45,7 +46,7 @@ function toRecord(group: Annotation[], item: Item, ctx: WriteContext, place: Pla
   const primary = group.find((a) => a.kind !== 'keypoints') ?? group[0]!;
   const kp = group.find((a) => a.kind === 'keypoints');
   for (const other of group) {
-    if (other !== primary && other !== kp) ctx.lose(`${other.kind} annotations sharing a region`, 1, 'a COCO object holds one shape and its keypoints', place);
+    if (other !== primary && other !== kp) ctx.lose(noun(`${other.kind} annotation sharing a region`, `${other.kind} annotations sharing a region`), 1, 'a COCO object holds one shape and its keypoints', place);
   }
   const ex: JsonObject = { ...(kp?.extras?.coco ?? {}), ...(primary.extras?.coco ?? {}) };
   const rec: JsonObject = {};
@@ -62,7 +63,7 @@ function toRecord(group: Annotation[], item: Item, ctx: WriteContext, place: Pla
     case 'box': {
       let env: Xywh = primary;
       if (primary.rotation) {
-        ctx.lose('box rotations', 1, 'COCO boxes are axis-aligned (the envelope of the rotated box was written)', place);
+        ctx.lose(noun('box rotation'), 1, 'COCO boxes are axis-aligned (the envelope of the rotated box was written)', place);
         env = rotatedEnvelope(primary, primary.rotation);
       }
       bbox = () => box4(env);
@@ -78,7 +79,7 @@ function toRecord(group: Annotation[], item: Item, ctx: WriteContext, place: Pla
       break;
     }
     case 'ellipse': {
-      ctx.lose('ellipses', 1, 'COCO has no ellipses (written as 32-point polygons)', place);
+      ctx.lose(noun('ellipse'), 1, 'COCO has no ellipses (written as 32-point polygons)', place);
       const rings = [ellipseToRing(primary.cx, primary.cy, primary.rx, primary.ry, primary.rotation ?? 0)];
       rec.segmentation = rings;
       area = () => Math.PI * primary.rx * primary.ry;
@@ -99,7 +100,7 @@ function toRecord(group: Annotation[], item: Item, ctx: WriteContext, place: Pla
       break;
     }
     case 'classification':
-      if (primary.labels.length > 1) ctx.lose('extra labels of multi-label classifications', primary.labels.length - 1, 'a COCO annotation has one category', place);
+      if (primary.labels.length > 1) ctx.lose(noun('extra label of a multi-label classification', 'extra labels of multi-label classifications'), primary.labels.length - 1, 'a COCO annotation has one category', place);
       break;
     case 'text':
       rec.caption = primary.values.join('\n');

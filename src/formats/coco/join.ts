@@ -4,7 +4,7 @@
  * nothing but its arguments.
  */
 import type { ReadEvent } from '../../core/format.js';
-import { diag, type Diagnostic, type DiagnosticSink } from '../../core/diagnostics.js';
+import { diag, type Diagnostic, type DiagnosticSink, below } from '../../core/diagnostics.js';
 import { jsonErrorMessage } from '../../core/json-syntax.js';
 import type { Category, Item, JsonObject } from '../../model/types.js';
 import { collectGarbage } from '../../core/gc.js';
@@ -27,7 +27,7 @@ export interface JoinState extends Sink {
 }
 
 export function report(st: Sink, f: Finding, base: string, offset: number): boolean {
-  const d = diag(f.code, f.message, { file: st.ctx.file, pointer: base + f.at, offset }, f.severity ?? severityOf(f.code));
+  const d = diag(f.code, f.message, { file: st.ctx.file, pointer: below(base, f.at), offset }, f.severity ?? severityOf(f.code));
   st.ctx.report(d);
   return d.severity === 'error';
 }

@@ -15,7 +15,7 @@
 import type { ReadContext, ReadEvent, SerializerRef } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
 import { JsonScanner, oversizedMessage, type ScanEvent } from '../../core/json-scan.js';
-import { diag, pointer } from '../../core/diagnostics.js';
+import { diag, docPointer } from '../../core/diagnostics.js';
 import { IdSet } from '../../core/idset.js';
 import { SpillDir, oneLine, type SpillFile } from '../../core/spill.js';
 import type { Category, Dataset, JsonObject } from '../../model/types.js';
@@ -163,13 +163,13 @@ function onScan(st: State, ev: ScanEvent): void {
       return;
     case 'key':
       if (st.seenKeys.has(ev.key)) {
-        st.ctx.report(diag('COCO_DUPLICATE_KEY', `top-level key "${ev.key}" appears twice (a JSON parser would keep only the last)`, { file, pointer: pointer(ev.key), offset: ev.offset }));
+        st.ctx.report(diag('COCO_DUPLICATE_KEY', `top-level key "${ev.key}" appears twice (a JSON parser would keep only the last)`, { file, pointer: docPointer(ev.key), offset: ev.offset }));
         st.failed = true;
       }
       st.seenKeys.add(ev.key);
       return;
     case 'oversized': {
-      const base = '#' + (ev.index >= 0 ? pointer(ev.key ?? '', ev.index) : pointer(ev.key ?? ''));
+      const base = ev.index >= 0 ? docPointer(ev.key ?? '', ev.index) : docPointer(ev.key ?? '');
       const [code, message] = oversizedMessage(ev, st.ctx.options.maxRecordSize);
       st.ctx.report(diag(code, message, { file, pointer: base, offset: ev.offset }));
       st.rejects.push({ type: 'reject', place: { file, pointer: base, offset: ev.offset } });
@@ -190,17 +190,17 @@ function onScan(st: State, ev: ScanEvent): void {
 }
 
 function onValue(st: State, key: string, raw: string, offset: number): void {
-  const v = parse(st, raw, '#' + pointer(key), offset);
+  const v = parse(st, raw, docPointer(key), offset);
   if (v === undefined) return;
   if (KNOWN.has(key) && key !== 'info') {
-    st.ctx.report(diag('COCO_FIELD_TYPE', `"${key}" must be an array`, { file: st.ctx.file, pointer: '#' + pointer(key), offset }));
+    st.ctx.report(diag('COCO_FIELD_TYPE', `"${key}" must be an array`, { file: st.ctx.file, pointer: docPointer(key), offset }));
     return;
   }
   setOwn(st.top, key, v);
 }
 
 function onOtherElement(st: State, key: string, raw: string, offset: number): void {
-  const v = parse(st, raw, '#' + pointer(key), offset);
+  const v = parse(st, raw, docPointer(key), offset);
   if (v === undefined) return;
   const list = (st.top[key] as unknown[] | undefined) ?? [];
   list.push(v);

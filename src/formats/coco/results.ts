@@ -7,7 +7,7 @@
 import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
 import { JsonScanner, oversizedMessage } from '../../core/json-scan.js';
-import { diag } from '../../core/diagnostics.js';
+import { diag, below } from '../../core/diagnostics.js';
 import { jsonErrorMessage } from '../../core/json-syntax.js';
 import { SpillDir, oneLine, type SpillFile } from '../../core/spill.js';
 import type { Item, JsonObject } from '../../model/types.js';
@@ -100,7 +100,7 @@ export async function* readCocoResults(input: InputSource, ctx: ReadContext): As
         const r = annotationToModel(o as JsonObject, { image, categories: gt?.categories ?? new Map(), prediction: true, checkCategories: gt !== undefined });
         let bad = false;
         for (const f of r.findings) {
-          const d = diag(f.code, f.message, { file, pointer: base + f.at, offset }, f.severity ?? severityOf(f.code));
+          const d = diag(f.code, f.message, { file, pointer: below(base, f.at), offset }, f.severity ?? severityOf(f.code));
           if (d.severity === 'error') bad = true;
           ctx.report(d);
         }

@@ -1,10 +1,10 @@
 import type { FormatDescriptor, Sample } from '../../core/format.js';
+import { firstRowOf } from '../../core/sniff.js';
 
 /** A CSV whose header names a file column and a class, box or coordinates column. */
 function detect(sample: Sample): number {
-  const first = sample.text.replace(/^\ufeff/, '').split(/\r?\n/).find((l) => l.trim() !== '');
-  if (first === undefined || !first.includes(',')) return 0;
-  const h = first.toLowerCase().replace(/"/g, '').split(',').map((x) => x.trim());
+  const h = firstRowOf(sample).map((x) => x.trim().toLowerCase());
+  if (h.length < 2) return 0;
   const file = h.some((x) => ['file_name', 'filename', 'image_name', 'image', 'image_id', 'path'].includes(x));
   const rest = h.some((x) => ['class_name', 'classes', 'label', 'label_name', 'xmin', 'x1', 'bbox', 'coordinates'].includes(x));
   return file && rest ? 0.6 : 0;

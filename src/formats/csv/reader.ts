@@ -13,7 +13,7 @@
 import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
 import type { Code } from '../../core/codes.js';
-import { CsvScanner, isRow, problemMessage, type CsvEvent, type CsvRow } from '../../core/csv.js';
+import { CsvScanner, isRow, problemMessage, type CsvEvent, type CsvRow, unescapeFormula } from '../../core/csv.js';
 import { diag, type Place } from '../../core/diagnostics.js';
 import { GroupedSpill } from '../../core/grouped-spill.js';
 import { annotationFractionsToPx, xyxyToXywh } from '../../model/geometry.js';
@@ -134,7 +134,7 @@ function row(st: State, l: Layout, ev: CsvRow, place: Place): void {
   if (file === '') return fail('CSV_CELL_INVALID', 'the file name is empty', l.file);
   const cls = l.cls !== undefined ? cells[l.cls]!.trim() : '';
   const anns: Annotation[] = [];
-  const label = cls !== '' ? { label: cls } : {};
+  const label = cls !== '' ? { label: unescapeFormula(cls) } : {};
   if (l.box || l.bbox !== undefined) {
     let v: number[];
     if (l.box) {
@@ -167,7 +167,7 @@ function row(st: State, l: Layout, ev: CsvRow, place: Place): void {
     }
     if (labels.length) anns.push({ kind: 'classification', labels });
   } else if (cls !== '') {
-    anns.push({ kind: 'classification', labels: cls.split(';').map((x) => x.trim()).filter((x) => x !== '') });
+    anns.push({ kind: 'classification', labels: cls.split(';').map((x) => unescapeFormula(x.trim())).filter((x) => x !== '') });
   }
   let g = st.files.get(file);
   if (g === undefined) {

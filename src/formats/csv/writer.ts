@@ -5,6 +5,7 @@
  * Pixel corners by default; `--coordinates percent` writes fractions 0-1 of the image size (Remo's
  * "percent"). What a layout cannot hold is counted as loss; a CSV holds no image sizes.
  */
+import { noun, type Noun } from '../../core/noun.js';
 import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
@@ -31,7 +32,7 @@ export function createCsvWriter(sink: OutputSink, ctx: WriteContext): FormatWrit
   sink.write(HEADERS[task] + '\n');
   return {
     dataset(d) {
-      if (d.info || d.licenses?.length) ctx.lose('dataset info/licenses', 1, 'a CSV table has no dataset description');
+      if (d.info || d.licenses?.length) ctx.lose(noun('dataset description (info, licenses)', 'dataset descriptions (info, licenses)'), 1, 'a CSV table has no dataset description');
     },
     write(item: Item, place: Place): void {
       const name = fileName(item, fullPath);
@@ -44,17 +45,17 @@ export function createCsvWriter(sink: OutputSink, ctx: WriteContext): FormatWrit
         ctx.report(diag('CSV_NO_SIZE', `item ${JSON.stringify(item.id)}: fractions of the image size need its width and height, which are unknown`, place));
         return;
       }
-      const lose = (what: string, count: number, reason: string): boolean => count === 0 || ctx.lose(what, count, reason, place);
+      const lose = (what: Noun, count: number, reason: string): boolean => count === 0 || ctx.lose(what, count, reason, place);
       const x = (v: number): string => String(percent ? pxToFraction(v, size!.w) : v);
       const y = (v: number): string => String(percent ? pxToFraction(v, size!.h) : v);
       const rows: string[] = [];
       const file = cell(name, place);
       if (task === 'classification') {
         const labels = item.annotations.flatMap((a) => (a.kind === 'classification' ? a.labels : []));
-        if (!lose('shapes', item.annotations.filter((a) => a.kind !== 'classification').length, 'a classification table holds image classes only')) return;
-        if (labels.some((l) => l.includes(';')) && !lose('class names holding ";"', 1, 'classes are ";"-joined in one cell, so such a name splits in two')) return;
+        if (!lose(noun('shape'), item.annotations.filter((a) => a.kind !== 'classification').length, 'a classification table holds image classes only')) return;
+        if (labels.some((l) => l.includes(';')) && !lose(noun('class name holding ";"', 'class names holding ";"'), 1, 'classes are ";"-joined in one cell, so such a name splits in two')) return;
         for (const a of item.annotations) if (a.kind === 'classification' && !loseScore(a.score, 'a CSV table', ctx, place)) return;
-        rows.push(`${file},${cell(labels.join(';'), place)}`);
+        rows.push(`${file},${cells.joined(labels, ';', place)}`);
       } else {
         for (const a of item.annotations) {
           const label = cell(a.label ?? '', place);
@@ -82,10 +83,10 @@ export function createCsvWriter(sink: OutputSink, ctx: WriteContext): FormatWrit
             }
           }
         }
-        if (item.annotations.length === 0 && !lose('images without labels', 1, `a ${task} table has rows for objects only`)) return;
-        if (item.annotations.length > 0 && rows.length === 0 && !lose('images', 1, `none of its annotations fit a ${task} table, which has rows for objects only`)) return;
+        if (item.annotations.length === 0 && !lose(noun('image without labels', 'images without labels'), 1, `a ${task} table has rows for objects only`)) return;
+        if (item.annotations.length > 0 && rows.length === 0 && !lose(noun('image'), 1, `none of its annotations fit a ${task} table, which has rows for objects only`)) return;
       }
-      if (size && !lose('image sizes', 1, 'a CSV table has no image size')) return;
+      if (size && !lose(noun('image size'), 1, 'a CSV table has no image size')) return;
       if (!loseForeignExtras(item, 'csv', 'a CSV table', ctx, place)) return;
       if (!loseMetadata(item, 'a CSV table', ctx, place)) return;
       if (!loseProvenance(item, 'a CSV table', ctx, place)) return;
@@ -108,24 +109,24 @@ function fileName(item: Item, fullPath: boolean): string | undefined {
 
 const isShape = (a: Annotation): boolean => a.kind === 'box' || a.kind === 'polygon' || a.kind === 'mask' || a.kind === 'ellipse' || a.kind === 'keypoints';
 
-type Lost = { lost: string; reason: string };
+type Lost = { lost: Noun; reason: string };
 
-function boxOf(a: Annotation): { box: Xywh; note?: [string, string] } | Lost {
+function boxOf(a: Annotation): { box: Xywh; note?: [Noun, string] } | Lost {
   const box = envelopeOf(a);
-  if (!box) return { lost: `${a.kind} annotations`, reason: 'a detection table holds boxes only' };
+  if (!box) return { lost: noun(`${a.kind} annotation`), reason: 'a detection table holds boxes only' };
   const lost = envelopeLoss(a);
-  return lost ? { box, note: [lost, 'a detection table holds axis-aligned boxes (the envelope was written)'] } : { box };
+  return lost ? { box, note: [noun(lost), 'a detection table holds axis-aligned boxes (the envelope was written)'] } : { box };
 }
 
-function ringsOf(a: Annotation): { rings: number[][]; note?: [string, string] } | Lost {
+function ringsOf(a: Annotation): { rings: number[][]; note?: [Noun, string] } | Lost {
   switch (a.kind) {
     case 'polygon':
-      return { rings: a.rings, ...(a.rings.length > 1 ? { note: ['polygon part groupings', 'each part became a row of its own'] as [string, string] } : {}) };
+      return { rings: a.rings, ...(a.rings.length > 1 ? { note: [noun('polygon part grouping'), 'each part became a row of its own'] as [Noun, string] } : {}) };
     case 'box':
       return { rings: [rotatedCorners(a, a.rotation ?? 0).flat()] };
     case 'ellipse':
-      return { rings: [ellipseToRing(a.cx, a.cy, a.rx, a.ry, a.rotation ?? 0)], note: ['ellipses', 'written as 32-point polygons'] };
+      return { rings: [ellipseToRing(a.cx, a.cy, a.rx, a.ry, a.rotation ?? 0)], note: [noun('ellipse'), 'written as 32-point polygons'] };
     default:
-      return { lost: `${a.kind} annotations`, reason: 'a segmentation table holds polygons only' };
+      return { lost: noun(`${a.kind} annotation`), reason: 'a segmentation table holds polygons only' };
   }
 }

@@ -21,7 +21,8 @@ import { IdSet } from '../../core/idset.js';
 import { GcPacer } from '../../core/gc.js';
 import type { Item, ItemKind } from '../../model/types.js';
 import { kindFromName } from '../../model/media-kinds.js';
-import { checkUrl, MAX_ENTRIES, MAX_TITLE_CHARS, MAX_URLS, type Finding } from './entries.js';
+import { MAX_ENTRIES, MAX_TITLE_CHARS, MAX_URLS, type Finding } from './entries.js';
+import { objectUrl } from './urls.js';
 import { GroupCollector, type GroupType } from './csv-groups.js';
 
 /** Input bytes between explicit collections (core/gc.ts): keeps resident memory near the live size. */
@@ -189,14 +190,16 @@ function row(st: State, sec: Section, ev: CsvRow, place: Place): void {
     url = trimmed;
   }
   const f: Finding[] = [];
-  const ok = checkUrl(url === '' ? undefined : url, '', f);
+  const prefix = ctx.options.format.urlPrefix;
+  const resolved = objectUrl(url === '' ? undefined : url, '', f, typeof prefix === 'string' ? prefix : undefined);
   let bad = false;
   for (const x of f) {
     const d = diag(x.code, x.message.replace(/^objectUrl/, 'ObjectUrl'), at(1), x.severity ?? 'error');
     if (d.severity === 'error') bad = true;
     ctx.report(d);
   }
-  if (!ok || bad) return reject(st, place, ev.raw);
+  if (resolved === undefined || bad) return reject(st, place, ev.raw);
+  url = resolved;
   const title = sec.legacy ? '' : cells[1]!;
   if ([...title].length > MAX_TITLE_CHARS) return fail('ENCORD_LIMIT', `the title is longer than ${MAX_TITLE_CHARS} characters`, 2);
   let create: boolean | undefined;

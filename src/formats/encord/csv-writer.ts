@@ -4,6 +4,7 @@
  * Create video: everything else of an entry is counted as loss; audio, text, PDF and NIfTI entries
  * cannot be written. Groups are rows sharing a title, so two groups with one title are refused.
  */
+import { noun } from '../../core/noun.js';
 import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
@@ -41,7 +42,7 @@ export function createEncordCsvWriter(sink: OutputSink, ctx: WriteContext): Form
   return {
     dataset(d: Dataset): void {
       countDatasetLoss(d, ctx);
-      if (typeof d.extras?.encord?.skip_duplicate_urls === 'boolean') ctx.lose('skip_duplicate_urls', 1, 'a CSV manifest has no such setting');
+      if (typeof d.extras?.encord?.skip_duplicate_urls === 'boolean') ctx.lose(noun('skip_duplicate_urls setting'), 1, 'a CSV manifest has no such setting');
     },
     write(item: Item, place: Place): void {
       const key = keyOfItem(item);
@@ -55,7 +56,7 @@ export function createEncordCsvWriter(sink: OutputSink, ctx: WriteContext): Form
       const entry = itemToEntry(item, p.key, p.urls, o);
       if (!countEntryLoss(item, entry, ctx, place)) return;
       for (const k of Object.keys(entry)) {
-        if (!KEPT.test(k) && !ctx.lose(k, 1, 'a CSV manifest holds ObjectUrl, a title and Create video only', place)) return;
+        if (!KEPT.test(k) && !ctx.lose(noun(`${k} field`), 1, 'a CSV manifest holds ObjectUrl, a title and Create video only', place)) return;
       }
       let title = typeof entry.title === 'string' ? entry.title : '';
       if (section === 'group' || section === 'dicom') {

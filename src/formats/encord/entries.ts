@@ -14,6 +14,9 @@
 import type { Code } from '../../core/codes.js';
 import type { Item, ItemKind, JsonObject, MediaFacts } from '../../model/types.js';
 import { setOwn } from '../../core/safe.js';
+import { pointer } from '../../core/diagnostics.js';
+import { objectUrl } from './urls.js';
+import { mediaUrl } from '../../core/object-url.js';
 
 export interface Finding {
   code: Code;
@@ -41,39 +44,12 @@ const SINGLE_KIND: Record<(typeof SINGLE_KEYS)[number], ItemKind> = {
 /** Limits of one manifest file (Encord's documentation). */
 export const MAX_ENTRIES = 500_000;
 export const MAX_URLS = 1_000_000;
-export const MAX_URL_BYTES = 16 * 1024;
 export const MAX_TITLE_CHARS = 300;
 
 const isObj = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 const posInt = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v > 0;
 const posNum = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v > 0;
 const str = (v: unknown): boolean => typeof v === 'string' && v !== '';
-
-/** A cloud object URL by shape: scheme://rest, no whitespace. */
-const URL_SHAPE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s]+$/;
-const MRAP = /^https:\/\/arn:aws:s3::\d*:accesspoint\//;
-
-/** Check one URL; `at` is its pointer suffix. */
-export function checkUrl(url: unknown, at: string, f: Finding[]): url is string {
-  if (typeof url !== 'string' || url === '') {
-    f.push({ code: url === undefined ? 'ENCORD_URL_MISSING' : 'ENCORD_FIELD_TYPE', message: `${at.slice(1) || 'objectUrl'} must be a non-empty string`, at });
-    return false;
-  }
-  if (/\s/.test(url)) {
-    f.push({ code: 'ENCORD_URL_WHITESPACE', message: `the URL contains whitespace: ${JSON.stringify(url.slice(0, 120))}`, at });
-    return false;
-  }
-  if (Buffer.byteLength(url) > MAX_URL_BYTES) {
-    f.push({ code: 'ENCORD_LIMIT', message: `the URL is longer than ${MAX_URL_BYTES} bytes`, at });
-    return false;
-  }
-  if (!URL_SHAPE.test(url)) {
-    f.push({ code: 'ENCORD_URL_INVALID', message: `not a URL (scheme://...): ${JSON.stringify(url.slice(0, 120))}`, at });
-    return false;
-  }
-  if (MRAP.test(url)) f.push({ code: 'ENCORD_URL_MRAP', message: 'a Multi-Region Access Point URL: valid for Encord, though generic URL parsers reject it', at, severity: 'warning' });
-  return true;
-}
 
 /** A metadata block's fields: model name, snake_case name, camelCase name, check. */
 type Field = [keyof MediaFacts | 'width' | 'height', string, string, (v: unknown) => boolean, string];
@@ -144,7 +120,7 @@ function checkClientMetadata(cm: unknown, item: Item, kindKey: EntryKey, f: Find
       });
     } else if (isObj(frames)) {
       for (const k of Object.keys(frames)) {
-        if (k.trim() === '' || !Number.isFinite(Number(k))) f.push({ code: 'ENCORD_ENCORD_INVALID', message: `frames key ${JSON.stringify(k)} is not a frame number or time`, at: `/clientMetadata/$encord/frames/${k.replace(/~/g, '~0').replace(/\//g, '~1')}` });
+        if (k.trim() === '' || !Number.isFinite(Number(k))) f.push({ code: 'ENCORD_ENCORD_INVALID', message: `frames key ${JSON.stringify(k)} is not a frame number or time`, at: pointer('clientMetadata', '$encord', 'frames', k) });
       }
     } else f.push({ code: 'ENCORD_ENCORD_INVALID', message: 'frames must be a list of frame numbers or a map of frame -> embeddings', at: '/clientMetadata/$encord/frames' });
   }
@@ -171,21 +147,24 @@ const MULTI_URL = /^objectUrl_(.*)$/;
 const SINGLE_FIELDS = new Set(['objectUrl', 'title', 'clientMetadata', ...BLOCK_NAMES]);
 const MULTI_FIELDS = new Set(['title', 'clientMetadata', 'createVideo']);
 
-/** One entry of the array `key`, checked and turned into an item (undefined when it has errors). */
-export function entryToItem(key: EntryKey, entry: unknown): { findings: Finding[]; item?: Item; urls: string[] } {
+/**
+ * One entry of the array `key`, checked and turned into an item (undefined when it has errors);
+ * `urlPrefix` (--url-prefix) makes URLs of object paths without a scheme.
+ */
+export function entryToItem(key: EntryKey, entry: unknown, urlPrefix?: string): { findings: Finding[]; item?: Item; urls: string[] } {
   const f: Finding[] = [];
   if (!isObj(entry)) return { findings: [{ code: 'ENCORD_ENTRY_TYPE', message: `an entry of ${key} must be an object`, at: '' }], urls: [] };
   const extras: JsonObject = {};
   const unknown = (k: string): void => {
-    f.push({ code: 'ENCORD_UNKNOWN_FIELD', message: `unknown field ${JSON.stringify(k)} (kept)`, at: '/' + k.replace(/~/g, '~0').replace(/\//g, '~1'), severity: 'warning' });
+    f.push({ code: 'ENCORD_UNKNOWN_FIELD', message: `unknown field ${JSON.stringify(k)} (kept)`, at: pointer(k), severity: 'warning' });
     setOwn((extras.fields ??= {}) as JsonObject, k, entry[k]);
   };
   let item: Item;
   const urls: string[] = [];
   if ((SINGLE_KEYS as readonly string[]).includes(key)) {
-    const url = entry.objectUrl;
-    item = { id: typeof url === 'string' ? url : '', kind: SINGLE_KIND[key as (typeof SINGLE_KEYS)[number]], metadata: {}, annotations: [] };
-    if (checkUrl(url, '/objectUrl', f)) {
+    const url = objectUrl(entry.objectUrl, '/objectUrl', f, urlPrefix);
+    item = { id: url ?? (typeof entry.objectUrl === 'string' ? entry.objectUrl : ''), kind: SINGLE_KIND[key as (typeof SINGLE_KEYS)[number]], metadata: {}, annotations: [] };
+    if (url !== undefined) {
       item.url = url;
       urls.push(url);
     }
@@ -204,10 +183,11 @@ export function entryToItem(key: EntryKey, entry: unknown): { findings: Finding[
         continue;
       }
       if (!/^(0|[1-9]\d*)$/.test(m[1]!)) {
-        f.push({ code: 'ENCORD_URL_INDEX', message: `${k}: the position after objectUrl_ must be a non-negative integer`, at: '/' + k });
+        f.push({ code: 'ENCORD_URL_INDEX', message: `${k}: the position after objectUrl_ must be a non-negative integer`, at: pointer(k) });
         continue;
       }
-      if (checkUrl(entry[k], '/' + k, f)) positions.push([Number(m[1]), entry[k] as string]);
+      const url = objectUrl(entry[k], pointer(k), f, urlPrefix);
+      if (url !== undefined) positions.push([Number(m[1]), url]);
     }
     positions.sort((a, b) => a[0] - b[0]);
     if (positions.length === 0 && !f.some((x) => x.code === 'ENCORD_URL_INDEX' || x.at.startsWith('/objectUrl_'))) {
@@ -260,12 +240,14 @@ export interface EntryOptions {
   metadataCase: 'snake' | 'camel';
 }
 
-/** An item's URL(s) for a manifest: url / urls, or the prefix + path; undefined when there are none. */
+/**
+ * An item's URL(s) for a manifest: url / urls, or the prefix joined to its path (or to a URL without
+ * a scheme); undefined when there are none.
+ */
 export function urlsOf(item: Item, o: EntryOptions): string[] | undefined {
-  if (item.urls && item.urls.length) return item.urls;
-  if (item.url) return [item.url];
-  if (item.path !== undefined && o.urlPrefix !== undefined) return [o.urlPrefix + item.path.replace(/^\.?\//, '')];
-  return undefined;
+  if (item.urls && item.urls.length) return item.urls.map((u) => mediaUrl(u, undefined, o.urlPrefix)!);
+  const url = mediaUrl(item.url || undefined, item.path, o.urlPrefix);
+  return url !== undefined ? [url] : undefined;
 }
 
 /** The metadata block for an item, only when every field it needs is known (never guessed). */

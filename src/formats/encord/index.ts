@@ -1,12 +1,19 @@
 import type { FormatDescriptor, Sample } from '../../core/format.js';
+import { documentOf, field, firstRowOf, isArray, isObject, itemsOf, keysOf } from '../../core/sniff.js';
 
-/** A JSON object whose keys are manifest arrays holding objectUrl fields. */
+const ENTRY_KEYS = ['videos', 'audio', 'images', 'text', 'pdfs', 'nifti', 'image_groups', 'dicom_series'];
+
+/** A JSON object whose top-level keys are manifest arrays of entries holding objectUrl fields. */
 function detectJson(sample: Sample): number {
-  const h = sample.text.replace(/^\ufeff/, '').trimStart();
-  if (!h.startsWith('{')) return 0;
-  const keyed = /"(videos|audio|images|text|pdfs|nifti|image_groups|dicom_series)"\s*:\s*\[/.test(h);
-  if (keyed && /"objectUrl(_\d+)?"\s*:/.test(h)) return 0.97;
-  return keyed && /"skip_duplicate_urls"\s*:/.test(h) ? 0.9 : 0;
+  const doc = documentOf(sample);
+  if (!isObject(doc)) return 0;
+  const keys = keysOf(doc);
+  const lists = ENTRY_KEYS.filter((k) => isArray(field(doc, k)));
+  if (lists.length === 0) return 0;
+  const known = keys.every((k) => ENTRY_KEYS.includes(k) || k === 'skip_duplicate_urls');
+  const urls = lists.some((k) => itemsOf(field(doc, k)).some((e) => keysOf(e).some((f) => /^objectUrl(_\d+)?$/.test(f))));
+  if (urls) return known ? 0.97 : 0.7;
+  return known && keys.includes('skip_duplicate_urls') ? 0.9 : 0;
 }
 
 export const encordJson: FormatDescriptor = {
@@ -36,9 +43,7 @@ export const encordJson: FormatDescriptor = {
 
 /** A CSV whose first non-empty row starts with the heading ObjectUrl. */
 function detectCsv(sample: Sample): number {
-  const first = sample.text.replace(/^\ufeff/, '').split(/\r?\n/).find((l) => l.trim() !== '');
-  if (first === undefined) return 0;
-  return /^\s*"?\s*objecturl\s*"?\s*(,|$)/i.test(first) ? 0.95 : 0;
+  return firstRowOf(sample)[0]!.trim().toLowerCase() === 'objecturl' ? 0.95 : 0;
 }
 
 export const encordCsv: FormatDescriptor = {

@@ -10,7 +10,7 @@
 import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
 import { JsonScanner, oversizedMessage, type ScanEvent } from '../../core/json-scan.js';
-import { diag, pointer, type Place } from '../../core/diagnostics.js';
+import { diag, type Place, below, docPointer } from '../../core/diagnostics.js';
 import { jsonErrorMessage } from '../../core/json-syntax.js';
 import { IdSet } from '../../core/idset.js';
 import { GcPacer } from '../../core/gc.js';
@@ -87,19 +87,19 @@ function onScan(st: State, ev: ScanEvent): void {
       st.rejecting = false;
       if (firstAt !== undefined) {
         if (st.merge && (ENTRY_KEYS as readonly string[]).includes(ev.key)) return;
-        ctx.report(diag('ENCORD_DUPLICATE_KEY', `key "${ev.key}" appears twice (first at byte ${firstAt}, again here); JSON parsers keep only the last one, dropping the first silently. Its entries here are rejected; --merge-duplicate-keys concatenates the arrays instead`, { file, pointer: '#' + pointer(ev.key), offset: ev.offset }));
+        ctx.report(diag('ENCORD_DUPLICATE_KEY', `key "${ev.key}" appears twice (first at byte ${firstAt}, again here); JSON parsers keep only the last one, dropping the first silently. Its entries here are rejected; --merge-duplicate-keys concatenates the arrays instead`, { file, pointer: docPointer(ev.key), offset: ev.offset }));
         st.rejecting = true;
         return;
       }
       st.keys.set(ev.key, ev.offset);
       if (!(ENTRY_KEYS as readonly string[]).includes(ev.key) && ev.key !== 'skip_duplicate_urls') {
-        ctx.report(diag('ENCORD_UNKNOWN_KEY', `unknown top-level key "${ev.key}" (known: ${ENTRY_KEYS.join(', ')}, skip_duplicate_urls)`, { file, pointer: '#' + pointer(ev.key), offset: ev.offset }));
+        ctx.report(diag('ENCORD_UNKNOWN_KEY', `unknown top-level key "${ev.key}" (known: ${ENTRY_KEYS.join(', ')}, skip_duplicate_urls)`, { file, pointer: docPointer(ev.key), offset: ev.offset }));
         st.rejecting = true;
       }
       return;
     }
     case 'oversized': {
-      const place: Place = { file, pointer: '#' + (ev.index >= 0 ? pointer(ev.key ?? '', ev.index) : pointer(ev.key ?? '')), offset: ev.offset };
+      const place: Place = { file, pointer: ev.index >= 0 ? docPointer(ev.key ?? '', ev.index) : docPointer(ev.key ?? ''), offset: ev.offset };
       const [code, message] = oversizedMessage(ev, ctx.options.maxRecordSize);
       ctx.report(diag(code, message, place));
       st.events.push({ type: 'reject', place });
@@ -118,7 +118,7 @@ function onScan(st: State, ev: ScanEvent): void {
 
 function onValue(st: State, key: string, raw: string, offset: number): void {
   const { ctx } = st;
-  const place: Place = { file: ctx.file, pointer: '#' + pointer(key), offset };
+  const place: Place = { file: ctx.file, pointer: docPointer(key), offset };
   if (st.rejecting) return;
   let v: unknown;
   try {
@@ -138,7 +138,7 @@ function onValue(st: State, key: string, raw: string, offset: number): void {
 function onEntry(st: State, key: string, index: number, raw: string, offset: number): void {
   const { ctx } = st;
   const file = ctx.file;
-  const base = '#' + pointer(key, index);
+  const base = docPointer(key, index);
   const place: Place = { file, pointer: base, offset };
   if (key === 'skip_duplicate_urls') return; // reported at the end of the array
   if (st.rejecting) {
@@ -153,10 +153,11 @@ function onEntry(st: State, key: string, index: number, raw: string, offset: num
     st.events.push({ type: 'reject', place, raw });
     return;
   }
-  const r = entryToItem(key as EntryKey, o);
+  const prefix = ctx.options.format.urlPrefix;
+  const r = entryToItem(key as EntryKey, o, typeof prefix === 'string' ? prefix : undefined);
   let bad = false;
   for (const f of r.findings) {
-    const d = diag(f.code, f.message, { file, pointer: base + f.at, offset }, f.severity ?? 'error');
+    const d = diag(f.code, f.message, { file, pointer: below(base, f.at), offset }, f.severity ?? 'error');
     if (d.severity === 'error') bad = true;
     ctx.report(d);
   }

@@ -3,6 +3,7 @@
  * them by kind, so each kind's entries go to a spill file as they arrive and the object is written
  * at the end, one entry per line. Memory: the URL set for duplicate checks (8-10 bytes a URL).
  */
+import { noun } from '../../core/noun.js';
 import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
@@ -10,7 +11,8 @@ import { SpillDir, type SpillFile } from '../../core/spill.js';
 import { writeSections, type Layout } from './parts.js';
 import type { Dataset, Item, JsonObject } from '../../model/types.js';
 import { loseForeignExtras } from '../../core/loss.js';
-import { checkUrl, ENTRY_KEYS, itemToEntry, keyOfItem, MAX_ENTRIES, MAX_URLS, urlsOf, type EntryKey, type EntryOptions, type Finding } from './entries.js';
+import { checkUrl } from './urls.js';
+import { ENTRY_KEYS, itemToEntry, keyOfItem, MAX_ENTRIES, MAX_URLS, urlsOf, type EntryKey, type EntryOptions, type Finding } from './entries.js';
 
 export function entryOptions(ctx: WriteContext): EntryOptions {
   const f = ctx.options.format;
@@ -41,7 +43,7 @@ export function prepareItem(item: Item, place: Place, ctx: WriteContext, o: Entr
   const errors = f.filter((x) => (x.severity ?? 'error') === 'error');
   for (const x of errors) ctx.report(diag(x.code, `item ${JSON.stringify(item.id)}: ${x.message}`, place));
   if (errors.length) return undefined;
-  if (item.annotations.length > 0 && !ctx.lose('labels', item.annotations.length, 'a registration manifest holds no labels', place)) return undefined;
+  if (item.annotations.length > 0 && !ctx.lose(noun('label'), item.annotations.length, 'a registration manifest holds no labels', place)) return undefined;
   return { key, urls };
 }
 
@@ -52,16 +54,16 @@ export function prepareItem(item: Item, place: Place, ctx: WriteContext, o: Entr
 export function countEntryLoss(item: Item, entry: JsonObject, ctx: WriteContext, place: Place): boolean {
   const hasBlock = Object.keys(entry).some((k) => k.endsWith('Metadata') && k !== 'clientMetadata');
   const facts = item.width !== undefined || item.height !== undefined || (item.media !== undefined && Object.keys(item.media).length > 0);
-  if (facts && !hasBlock && !ctx.lose('media facts', 1, 'Encord takes a metadata block only with every field known (e.g. mime type and file size besides the size): never guessed', place)) return false;
-  if (item.tags?.length && !ctx.lose('item tags', 1, 'an Encord manifest has no place for tags', place)) return false;
+  if (facts && !hasBlock && !ctx.lose(noun("item's media facts", "items' media facts"), 1, 'Encord takes a metadata block only with every field known (e.g. mime type and file size besides the size): never guessed', place)) return false;
+  if (item.tags?.length && !ctx.lose(noun("item's tags", "items' tags"), 1, 'an Encord manifest has no place for tags', place)) return false;
   return loseForeignExtras(item, 'encord', 'an Encord manifest', ctx, place);
 }
 
 /** Counts a dataset header's content (categories, info, licenses, other formats' settings) as loss. */
 export function countDatasetLoss(d: Dataset, ctx: WriteContext): void {
-  if (d.categories.length) ctx.lose('categories', d.categories.length, 'a registration manifest holds no labels');
-  if (d.info || d.licenses?.length) ctx.lose('dataset info/licenses', 1, 'a registration manifest has no dataset description');
-  for (const f of Object.keys(d.extras ?? {})) if (f !== 'encord') ctx.lose(`${f} dataset settings`, 1, 'no place in an Encord manifest');
+  if (d.categories.length) ctx.lose(noun('category', 'categories'), d.categories.length, 'a registration manifest holds no labels');
+  if (d.info || d.licenses?.length) ctx.lose(noun('dataset description (info, licenses)', 'dataset descriptions (info, licenses)'), 1, 'a registration manifest has no dataset description');
+  for (const f of Object.keys(d.extras ?? {})) if (f !== 'encord') ctx.lose(noun(`set of ${f} dataset settings`, `sets of ${f} dataset settings`), 1, 'no place in an Encord manifest');
 }
 
 export function createEncordJsonWriter(sink: OutputSink, ctx: WriteContext): FormatWriter {

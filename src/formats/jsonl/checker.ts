@@ -4,7 +4,7 @@
  * file, reused for every line (no per-line closures on the hot path).
  */
 import type { ReadContext } from '../../core/format.js';
-import { diag, type Severity } from '../../core/diagnostics.js';
+import { diag, fragment, type Severity } from '../../core/diagnostics.js';
 import type { Code } from '../../core/codes.js';
 import type { Validator } from '../../core/schemas.js';
 import type { IdSet } from '../../core/idset.js';
@@ -46,7 +46,7 @@ export class ItemChecker {
   ) {}
 
   private report(code: Code, message: string, pointer?: string, severity?: Severity): void {
-    const place = { file: this.file, line: this.line, record: this.record, ...(pointer !== undefined ? { pointer } : {}) };
+    const place = { file: this.file, line: this.line, record: this.record, ...(pointer !== undefined ? { pointer: fragment(pointer) } : {}) };
     const d = diag(code, message, place, severity);
     if (d.severity === 'error') this.errors++;
     this.ctx.report(d);
@@ -59,10 +59,7 @@ export class ItemChecker {
     this.errors = 0;
     const st = this.st;
     if (!plainlyValid(obj) && !this.validate(obj)) {
-      for (const f of mapSchemaErrors(this.validate.errors ?? [], obj)) {
-        const sev = f.code === 'JSONL_DATA_EXTRA_KEY' && this.allowExtraData ? 'warning' : undefined;
-        this.report(f.code, f.message, f.pointer, sev);
-      }
+      for (const f of mapSchemaErrors(this.validate.errors ?? [], obj, this.allowExtraData)) this.report(f.code, f.message, f.pointer, f.severity);
     }
     const uuid = obj.uuid;
     if (typeof uuid === 'string' && uuid.length > 0) {

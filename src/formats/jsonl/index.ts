@@ -1,21 +1,30 @@
 import type { FormatDescriptor, Sample } from '../../core/format.js';
-import { firstLine, firstLineObject, hasExtension } from '../../core/sniff.js';
+import { field, firstRecordOf, has, hasExtension, isObject } from '../../core/sniff.js';
 
 const EXTENSIONS = ['.jsonlines', '.jsonl', '.ndjson'];
 
+/** A first line that is an item: uuid, type or datatype, and a data object (as far as it goes). */
 function detect(sample: Sample): number {
-  const obj = firstLineObject(sample);
-  if (obj) {
-    if ('annoconv' in obj || ('kind' in obj && 'annotations' in obj)) return 0;
-    // Annotto predictions / annotation exports: records about items, not items
-    if (!('data' in obj) && ('annotations' in obj || 'item' in obj || 'annotation' in obj)) return 0;
-    const typed = 'uuid' in obj || 'datatype' in obj || ('type' in obj && 'data' in obj);
-    if (typed) return 0.9;
-    return hasExtension(sample.name, EXTENSIONS) ? 0.5 : 0;
-  }
-  const { text } = firstLine(sample);
-  if (/^\s*\{/.test(text) && /"(uuid|datatype)"\s*:/.test(text)) return 0.7;
-  return hasExtension(sample.name, EXTENSIONS) ? 0.3 : 0;
+  const rec = firstRecordOf(sample);
+  if (!isObject(rec)) return rec === undefined && hasExtension(sample.name, EXTENSIONS) ? 0.3 : 0;
+  if (has(rec, 'annoconv') || (has(rec, 'kind') && has(rec, 'annotations'))) return 0;
+  if (unsupported(sample) !== undefined) return 0;
+  const typed = has(rec, 'uuid') || has(rec, 'datatype') || (has(rec, 'type') && has(rec, 'data'));
+  if (typed) return isObject(field(rec, 'data')) || !rec.complete ? 0.9 : 0.7;
+  return hasExtension(sample.name, EXTENSIONS) ? 0.5 : 0;
+}
+
+/**
+ * Annotto's other jsonlines files (FORMATS.md §1.5), records about items rather than items:
+ * predictions `{uuid, annotations: {<task>: ...}}` and the annotation export `{item, annotation, ...}`.
+ */
+function unsupported(sample: Sample): string | undefined {
+  const rec = firstRecordOf(sample);
+  if (!isObject(rec) || has(rec, 'data')) return undefined;
+  // an invalid predictions file may lack its uuid: annotations as an object (by task) tell it
+  if (isObject(field(rec, 'annotations'))) return 'an Annotto predictions file (a uuid and annotations by task on each line; annoconv reads Annotto items, --from jsonl)';
+  if (isObject(field(rec, 'item')) && isObject(field(rec, 'annotation'))) return 'an Annotto annotation export (item, annotation, itemMetadata and annotationMetadata on each line; annoconv reads Annotto items, --from jsonl)';
+  return undefined;
 }
 
 export const jsonl: FormatDescriptor = {
@@ -27,6 +36,7 @@ export const jsonl: FormatDescriptor = {
   writeNeedsUrls: true,
   schema: 'jsonl.schema.json',
   detect,
+  unsupported,
   options: {
     'project-type': {
       type: 'string',

@@ -119,11 +119,11 @@ function finish(st: FileState, ctx: ReadContext, lastLine: number): void {
   const file = ctx.file;
   countKind(st, '');
   if (st.nonUuid > 0) {
-    ctx.report(diag('JSONL_UUID_NOT_RFC4122', `${st.nonUuid} uuid value(s) are not RFC 4122 UUIDs (first on line ${st.firstNonUuidLine}); the server accepts any string`, { file, line: st.firstNonUuidLine, pointer: '/uuid' }));
+    ctx.report(diag('JSONL_UUID_NOT_RFC4122', `${st.nonUuid} uuid value(s) are not RFC 4122 UUIDs (first on line ${st.firstNonUuidLine}); the server accepts any string`, { file, line: st.firstNonUuidLine, pointer: '#/uuid' }));
   }
   if (st.notS3 && st.notS3.count > 0) {
     const line = st.notS3.firstLine;
-    ctx.report(diag('JSONL_URL_PRESIGNED_NOT_S3', `${st.notS3.count} media URL(s) are not S3 URLs (first on line ${line}), but the server config has S3 credentials, and the server presigns every URL: check that these hosts accept presigned requests`, { file, line, pointer: '/data/url' }));
+    ctx.report(diag('JSONL_URL_PRESIGNED_NOT_S3', `${st.notS3.count} media URL(s) are not S3 URLs (first on line ${line}), but the server config has S3 credentials, and the server presigns every URL: check that these hosts accept presigned requests`, { file, line, pointer: '#/data/url' }));
   }
   st.types.delete('');
   if (st.types.size > 1) {

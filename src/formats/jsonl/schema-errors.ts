@@ -10,6 +10,8 @@ export interface Finding {
   code: Code;
   message: string;
   pointer: string;
+  /** When not the code's default. */
+  severity?: 'warning';
 }
 
 function describe(v: unknown): string {
@@ -31,14 +33,22 @@ function at(obj: unknown, path: string): unknown {
   return cur;
 }
 
-export function mapSchemaErrors(errors: readonly SchemaError[], rec: Record<string, unknown>): Finding[] {
+/** The message of a key in `data` besides its one field: an error, or a warning with --allow-extra-data. */
+function extraDataKey(key: string, allowed: boolean): string {
+  return allowed
+    ? `"data.${key}" is not a field of this item type: kept, as --allow-extra-data asks (the server refuses it)`
+    : `"data.${key}" is not allowed for this item type (data is closed, the server refuses it): remove it, or pass --allow-extra-data to keep it with a warning`;
+}
+
+/** One finding per problem; with `allowExtraData` (--allow-extra-data) extra keys in data are warnings. */
+export function mapSchemaErrors(errors: readonly SchemaError[], rec: Record<string, unknown>, allowExtraData = false): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<string>();
-  const add = (code: Code, message: string, ptr: string): void => {
+  const add = (code: Code, message: string, ptr: string, severity?: 'warning'): void => {
     const key = code + ptr;
     if (seen.has(key)) return;
     seen.add(key);
-    out.push({ code, message, pointer: ptr });
+    out.push({ code, message, pointer: ptr, ...(severity ? { severity } : {}) });
   };
   for (const e of errors) {
     const path = e.instancePath;
@@ -80,10 +90,10 @@ export function mapSchemaErrors(errors: readonly SchemaError[], rec: Record<stri
       if (e.keyword === 'type') add('JSONL_DATA_MISSING', `"data" must be an object, got ${describe(rec.data)}`, path);
       else if (e.keyword === 'required') {
         const p = (e.params as { missingProperty: string }).missingProperty;
-        add('JSONL_DATA_FIELD_MISSING', `"data.${p}" is required for this item type`, `/data/${p}`);
+        add('JSONL_DATA_FIELD_MISSING', `"data.${p}" is required for this item type`, pointer('data', p));
       } else if (e.keyword === 'additionalProperties') {
         const p = (e.params as { additionalProperty: string }).additionalProperty;
-        add('JSONL_DATA_EXTRA_KEY', `"data.${p}" is not allowed for this item type (data is closed)`, pointer('data', p));
+        add('JSONL_DATA_EXTRA_KEY', extraDataKey(p, allowExtraData), pointer('data', p), allowExtraData ? 'warning' : undefined);
       }
       continue;
     }

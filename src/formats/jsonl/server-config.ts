@@ -7,7 +7,7 @@
  * log line shows them, and the messages here name keys and types, never values. JSON syntax errors
  * are placed by line and column without V8's excerpt of the text (it could hold the secret).
  */
-import { diag, type DiagnosticSink } from '../../core/diagnostics.js';
+import { diag, type DiagnosticSink, docPointer } from '../../core/diagnostics.js';
 import { readOptionFile } from '../../core/option-files.js';
 import { findJsonSyntaxError } from '../../core/json-syntax.js';
 import { registerSecret } from '../../core/secrets.js';
@@ -42,7 +42,7 @@ export async function loadServerConfig(path: string, report: DiagnosticSink): Pr
   const s3 = Object.hasOwn(doc, 's3') ? doc.s3 : undefined;
   if (s3 === undefined) return { presigns: false };
   if (!isObject(s3)) {
-    report(diag('CONFIG_S3_INVALID', `"s3" is ${typeName(s3)}, not an object with accessKeyId and secretAccessKey`, { file: path, pointer: '/s3' }));
+    report(diag('CONFIG_S3_INVALID', `"s3" is ${typeName(s3)}, not an object with accessKeyId and secretAccessKey`, { file: path, pointer: '#/s3' }));
     return { presigns: false };
   }
   let ok = true;
@@ -54,15 +54,15 @@ export async function loadServerConfig(path: string, report: DiagnosticSink): Pr
     }
     ok = false;
     const what = v === undefined ? 'is missing' : typeof v === 'string' ? 'is empty' : `is ${typeName(v)}, not a string`;
-    report(diag('CONFIG_S3_INVALID', `s3.${key} ${what}`, { file: path, pointer: `/s3/${key}` }));
+    report(diag('CONFIG_S3_INVALID', `s3.${key} ${what}`, { file: path, pointer: docPointer('s3', key) }));
   }
   const region = Object.hasOwn(s3, 'region') ? s3.region : undefined;
   if (region !== undefined && typeof region !== 'string') {
     ok = false;
-    report(diag('CONFIG_S3_INVALID', `s3.region is ${typeName(region)}, not a string`, { file: path, pointer: '/s3/region' }));
+    report(diag('CONFIG_S3_INVALID', `s3.region is ${typeName(region)}, not a string`, { file: path, pointer: '#/s3/region' }));
   }
   for (const key of Object.keys(s3)) {
-    if (!S3_KEYS.has(key)) report(diag('CONFIG_S3_UNKNOWN_KEY', `s3 has a key the server does not read (its value is not shown)`, { file: path, pointer: `/s3/${escapePointer(key)}` }));
+    if (!S3_KEYS.has(key)) report(diag('CONFIG_S3_UNKNOWN_KEY', `s3 has a key the server does not read (its value is not shown)`, { file: path, pointer: docPointer('s3', key) }));
   }
   return ok ? { presigns: true, ...(typeof region === 'string' ? { region } : {}) } : { presigns: false };
 }
@@ -101,8 +101,4 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function typeName(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`;
-}
-
-function escapePointer(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }

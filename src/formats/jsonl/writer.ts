@@ -2,6 +2,8 @@
  * items.jsonlines writer: valid items only. Labels have no place in an item import, so annotations
  * are counted as dropped (refused under --strict); kinds the format cannot hold are refused.
  */
+import { hasScheme, mediaUrl } from '../../core/object-url.js';
+import { noun } from '../../core/noun.js';
 import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
@@ -31,7 +33,7 @@ export function createJsonlWriter(sink: OutputSink, ctx: WriteContext): FormatWr
       let value: string | undefined;
       if (field === 'text') value = item.text;
       else if (field === 'html') value = item.html;
-      else value = item.url ?? (urlPrefix !== undefined && item.path !== undefined ? urlPrefix + item.path : undefined);
+      else value = mediaUrl(item.url, item.path, urlPrefix);
       if (value === undefined) {
         const hint = field === 'url' && item.path !== undefined ? ' (it has a file name: pass --url-prefix)' : '';
         ctx.report(diag('LOSS_DROPPED', `item ${item.id}: no ${field === 'url' ? 'URL' : field} to write as data.${field}${hint}`, place, 'error'));
@@ -41,11 +43,12 @@ export function createJsonlWriter(sink: OutputSink, ctx: WriteContext): FormatWr
         // the server refuses what its own rules reject (s3://, gs://, relative paths): not written
         const refused = checkMediaUrl(value).find((f) => CODES[f.code].severity === 'error');
         if (refused) {
-          ctx.report(diag(refused.code, `item ${item.id}: ${refused.message}`, place));
+          const hint = hasScheme(value) ? '' : ' (a path: --url-prefix makes URLs of paths)';
+          ctx.report(diag(refused.code, `item ${item.id}: ${refused.message}${hint}`, place));
           return;
         }
       }
-      if (item.annotations.length > 0 && !ctx.lose('annotations', item.annotations.length, 'items.jsonlines holds no labels', place)) return;
+      if (item.annotations.length > 0 && !ctx.lose(noun('annotation'), item.annotations.length, 'items.jsonlines holds no labels', place)) return;
       const ex = item.extras?.jsonl ?? {};
       const out: JsonObject = { uuid: item.id };
       out[ex.typeKey === 'type' ? 'type' : 'datatype'] = item.kind;
@@ -57,8 +60,8 @@ export function createJsonlWriter(sink: OutputSink, ctx: WriteContext): FormatWr
       out.data = data;
       if (ex.metadataNull === true && Object.keys(item.metadata).length === 0) out.metadata = null;
       else if (Object.keys(item.metadata).length > 0 || ex.metadataEmpty === true) out.metadata = item.metadata;
-      if (item.width !== undefined || item.height !== undefined) ctx.lose('image sizes', 1, 'items.jsonlines holds no media facts', place);
-      if (item.media && Object.keys(item.media).length > 0) ctx.lose('media facts', 1, 'items.jsonlines holds no media facts', place);
+      if (item.width !== undefined || item.height !== undefined) ctx.lose(noun('image size'), 1, 'items.jsonlines holds no media facts', place);
+      if (item.media && Object.keys(item.media).length > 0) ctx.lose(noun("item's media facts", "items' media facts"), 1, 'items.jsonlines holds no media facts', place);
       if (item.tags) out.tags = item.tags;
       for (const k of JSONL_TOLERATED_KEYS) if (ex[k] !== undefined) out[k] = ex[k];
       sink.write(JSON.stringify(out) + '\n');

@@ -3,6 +3,7 @@
  * must name its target (`task`, `tasks` or `selected_items`), and each field has a type.
  */
 import type { Code } from '../../core/codes.js';
+import { pointer } from '../../core/diagnostics.js';
 import type { JsonObject } from '../../model/types.js';
 import type { Finding } from './results.js';
 
@@ -45,7 +46,7 @@ export function checkPayload(p: JsonObject): Finding[] {
   const f: Finding[] = [];
   for (const k of Object.keys(p)) {
     const check = Object.hasOwn(BULK_FIELDS, k) ? BULK_FIELDS[k] : undefined;
-    const at = '/' + k.replace(/~/g, '~0').replace(/\//g, '~1');
+    const at = pointer(k);
     if (!check) {
       f.push({ code: 'LSB_UNKNOWN_FIELD', message: `${JSON.stringify(k)} is not a field of the bulk-create payload`, at, severity: 'warning' });
       continue;

@@ -11,8 +11,9 @@ import { readOptionFile } from '../../core/option-files.js';
 import type { FormatWriter, ReadContext, ReadEvent, WriteContext } from '../../core/format.js';
 import type { InputSource, OutputSink } from '../../core/io.js';
 import { lineRecords } from '../../core/lines.js';
-import { AnnoconvError, diag, type Place } from '../../core/diagnostics.js';
+import { AnnoconvError, diag, type Place, fragment } from '../../core/diagnostics.js';
 import { jsonErrorMessage } from '../../core/json-syntax.js';
+import { noun } from '../../core/noun.js';
 import { CsvScanner, isRow } from '../../core/csv.js';
 import { setOwn } from '../../core/safe.js';
 import type { Item, JsonObject } from '../../model/types.js';
@@ -44,7 +45,7 @@ function payloadToItem(text: string, place: Place, ctx: ReadContext): Item | und
   }
   let bad = false;
   const report = (code: Parameters<typeof diag>[0], message: string, at: string, severity?: 'error' | 'warning'): void => {
-    const d = diag(code, message, { ...place, pointer: at }, severity);
+    const d = diag(code, message, { ...place, pointer: fragment(at) }, severity);
     if (d.severity === 'error') bad = true;
     ctx.report(d);
   };
@@ -140,7 +141,7 @@ export async function createBulkWriter(sink: OutputSink, ctx: WriteContext): Pro
       const bulkEx = (item.extras?.lsbulk ?? {}) as JsonObject;
       const unmodeled = item.extras?.labelstudio?.unmodeled ?? bulkEx.unmodeled;
       if (item.annotations.length === 0 && !unmodeled) {
-        ctx.lose('items without labels', 1, 'a bulk payload carries labels only', place);
+        ctx.lose(noun('item without labels', 'items without labels'), 1, 'a bulk payload carries labels only', place);
         return;
       }
       // a payload read from ls-bulk may target tasks or a selection rather than one task
@@ -176,8 +177,8 @@ export async function createBulkWriter(sink: OutputSink, ctx: WriteContext): Pro
             else if (Object.hasOwn(BULK_FIELDS, k) && BULK_FIELDS[k]!(rec[k]) === undefined && k !== 'task' && k !== 'tasks') setOwn(p, k, rec[k]);
             else dropped++;
           }
-          if (dropped && !ctx.lose('annotation record fields', dropped, 'the bulk endpoint takes the fields of FORMATS.md 4.1 only (ids, times and the like are set by the server)', place)) return;
-          if (list === 'predictions' && !ctx.lose('predictions written as annotations', 1, 'the bulk endpoint creates annotations', place)) return;
+          if (dropped && !ctx.lose(noun('annotation record field'), dropped, 'the bulk endpoint takes the fields of FORMATS.md 4.1 only (ids, times and the like are set by the server)', place)) return;
+          if (list === 'predictions' && !ctx.lose(noun('prediction written as an annotation', 'predictions written as annotations'), 1, 'the bulk endpoint creates annotations', place)) return;
           lines.push(JSON.stringify(p));
         }
       }

@@ -1,14 +1,29 @@
 import type { FormatDescriptor, Sample } from '../../core/format.js';
+import { documentOf, field, firstRecordOf, has, isArray, isObject, itemsOf, type Shape } from '../../core/sniff.js';
 
-/** A JSON list of objects with `data` and `annotations`/`predictions`, or one such object. */
+const RECORD_LISTS = ['annotations', 'predictions', 'completions'];
+
+/** A task's annotation or prediction list: records with a `result` (as far as the sample shows). */
+function recordList(list: Shape | undefined): boolean {
+  const first = itemsOf(list)[0];
+  return isArray(list) && (first === undefined ? list.complete : isObject(first) && has(first, 'result'));
+}
+
+/**
+ * A JSON list of tasks, or one task: a `data` object and annotation or prediction records with
+ * results. The first task may be larger than the sample: its records alone decide then.
+ */
 function detect(sample: Sample): number {
-  const h = sample.text.replace(/^\ufeff/, '').trimStart();
-  if (!h.startsWith('[') && !h.startsWith('{')) return 0;
-  const data = /"data"\s*:\s*\{/.test(h);
-  const records = /"(annotations|predictions|completions)"\s*:\s*\[/.test(h);
-  const results = /"from_name"\s*:/.test(h) && /"to_name"\s*:/.test(h);
-  if (data && (records || results)) return 0.9;
-  return h.startsWith('[') && data ? 0.6 : 0;
+  const doc = documentOf(sample);
+  const task = isArray(doc) ? itemsOf(doc)[0] : doc;
+  if (!isObject(task)) return 0;
+  const data = isObject(field(task, 'data'));
+  const lists = RECORD_LISTS.filter((k) => has(task, k));
+  const records = lists.length > 0 && lists.every((k) => recordList(field(task, k)));
+  const withResults = lists.some((k) => isObject(itemsOf(field(task, k))[0]));
+  if (data && records) return 0.9;
+  if (records && withResults) return 0.85;
+  return isArray(doc) && data && lists.length === 0 ? 0.6 : 0;
 }
 
 export const labelStudio: FormatDescriptor = {
@@ -37,9 +52,9 @@ export const labelStudio: FormatDescriptor = {
 
 /** JSON lines holding a result list and a task target. */
 function detectBulk(sample: Sample): number {
-  const first = sample.text.replace(/^\ufeff/, '').split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
-  if (!first.startsWith('{') || !first.endsWith('}')) return 0;
-  return /"result"\s*:\s*\[/.test(first) && /"(task|tasks|selected_items)"\s*:/.test(first) && !/"data"\s*:/.test(first) ? 0.85 : 0;
+  const rec = firstRecordOf(sample);
+  if (!isObject(rec) || has(rec, 'data')) return 0;
+  return isArray(field(rec, 'result')) && (has(rec, 'task') || has(rec, 'tasks') || has(rec, 'selected_items')) ? 0.85 : 0;
 }
 
 export const labelStudioBulk: FormatDescriptor = {
@@ -65,11 +80,12 @@ export const labelStudioBulk: FormatDescriptor = {
   },
 };
 
-/** A JSON list of flat records carrying annotation_id / annotator. */
+/** A JSON list of flat records carrying annotation_id (the task's data keys at the top, no `data`). */
 function detectMin(sample: Sample): number {
-  const h = sample.text.replace(/^\ufeff/, '').trimStart();
-  if (!h.startsWith('[')) return 0;
-  return /"annotation_id"\s*:/.test(h) && !/"data"\s*:\s*\{/.test(h) ? 0.8 : 0;
+  const doc = documentOf(sample);
+  const first = itemsOf(doc)[0];
+  if (!isArray(doc) || !isObject(first) || isObject(field(first, 'data'))) return 0;
+  return has(first, 'annotation_id') ? 0.8 : 0;
 }
 
 export const labelStudioMin: FormatDescriptor = {

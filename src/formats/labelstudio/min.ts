@@ -10,9 +10,10 @@
  * infers each result's type from its value's keys; a string under a control name cannot be told
  * from a data field, and is read as data.
  */
+import { noun, type Noun } from '../../core/noun.js';
 import type { FormatWriter, ReadContext, ReadEvent, WriteContext } from '../../core/format.js';
 import type { InputSource, OutputSink } from '../../core/io.js';
-import { diag, pointer, type Place } from '../../core/diagnostics.js';
+import { diag, type Place, below, docPointer } from '../../core/diagnostics.js';
 import { jsonErrorMessage } from '../../core/json-syntax.js';
 import { setOwn } from '../../core/safe.js';
 import type { Item, JsonObject } from '../../model/types.js';
@@ -72,7 +73,7 @@ function recordToTask(rec: JsonObject): JsonObject {
 
 export function readMin(input: InputSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
   return readJsonList(input, ctx, { invalid: 'LS_INVALID_JSON', notList: 'LS_NOT_TASKS', what: 'records' }, (index, raw, offset, events) => {
-    const place: Place = { file: ctx.file, pointer: '#' + pointer(index), offset };
+    const place: Place = { file: ctx.file, pointer: docPointer(index), offset };
     let rec: unknown;
     try {
       rec = JSON.parse(raw);
@@ -82,7 +83,7 @@ export function readMin(input: InputSource, ctx: ReadContext): AsyncGenerator<Re
       return;
     }
     const r = isObj(rec) ? taskToItem(recordToTask(rec), index) : { findings: [{ code: 'LS_TASK_INVALID' as const, message: 'a JSON-MIN record must be an object', at: '', severity: 'error' as const }] };
-    for (const f of r.findings) ctx.report(diag(f.code, f.message, { ...place, pointer: place.pointer + f.at.replace(/^\/annotations\/0\/result\/\d+/, '') }, f.severity ?? 'error'));
+    for (const f of r.findings) ctx.report(diag(f.code, f.message, { ...place, pointer: below(place.pointer!, f.at.replace(/^\/annotations\/0\/result\/\d+/, '')) }, f.severity ?? 'error'));
     events.push(r.item ? { type: 'item', item: r.item, place, raw } : { type: 'reject', place, raw });
   });
 }
@@ -98,14 +99,14 @@ export function createMinWriter(sink: OutputSink, ctx: WriteContext): FormatWrit
       if (!task) return;
       // an import task written flat (no "data" wrapper) holds its data at the top
       const data = (isObj(task.data) ? task.data : Object.fromEntries(Object.entries(task).filter(([k]) => !TASK_KEYS.has(k)))) as JsonObject;
-      const lose = (what: string, count: number, reason: string): boolean => count === 0 || ctx.lose(what, count, reason, place);
+      const lose = (what: Noun, count: number, reason: string): boolean => count === 0 || ctx.lose(what, count, reason, place);
       const preds = Array.isArray(task.predictions) ? task.predictions.length : 0;
-      if (!lose('predictions', preds, 'JSON-MIN holds annotations only')) return;
+      if (!lose(noun('prediction'), preds, 'JSON-MIN holds annotations only')) return;
       const recs = [...(Array.isArray(task.annotations) ? task.annotations : []), ...(Array.isArray(task.completions) ? task.completions : [])] as JsonObject[];
       const records: JsonObject[] = [];
       for (const rec of recs.length ? recs : [{}]) {
         if (rec.was_cancelled === true) {
-          if (!lose('cancelled annotations', 1, 'JSON-MIN leaves cancelled annotations out')) return;
+          if (!lose(noun('cancelled annotation'), 1, 'JSON-MIN leaves cancelled annotations out')) return;
           continue;
         }
         const out: JsonObject = {};
@@ -131,7 +132,7 @@ export function createMinWriter(sink: OutputSink, ctx: WriteContext): FormatWrit
           if (!list) byControl.set(r.from_name, (list = []));
           list.push(v);
         }
-        if (!lose('relations', dropped, 'JSON-MIN has no relations')) return;
+        if (!lose(noun('relation'), dropped, 'JSON-MIN has no relations')) return;
         for (const [name, values] of byControl) {
           if (Object.hasOwn(out, name)) ctx.report(diag('LSMIN_KEY_COLLISION', `control ${JSON.stringify(name)} overwrites the data key of the same name (JSON-MIN has one namespace)`, place));
           const only = values.length === 1 ? values[0]! : undefined;
@@ -140,10 +141,10 @@ export function createMinWriter(sink: OutputSink, ctx: WriteContext): FormatWrit
         }
         records.push(out);
       }
-      if (!lose('result ids, to_name, type and scores', item.annotations.length, 'JSON-MIN keeps values by control name only')) return;
+      if (!lose(noun("annotation's result id, to_name, type and score", "annotations' result ids, to_name, types and scores"), item.annotations.length, 'JSON-MIN keeps values by control name only')) return;
       const sized = records.some((r) => Object.values(r).some((v) => Array.isArray(v) && v.some((x) => isObj(x) && x.original_width !== undefined)));
-      if (item.width !== undefined && !sized && !lose('image sizes', 1, 'JSON-MIN carries the image size only on regions, and this item has none')) return;
-      if (item.media && Object.keys(item.media).length > 0 && !lose('media facts', 1, 'JSON-MIN has no place for media facts')) return;
+      if (item.width !== undefined && !sized && !lose(noun('image size'), 1, 'JSON-MIN carries the image size only on regions, and this item has none')) return;
+      if (item.media && Object.keys(item.media).length > 0 && !lose(noun("item's media facts", "items' media facts"), 1, 'JSON-MIN has no place for media facts')) return;
       for (const r of records) sink.write((n++ ? ',\n' : '[\n') + JSON.stringify(r));
     },
     async end(): Promise<void> {

@@ -6,7 +6,7 @@ import { isUtf8 } from 'node:buffer';
 import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
 import { readJsonList, type ListCodes } from '../../core/json-list.js';
-import { diag, pointer, type Place } from '../../core/diagnostics.js';
+import { diag, type Place, below, docPointer } from '../../core/diagnostics.js';
 import { jsonErrorMessage } from '../../core/json-syntax.js';
 import { taskToItem } from './tasks.js';
 import { IdSet } from '../../core/idset.js';
@@ -55,7 +55,7 @@ async function* readOne(input: InputSource, ctx: ReadContext): AsyncGenerator<Re
 }
 
 function onTask(ctx: ReadContext, events: ReadEvent[], index: number | undefined, raw: string, offset: number, ids?: IdSet): void {
-  const base = index === undefined ? '#' : '#' + pointer(index);
+  const base = index === undefined ? '#' : docPointer(index);
   const place: Place = { file: ctx.file, pointer: base, offset };
   let task: unknown;
   try {
@@ -66,14 +66,14 @@ function onTask(ctx: ReadContext, events: ReadEvent[], index: number | undefined
     return;
   }
   const r = taskToItem(task, index ?? 0);
-  for (const f of r.findings) ctx.report(diag(f.code, f.message, { file: ctx.file, pointer: (base === '#' ? '#' : base) + f.at, offset }, f.severity ?? 'error'));
+  for (const f of r.findings) ctx.report(diag(f.code, f.message, { file: ctx.file, pointer: below(base, f.at), offset }, f.severity ?? 'error'));
   if (!r.item) {
     events.push({ type: 'reject', place, raw });
     return;
   }
   const id = (task as { id?: unknown }).id;
   if (ids && (typeof id === 'number' || typeof id === 'string') && ids.add(String(id))) {
-    ctx.report(diag('MODEL_ID_DUPLICATE', `task id ${JSON.stringify(id)} is already used by an earlier task`, { ...place, pointer: base + '/id' }));
+    ctx.report(diag('MODEL_ID_DUPLICATE', `task id ${JSON.stringify(id)} is already used by an earlier task`, { ...place, pointer: below(base, '/id') }));
   }
   events.push({ type: 'item', item: r.item, place, raw });
 }

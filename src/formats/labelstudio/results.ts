@@ -14,6 +14,7 @@
  * - What the model has no field for (result ids, from_name/to_name, flags, unknown value keys) is kept
  *   in `extras.labelstudio` so that labelstudio -> annoconv -> labelstudio gives the result back.
  */
+import { noun, type Noun } from '../../core/noun.js';
 import type { Code } from '../../core/codes.js';
 import type { Annotation, JsonObject } from '../../model/types.js';
 import { columnToRowMajor, percentToPx, pxToPercent, rleDecode, rleEncode, rowToColumnMajor } from '../../model/geometry.js';
@@ -357,7 +358,7 @@ export interface WriteTarget {
   newId(): string;
 }
 
-export type WriteOutcome = { results: JsonObject[]; lost?: [what: string, count: number, reason: string] } | { error: Code; message: string };
+export type WriteOutcome = { results: JsonObject[]; lost?: [what: Noun, count: number, reason: string] } | { error: Code; message: string };
 
 const pct = (v: number, size: number): number => pxToPercent(v, size);
 
@@ -428,7 +429,7 @@ export function writeResult(a: Annotation, t: WriteTarget): WriteOutcome {
         if (n > 0) env.id = t.newId();
         return { ...env, value: value({ points }, SHAPES[type]!.labels) };
       });
-      return a.rings.length > 1 ? { results, lost: ['polygon part groupings', a.rings.length - 1, 'a Label Studio polygon has one ring: each part became a polygon of its own'] } : { results };
+      return a.rings.length > 1 ? { results, lost: [noun('polygon part grouping'), a.rings.length - 1, 'a Label Studio polygon has one ring: each part became a polygon of its own'] } : { results };
     }
     case 'keypoints': {
       const s = needSize();
@@ -442,7 +443,7 @@ export function writeResult(a: Annotation, t: WriteTarget): WriteOutcome {
         return { ...env, value: value({ x: pct(p[0], s[0]), y: pct(p[1], s[1]) }, SHAPES[type]!.labels) };
       });
       const hidden = pts.filter((p) => p[2] === 1).length;
-      return hidden ? { results, lost: ['keypoint visibility flags', hidden, 'Label Studio keypoints have no hidden state (v 1 written as visible)'] } : { results };
+      return hidden ? { results, lost: [noun('keypoint visibility flag'), hidden, 'Label Studio keypoints have no hidden state (v 1 written as visible)'] } : { results };
     }
     case 'mask': {
       const [h, w] = a.rle.size;

@@ -7,6 +7,8 @@
  * record says besides its results (id, completed_by, times, lead_time, ...) is kept with the item,
  * so that the writer rebuilds the same records. A task without `data` is its own data (import form).
  */
+import { noun, type Noun } from '../../core/noun.js';
+import { mediaUrl } from '../../core/object-url.js';
 import type { Code } from '../../core/codes.js';
 import type { Annotation, Item, ItemKind, JsonObject } from '../../model/types.js';
 import { codePointsToUtf16, utf16ToCodePoints } from '../../model/geometry.js';
@@ -189,7 +191,7 @@ export interface TaskOptions {
   urlPrefix?: string;
 }
 
-export type Loss = [what: string, count: number, reason: string];
+export type Loss = [what: Noun, count: number, reason: string];
 
 /** A task, with what the item lost (`losses`: item fields; `resultLosses`: its annotations). */
 export type TaskOutcome = { task: JsonObject; losses: Loss[]; resultLosses: Loss[]; warnings: [Code, string][] } | { error: Code; message: string };
@@ -205,20 +207,20 @@ export function dataKeyOf(item: Item): string | undefined {
 export function itemToTask(item: Item, o: TaskOptions): TaskOutcome {
   const ex = (item.extras?.labelstudio ?? {}) as JsonObject;
   const fromLs = item.extras?.labelstudio !== undefined;
-  const losses: [string, number, string][] = [];
+  const losses: Loss[] = [];
   const warnings: [Code, string][] = [];
   const key = dataKeyOf(item);
   if (key === undefined) return { error: 'LS_ITEM_UNSUPPORTED', message: `an item of kind ${item.kind} has no Label Studio data field` };
   const data: JsonObject = {};
-  let media: string | undefined = item.kind === 'text' ? item.text : item.kind === 'html' ? item.html : item.url;
+  let media: string | undefined = item.kind === 'text' ? item.text : item.kind === 'html' ? item.html : mediaUrl(item.url, item.path, o.urlPrefix);
   if (media === undefined && item.path !== undefined) {
-    media = o.urlPrefix !== undefined ? o.urlPrefix + item.path.replace(/^\.?\//, '') : item.path;
-    if (o.urlPrefix === undefined) warnings.push(['LS_DATA_PATH', `data.${key} is the file name ${JSON.stringify(item.path)}: give --url-prefix for a URL Label Studio can load`]);
+    media = item.path;
+    warnings.push(['LS_DATA_PATH', `data.${key} is the file name ${JSON.stringify(item.path)}: give --url-prefix for a URL Label Studio can load`]);
   }
   if (media !== undefined) data[key] = media;
   else if (!fromLs) return { error: 'LS_NO_DATA', message: `item ${JSON.stringify(item.id)} has no URL, path or text to put in data.${key}` };
   for (const k of Object.keys(item.metadata)) {
-    if (k === key) losses.push(['metadata fields named like the media field', 1, `data.${key} holds the media`]);
+    if (k === key) losses.push([noun('metadata field named like the media field', 'metadata fields named like the media field'), 1, `data.${key} holds the media`]);
     else setOwn(data, k, item.metadata[k]);
   }
   const task: JsonObject = {};
@@ -237,10 +239,10 @@ export function itemToTask(item: Item, o: TaskOptions): TaskOutcome {
   if (!fromLs && item.width !== undefined && item.height !== undefined && !sized(task)) {
     task.meta = { ...(isObj(task.meta) ? task.meta : {}), original_width: item.width, original_height: item.height };
   }
-  for (const f of Object.keys(item.extras ?? {})) if (f !== 'labelstudio') losses.push([`${f} fields`, 1, `${f}-specific fields have no place in a Label Studio task`]);
-  if (item.tags?.length) losses.push(['item tags', 1, 'a Label Studio task has no tags']);
-  if (item.title !== undefined) losses.push(['item titles', 1, 'a Label Studio task has no title']);
-  if (item.media && Object.keys(item.media).length) losses.push(['media facts', 1, 'a Label Studio task does not describe its media file']);
+  for (const f of Object.keys(item.extras ?? {})) if (f !== 'labelstudio') losses.push([noun(`item's ${f} fields`, `items' ${f} fields`), 1, `${f}-specific fields have no place in a Label Studio task`]);
+  if (item.tags?.length) losses.push([noun("item's tags", "items' tags"), 1, 'a Label Studio task has no tags']);
+  if (item.title !== undefined) losses.push([noun('item title'), 1, 'a Label Studio task has no title']);
+  if (item.media && Object.keys(item.media).length) losses.push([noun("item's media facts", "items' media facts"), 1, 'a Label Studio task does not describe its media file']);
   return { task, losses, resultLosses, warnings };
 }
 
@@ -255,7 +257,7 @@ interface Rec {
   noResult: boolean;
 }
 
-function buildRecords(item: Item, ex: JsonObject, o: TaskOptions, losses: [string, number, string][]): { lists: Partial<Record<ListName, JsonObject[]>> } | { error: Code; message: string } {
+function buildRecords(item: Item, ex: JsonObject, o: TaskOptions, losses: Loss[]): { lists: Partial<Record<ListName, JsonObject[]>> } | { error: Code; message: string } {
   const recs = new Map<string, Rec>();
   if (Array.isArray(ex.records)) {
     for (const r of ex.records as JsonObject[]) {

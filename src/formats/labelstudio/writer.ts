@@ -3,6 +3,7 @@
  * item's width and height; annotations go to `annotations` or `predictions` by their origin, or all
  * to one with `--as`.
  */
+import { noun } from '../../core/noun.js';
 import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
@@ -37,7 +38,7 @@ export function createLabelStudioWriter(sink: OutputSink, ctx: WriteContext): Fo
   let n = 0;
   return {
     dataset(d) {
-      if (d.info || d.licenses?.length) ctx.lose('dataset info/licenses', 1, 'Label Studio tasks have no dataset description');
+      if (d.info || d.licenses?.length) ctx.lose(noun('dataset description (info, licenses)', 'dataset descriptions (info, licenses)'), 1, 'Label Studio tasks have no dataset description');
     },
     write(item: Item, place: Place): void {
       const task = taskOf(item, place, ctx, o);

@@ -1,9 +1,15 @@
 import type { FormatDescriptor, Sample } from '../../core/format.js';
+import { documentOf, field, has, isArray, isObject, itemsOf } from '../../core/sniff.js';
 
-/** A JSON list of images whose annotations hold `classes` and `coordinates`. */
+/** A JSON list of images (file_name) whose annotations hold `classes` or `coordinates`. */
 function detect(sample: Sample): number {
-  const h = sample.text.replace(/^\ufeff/, '').trimStart();
-  return h.startsWith('[') && /"file_name"\s*:/.test(h) && /"classes"\s*:/.test(h) && /"coordinates"\s*:/.test(h) ? 0.85 : 0;
+  const doc = documentOf(sample);
+  // an image may lack its file_name, or not be an object (an error there): the list as a whole decides
+  const images = itemsOf(doc).filter(isObject);
+  if (!isArray(doc) || !images.some((i) => has(i, 'file_name'))) return 0;
+  const annotations = images.flatMap((i) => itemsOf(field(i, 'annotations')));
+  if (annotations.some((a) => has(a, 'classes') || has(a, 'coordinates'))) return 0.85;
+  return images.every((i) => isArray(field(i, 'annotations'))) && images.some((i) => has(i, 'tags') || has(i, 'dimensions')) ? 0.6 : 0;
 }
 
 export const remoJson: FormatDescriptor = {

@@ -10,7 +10,7 @@
 import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
 import { readJsonList } from '../../core/json-list.js';
-import { diag, pointer, type Place } from '../../core/diagnostics.js';
+import { diag, type Place, below, docPointer } from '../../core/diagnostics.js';
 import { jsonErrorMessage } from '../../core/json-syntax.js';
 import type { Code } from '../../core/codes.js';
 import { setOwn } from '../../core/safe.js';
@@ -26,9 +26,9 @@ export async function* readRemo(input: InputSource, ctx: ReadContext): AsyncGene
   // images without a size whose fractions wait for the size read under --media-root
   const pending = percent && mediaRoot !== undefined ? new WeakSet<Item>() : undefined;
   const list = readJsonList(input, ctx, { invalid: 'REMO_INVALID_JSON', notList: 'REMO_NOT_LIST', what: 'images' }, (index, raw, offset, events) => {
-    const place: Place = { file: ctx.file, pointer: '#' + pointer(index), offset };
+    const place: Place = { file: ctx.file, pointer: docPointer(index), offset };
     const fail = (code: Code, message: string, at = ''): void => {
-      ctx.report(diag(code, message, { ...place, pointer: place.pointer + at }));
+      ctx.report(diag(code, message, { ...place, pointer: below(place.pointer!, at) }));
     };
     let rec: unknown;
     try {

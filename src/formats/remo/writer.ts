@@ -1,4 +1,5 @@
 /** Remo JSON writer: a list of images with size, tags and annotations of `classes` and `{x, y}` points. */
+import { noun, type Noun } from '../../core/noun.js';
 import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
@@ -12,7 +13,7 @@ export function createRemoWriter(sink: OutputSink, ctx: WriteContext): FormatWri
   let n = 0;
   return {
     write(item: Item, place: Place): void {
-      const lose = (what: string, count: number, reason: string): boolean => count === 0 || ctx.lose(what, count, reason, place);
+      const lose = (what: Noun, count: number, reason: string): boolean => count === 0 || ctx.lose(what, count, reason, place);
       const W = item.width;
       const H = item.height;
       if (percent && !(W && H) && item.annotations.some((a) => a.kind !== 'classification')) {
@@ -34,7 +35,7 @@ export function createRemoWriter(sink: OutputSink, ctx: WriteContext): FormatWri
         const classes = a.kind === 'classification' ? a.labels : extra ?? (a.label !== undefined ? [a.label] : []);
         if (a.kind === 'classification') anns.push({ classes, coordinates: [] });
         else if (a.kind === 'polygon') {
-          if (!lose('polygon part groupings', a.rings.length - 1, 'each part became an annotation of its own')) return;
+          if (!lose(noun('polygon part grouping'), a.rings.length - 1, 'each part became an annotation of its own')) return;
           for (const ring of a.rings) {
             const pts: JsonObject[] = [];
             for (let i = 0; i + 1 < ring.length; i += 2) pts.push(pt(ring[i]!, ring[i + 1]!));
@@ -43,15 +44,15 @@ export function createRemoWriter(sink: OutputSink, ctx: WriteContext): FormatWri
         } else {
           const box = envelopeOf(a);
           if (!box) {
-            if (!lose(`${a.kind} annotations`, 1, 'Remo holds boxes, polygons and classes only')) return;
+            if (!lose(noun(`${a.kind} annotation`), 1, 'Remo holds boxes, polygons and classes only')) return;
             continue;
           }
           const lost = envelopeLoss(a);
-          if (lost && !lose(lost, 1, 'written as the envelope box')) return;
+          if (lost && !lose(noun(lost), 1, 'written as the envelope box')) return;
           anns.push({ classes, coordinates: [pt(box.x, box.y), pt(box.x + box.w, box.y + box.h)] });
         }
         const attrs = Object.keys(a.attributes ?? {}).filter((k) => k !== 'classes');
-        if (!lose('attributes', attrs.length, 'Remo annotations have no attributes')) return;
+        if (!lose(noun('attribute'), attrs.length, 'Remo annotations have no attributes')) return;
         if (!loseScore(a.score, 'Remo JSON', ctx, place)) return;
       }
       out.annotations = anns;

@@ -17,7 +17,7 @@ import { join, relative } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
-import { diag, type Place } from '../../core/diagnostics.js';
+import { diag, fragment, type Place } from '../../core/diagnostics.js';
 import type { Code } from '../../core/codes.js';
 import { setOwn } from '../../core/safe.js';
 import { inclusiveToXywh } from '../../model/geometry.js';
@@ -128,7 +128,7 @@ const SINGLE_BYTE = new Map([
 function onXml(xml: string, file: string, ctx: ReadContext, offset: 0 | 1): ReadEvent {
   const place: Place = { file };
   const reject = (code: Code, message: string, pointer?: string): ReadEvent => {
-    ctx.report(diag(code, message, pointer ? { ...place, pointer } : place));
+    ctx.report(diag(code, message, pointer ? { ...place, pointer: fragment(pointer) } : place));
     return { type: 'reject', place, raw: xml };
   };
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) return reject('VOC_DOCTYPE', 'the XML declares a DOCTYPE or entities: refused without parsing (VOC files have none; entity expansion is how XML bombs work)');
@@ -143,7 +143,7 @@ function onXml(xml: string, file: string, ctx: ReadContext, offset: 0 | 1): Read
   const r = annotationToItem(ann, file, offset);
   let bad = false;
   for (const x of r.findings) {
-    const d = diag(x.code, x.message, { ...place, pointer: x.at }, x.severity ?? 'error');
+    const d = diag(x.code, x.message, { ...place, pointer: fragment(x.at) }, x.severity ?? 'error');
     if (d.severity === 'error') bad = true;
     ctx.report(d);
   }

@@ -4,6 +4,7 @@
  * actions) written back. VOC has boxes only: other shapes are written as their envelope or dropped,
  * and counted.
  */
+import { noun, type Noun } from '../../core/noun.js';
 import { XMLBuilder } from 'fast-xml-parser';
 import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
@@ -45,7 +46,7 @@ export function createVocWriter(_sink: OutputSink, ctx: WriteContext): FormatWri
         ctx.report(nameClash(clash, 'VOC_NAME_TAKEN', item.id, rel, place));
         return;
       }
-      const lose = (what: string, n: number, reason: string): boolean => n === 0 || ctx.lose(what, n, reason, place);
+      const lose = (what: Noun, n: number, reason: string): boolean => n === 0 || ctx.lose(what, n, reason, place);
       const ex = (item.extras?.voc ?? {}) as JsonObject;
       const ann: JsonObject = {};
       for (const k of ['folder']) if (ex[k] !== undefined) ann[k] = ex[k];
@@ -61,20 +62,20 @@ export function createVocWriter(_sink: OutputSink, ctx: WriteContext): FormatWri
       for (const a of item.annotations) {
         const box = envelopeOf(a);
         if (!box) {
-          if (!lose(`${a.kind} annotations`, 1, 'VOC holds boxes only')) return;
+          if (!lose(noun(`${a.kind} annotation`), 1, 'VOC holds boxes only')) return;
           continue;
         }
         if (offset === 1 && (box.w < 1 || box.h < 1)) {
           // inclusive pixel corners cover at least one pixel: a thinner box would be written inverted
-          if (!lose('boxes under one pixel', 1, 'VOC corners are whole inclusive pixels (--voc-offset 0 writes them as continuous corners)')) return;
+          if (!lose(noun('box under one pixel', 'boxes under one pixel'), 1, 'VOC corners are whole inclusive pixels (--voc-offset 0 writes them as continuous corners)')) return;
           continue;
         }
         if (a.label === undefined || a.label === '') {
-          if (!lose('unlabelled annotations', 1, 'a VOC object needs a <name>')) return;
+          if (!lose(noun('unlabelled annotation'), 1, 'a VOC object needs a <name>')) return;
           continue;
         }
         const lost = envelopeLoss(a);
-        if (lost && !lose(lost, 1, 'VOC holds axis-aligned boxes (the envelope was written)')) return;
+        if (lost && !lose(noun(lost), 1, 'VOC holds axis-aligned boxes (the envelope was written)')) return;
         const o: JsonObject = { name: a.label };
         const attrs = a.attributes ?? {};
         if (typeof attrs.pose === 'string') o.pose = attrs.pose;
@@ -85,7 +86,7 @@ export function createVocWriter(_sink: OutputSink, ctx: WriteContext): FormatWri
         }
         if (isObj(attrs.actions)) o.actions = Object.fromEntries(Object.entries(attrs.actions).map(([k, v]) => [k, v ? 1 : 0]));
         const other = Object.keys(attrs).filter((k) => !['pose', 'truncated', 'difficult', 'occluded', 'parts', 'actions'].includes(k));
-        if (!lose('attributes', other.length, 'VOC objects hold pose, truncated, difficult, occluded, parts and actions only')) return;
+        if (!lose(noun('attribute'), other.length, 'VOC objects hold pose, truncated, difficult, occluded, parts and actions only')) return;
         const rest = a.extras?.voc;
         if (isObj(rest)) for (const k of Object.keys(rest)) if (o[k] === undefined) setOwn(o, k, rest[k]);
         if (!loseScore(a.score, 'VOC', ctx, place)) return;

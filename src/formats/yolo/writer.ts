@@ -5,6 +5,7 @@
  * (`class x1 y1 ... x4 y4`). Class ids follow the dataset's categories, then first-seen labels.
  * YOLO has no attributes, no ids, no scores in ground truth: dropped and counted.
  */
+import { noun, type Noun } from '../../core/noun.js';
 import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
@@ -39,7 +40,7 @@ export function createYoloWriter(_sink: OutputSink, ctx: WriteContext): FormatWr
   return {
     dataset(d: Dataset): void {
       for (const c of [...d.categories].sort((a, b) => a.id - b.id)) classOf(c.name);
-      if (d.info || d.licenses?.length) ctx.lose('dataset info/licenses', 1, 'YOLO has no dataset description');
+      if (d.info || d.licenses?.length) ctx.lose(noun('dataset description (info, licenses)', 'dataset descriptions (info, licenses)'), 1, 'YOLO has no dataset description');
     },
     async write(item: Item, place: Place): Promise<void> {
       if (!(item.width! > 0) || !(item.height! > 0)) {
@@ -58,14 +59,14 @@ export function createYoloWriter(_sink: OutputSink, ctx: WriteContext): FormatWr
       }
       const W = item.width!;
       const H = item.height!;
-      const lose = (what: string, n: number, reason: string): boolean => n === 0 || ctx.lose(what, n, reason, place);
+      const lose = (what: Noun, n: number, reason: string): boolean => n === 0 || ctx.lose(what, n, reason, place);
       const lines: string[] = [];
       const fx = (v: number): string => fmt(pxToFraction(v, W));
       const fy = (v: number): string => fmt(pxToFraction(v, H));
       const ring = (flat: readonly number[]): string => flat.map((v, i) => (i % 2 ? fy(v) : fx(v))).join(' ');
       for (const a of item.annotations) {
         if (a.label === undefined) {
-          if (!lose('unlabelled annotations', 1, 'a YOLO line starts with a class')) return;
+          if (!lose(noun('unlabelled annotation'), 1, 'a YOLO line starts with a class')) return;
           continue;
         }
         const shape = shapeOf(a, task);
@@ -79,8 +80,8 @@ export function createYoloWriter(_sink: OutputSink, ctx: WriteContext): FormatWr
           const c = xywhToCentre(shape.box);
           lines.push(`${cls} ${fx(c.cx)} ${fy(c.cy)} ${fx(c.w)} ${fy(c.h)}`);
         } else for (const r of shape.rings) lines.push(`${cls} ${ring(r)}`);
-        if (a.attributes && !lose('attributes', Object.keys(a.attributes).length, 'YOLO has no attributes')) return;
-        if (a.score !== undefined && !lose('scores', 1, 'YOLO ground truth has no scores')) return;
+        if (a.attributes && !lose(noun('attribute'), Object.keys(a.attributes).length, 'YOLO has no attributes')) return;
+        if (a.score !== undefined && !lose(noun('score'), 1, 'YOLO ground truth has no scores')) return;
       }
       if (!loseForeignExtras(item, 'yolo', 'YOLO', ctx, place)) return;
       if (!loseMetadata(item, 'YOLO', ctx, place)) return;
@@ -93,24 +94,24 @@ export function createYoloWriter(_sink: OutputSink, ctx: WriteContext): FormatWr
   };
 }
 
-type Shape = { box: Xywh; note?: [string, string] } | { rings: number[][]; note?: [string, string] } | { lost: string; reason: string };
+type Shape = { box: Xywh; note?: [Noun, string] } | { rings: number[][]; note?: [Noun, string] } | { lost: Noun; reason: string };
 
 function shapeOf(a: Annotation, task: Task): Shape {
   if (task === 'detect') {
     const box = envelopeOf(a);
-    if (!box) return { lost: `${a.kind} annotations`, reason: 'YOLO detection holds boxes only' };
+    if (!box) return { lost: noun(`${a.kind} annotation`), reason: 'YOLO detection holds boxes only' };
     const lost = envelopeLoss(a);
-    return lost ? { box, note: [lost, 'a detection line holds an axis-aligned box (the envelope was written; --yolo-task segment or obb keeps more)'] } : { box };
+    return lost ? { box, note: [noun(lost), 'a detection line holds an axis-aligned box (the envelope was written; --yolo-task segment or obb keeps more)'] } : { box };
   }
   switch (a.kind) {
     case 'box':
       return { rings: [rotatedCorners(a, a.rotation ?? 0).flat()] };
     case 'polygon':
-      if (task === 'obb') return { rings: [rotatedCorners(ringsEnvelope(a.rings), 0).flat()], note: ['polygons', 'an oriented-box line holds 4 corners (the envelope was written)'] };
-      return a.rings.length > 1 ? { rings: a.rings, note: ['polygon part groupings', 'each part became a line of its own'] } : { rings: a.rings };
+      if (task === 'obb') return { rings: [rotatedCorners(ringsEnvelope(a.rings), 0).flat()], note: [noun('polygon'), 'an oriented-box line holds 4 corners (the envelope was written)'] };
+      return a.rings.length > 1 ? { rings: a.rings, note: [noun('polygon part grouping'), 'each part became a line of its own'] } : { rings: a.rings };
     case 'ellipse':
-      return task === 'obb' ? { rings: [rotatedCorners(ellipseEnvelope(a.cx, a.cy, a.rx, a.ry, a.rotation ?? 0), 0).flat()], note: ['ellipses', 'written as their envelope box'] } : { rings: [ellipseToRing(a.cx, a.cy, a.rx, a.ry, a.rotation ?? 0)], note: ['ellipses', 'written as 32-point polygons'] };
+      return task === 'obb' ? { rings: [rotatedCorners(ellipseEnvelope(a.cx, a.cy, a.rx, a.ry, a.rotation ?? 0), 0).flat()], note: [noun('ellipse'), 'written as their envelope box'] } : { rings: [ellipseToRing(a.cx, a.cy, a.rx, a.ry, a.rotation ?? 0)], note: [noun('ellipse'), 'written as 32-point polygons'] };
     default:
-      return { lost: `${a.kind} annotations`, reason: `YOLO ${task} lines hold ${task === 'obb' ? 'oriented boxes' : 'polygons'} only` };
+      return { lost: noun(`${a.kind} annotation`), reason: `YOLO ${task} lines hold ${task === 'obb' ? 'oriented boxes' : 'polygons'} only` };
   }
 }
