@@ -7,5 +7,6 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     globalSetup: ['test/setup/global.ts'],
+    setupFiles: ['test/setup/tmpdir.ts'],
   },
 });
