@@ -4,5 +4,12 @@
 // ignores it. Installed before anything is loaded (hence the dynamic import below).
 process.on('SIGUSR1', () => undefined);
 
-const { main } = await import('../dist/cli/main.js');
-process.exitCode = await main();
+try {
+  const { main } = await import('../dist/cli/main.js');
+  process.exitCode = await main();
+} catch (e) {
+  // the program could not be loaded (too many open files, a missing build): one line, exit 3
+  const what = [e?.code, String(e?.message ?? e).split('\n')[0]].filter(Boolean).join(' ');
+  process.stderr.write(`annoconv: error INTERNAL_ERROR cannot start: ${what}\n`);
+  process.exitCode = 3;
+}

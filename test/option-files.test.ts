@@ -110,8 +110,8 @@ describe('checkOptionFiles (for a caller that checks usage before opening anythi
     expect(missing).toEqual([
       ['categories', 'OPTION_INVALID', 2],
       ['taskMap', 'OPTION_INVALID', 2],
-      ['serverConfig', 'CONFIG_NOT_FOUND', 3],
-      ['gt', 'INPUT_NOT_FOUND', 3],
+      ['serverConfig', 'CONFIG_NOT_FOUND', 2],
+      ['gt', 'OPTION_INVALID', 2],
     ]);
   });
 });

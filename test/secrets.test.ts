@@ -85,7 +85,7 @@ describe('secrets from --server-config', () => {
     expect(await codes('wrongTypes')).toEqual(['CONFIG_S3_INVALID@:#/s3/region', 'CONFIG_S3_UNKNOWN_KEY@:#/s3/[redacted]']);
     expect(await codes('trailingGarbage')).toEqual([`CONFIG_INVALID_JSON@1:${CONFIGS.trailingGarbage!.lastIndexOf(SECRET) + 1}`]);
     const missing = await cli(['validate', ITEMS, '--server-config', join(dir, 'none.json'), '--diagnostics', 'json']);
-    expect(missing.code).toBe(3);
+    expect(missing.code).toBe(2); // a usage error: the option names a file that is not there
     expect(jsonDiagnostics(missing.stderr).map((d) => d.code)).toEqual(['CONFIG_NOT_FOUND']);
     const noKey = file('config-nokey.json', JSON.stringify({ s3: { accessKeyId: '', region: 'x' } }));
     const r = await cli(['validate', ITEMS, '--server-config', noKey, '--diagnostics', 'json']);

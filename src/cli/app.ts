@@ -12,7 +12,9 @@ import { formatJson } from './render.js';
 import { COMMANDS } from './commands/index.js';
 import { EXIT_CODES, type Args } from './common.js';
 import { nearest } from './suggest.js';
+import { checkOptionValues, declaredOptions, requireValues, takeOperands } from './args.js';
 import { VERSION } from './version.js';
+import { listFormats } from '../core/registry.js';
 
 function installSignalHandlers(mode: 'text' | 'json'): void {
   const onSignal = (signal: NodeJS.Signals, code: number) => () => {
@@ -64,13 +66,15 @@ function build(argv: string[]): Argv {
     .help()
     .alias('help', 'h')
     .strict()
+    .parserConfiguration({ 'populate--': true })
     .completion('completion', 'print a bash/zsh completion script (annoconv completion >> ~/.bashrc)')
     .demandCommand(1, 'give a command: convert, validate, scan, detect, formats or schema')
     .epilogue(EXIT_CODES)
     .wrap(Math.min(110, process.stdout.columns || 100));
   for (const c of COMMANDS) {
-    y.command(c.command, c.describe, c.builder, async (args) => {
-      outcome.exitCode = await c.handler(args as unknown as Args);
+    y.command(c.command, c.describe, (cy) => requireValues(c.builder(cy)), async (args) => {
+      checkOptionValues(args as unknown as Args, declaredOptions(y));
+      outcome.exitCode = await c.handler(takeOperands(args as unknown as Args, c.command));
     });
   }
   return y;
@@ -95,7 +99,8 @@ function jsonRuntimeWarnings(): void {
 /** `annoconv help [COMMAND]` is `annoconv [COMMAND] --help`. */
 function rewriteHelp(argv: string[]): string[] {
   if (argv[0] !== 'help') return argv;
-  return argv[1] !== undefined ? [argv[1], '--help'] : ['--help'];
+  // an unknown name stays a command, so that it is reported as one
+  return argv[1] !== undefined ? [argv[1], ...(commandNames.includes(argv[1]) ? ['--help'] : [])] : ['--help'];
 }
 
 /** One line saying what was wrong, what was probably meant, and where help is. */
@@ -116,6 +121,8 @@ function usageMessage(e: UsageError, argv: string[], known: string[]): string {
   } else if (/^Invalid values?:/.test(msg)) {
     // "Invalid values:\n  Argument: on-invalid, Given: "fial", Choices: "skip", "fail""
     msg = [...msg.matchAll(/Argument: ([^,]+), Given: (.*?), Choices: (.*)$/gm)].map((m) => `--${m[1]} ${m[2]} is not one of ${m[3]!.replace(/"/g, '')}`).join('; ') || msg;
+  } else if (/^Not enough arguments following: /.test(msg)) {
+    msg = `--${msg.slice('Not enough arguments following: '.length)} needs a value`;
   } else if (/^Missing required arguments?:/.test(msg) && msg.includes('\n')) {
     msg = msg.slice(msg.indexOf('\n') + 1); // the option's own message says what to give
   }
@@ -127,14 +134,35 @@ function withHint(message: string, command: string | undefined): string {
   return `${message}; see "annoconv ${command ? command + ' ' : ''}--help"`;
 }
 
+/**
+ * Tab completion of format names (`--to c<Tab>`, `schema co<Tab>`), which yargs cannot know: the
+ * shell script asks `annoconv --get-yargs-completions annoconv WORDS...`. Undefined: yargs answers.
+ */
+function formatCompletions(argv: string[]): string[] | undefined {
+  if (argv[0] !== '--get-yargs-completions') return undefined;
+  const words = argv.slice(2); // after the program name
+  const current = words.at(-1) ?? '';
+  const previous = words.at(-2);
+  const wantsFormat = ['--to', '-t', '--from', '-f', '--format'].includes(previous ?? '') || (words[0] === 'schema' && words.length === 2);
+  if (!wantsFormat) return undefined;
+  return listFormats().flatMap((f) => [f.id, ...f.aliases]).filter((n) => n.startsWith(current));
+}
+
 export async function run(rawArgv: string[]): Promise<number> {
+  const formats = formatCompletions(rawArgv);
+  if (formats) {
+    process.stdout.write(formats.join('\n') + (formats.length ? '\n' : ''));
+    return 0;
+  }
   const argv = rewriteHelp(rawArgv);
   installSignalHandlers(jsonMode(argv) ? 'json' : 'text');
   const command = argv.find((a) => commandNames.includes(a));
   let known: string[] = [];
   outcome.exitCode = 0;
   const y: Argv = build(argv).fail((msg, e) => {
-    if (e) throw e;
+    // yargs' own parse errors (an option without its value) are usage errors too
+    if (e && e.name !== 'YError') throw e;
+    if (e) msg = e.message;
     // the options of the command being parsed (its builder has run), for "did you mean"
     known = Object.keys((y as unknown as { getOptions(): { key?: Record<string, unknown> } }).getOptions().key ?? {}).filter((k) => !/[A-Z]/.test(k));
     throw new UsageError(msg, command);

@@ -13,7 +13,7 @@ export type Args = Globals & Record<string, unknown>;
 /** yargs hands a lone "-" positional over as ""; both mean stdin/stdout. */
 export const path = (v: unknown): string | undefined => (v === '' ? '-' : (v as string | undefined));
 
-export const EXIT_CODES = 'Exit codes: 0 ok, 1 invalid input or rejected records, 2 usage error, 3 I/O error, 130/143 interrupted.';
+export const EXIT_CODES = 'Exit codes: 0 ok, 1 invalid input or rejected records, 2 usage error, 3 I/O error, 130/143/129/131 interrupted (SIGINT/SIGTERM/SIGHUP/SIGQUIT).';
 
 const camel = (s: string): string => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -65,7 +65,7 @@ export function optionsFrom(args: Args): Partial<Options> {
   const bad = (message: string): never => {
     throw new AnnoconvError(diag('OPTION_INVALID', message), 2);
   };
-  if (!Number.isFinite(size) || size <= 0) bad('--max-record-size must be a positive number of bytes');
+  if (!Number.isSafeInteger(size) || size <= 0) bad('--max-record-size must be a whole number of bytes, at least 1');
   if (!Number.isInteger(args.maxDiagnostics) || args.maxDiagnostics < 0) bad('--max-diagnostics must be a whole number, 0 or more (0 shows all)');
   if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 0)) bad('--workers must be a whole number, 0 or more');
   return {
@@ -83,7 +83,8 @@ type Hooks = Pick<CommonParams, 'onDiagnostic' | 'onProgress'>;
 /** Runs a library call with diagnostics printed, progress shown and the summary; returns the exit code. */
 export async function reporting(a: Args, input: string | undefined, validating: boolean, call: (hooks: Hooks) => Promise<RunResult>): Promise<number> {
   const printer = printerFor(a);
-  const progress = createProgress(!a.quiet);
+  // a progress line is not JSON: none under --diagnostics json, even on a terminal
+  const progress = createProgress(!a.quiet && a.diagnostics !== 'json');
   try {
     const r = await call({
       onDiagnostic: (d) => {

@@ -89,7 +89,7 @@ export const CODES = {
   JSONL_URL_WHITESPACE: c('warning', 'the URL contains whitespace'),
   JSONL_URL_S3_MISPARSED: c('warning', 'an S3 URL the server mis-parses (no region, dot path-style or dotted bucket); use https://BUCKET.s3.REGION.amazonaws.com/KEY'),
   JSONL_URL_PRESIGNED_NOT_S3: c('warning', 'the server config has S3 credentials, so every URL is presigned, yet some URLs are not S3 URLs'),
-  CONFIG_NOT_FOUND: c('error', 'the server config (--server-config) cannot be read'),
+  CONFIG_NOT_FOUND: c('error', 'the server config (--server-config) cannot be read (a usage error, exit 2)'),
   CONFIG_INVALID_JSON: c('error', 'the server config is not a JSON object (its text is never quoted)'),
   CONFIG_S3_INVALID: c('error', 'the s3 block lacks accessKeyId/secretAccessKey strings or has a non-string region (values never shown)'),
   CONFIG_S3_UNKNOWN_KEY: c('warning', 'the s3 block has a key the server does not read'),

@@ -160,8 +160,9 @@ export async function openInput(path: string | undefined, limits: InputLimits = 
   try {
     const st = await stat(path);
     if (st.isDirectory()) return directoryInput(path);
-    // a named pipe (mkfifo, <(command)): read as a stream, never by position
-    if (st.isFIFO()) return new StreamInput(path, () => readPipeChunks(path), path, undefined, max);
+    // a named pipe (mkfifo, <(command)): read as a stream, never by position; no path, so that
+    // nothing opens it again to count lines (a second open would wait for a writer for ever)
+    if (st.isFIFO()) return new StreamInput(path, () => readPipeChunks(path), undefined, undefined, max);
     size = st.size;
   } catch (e) {
     if (e instanceof AnnoconvError) throw e;

@@ -28,8 +28,8 @@ interface OptionFile {
 const OPTION_FILES: Record<string, OptionFile> = {
   categories: { flag: '--categories', whole: true, missing: { code: 'OPTION_INVALID', exit: 2 } },
   taskMap: { flag: '--task-map', whole: true, missing: { code: 'OPTION_INVALID', exit: 2 } },
-  serverConfig: { flag: '--server-config', whole: true, missing: { code: 'CONFIG_NOT_FOUND', exit: 3 } },
-  gt: { flag: '--gt', whole: false, missing: { code: 'INPUT_NOT_FOUND', exit: 3 } },
+  serverConfig: { flag: '--server-config', whole: true, missing: { code: 'CONFIG_NOT_FOUND', exit: 2 } },
+  gt: { flag: '--gt', whole: false, missing: { code: 'OPTION_INVALID', exit: 2 } },
 };
 
 export type OptionFileKey = 'categories' | 'taskMap' | 'serverConfig' | 'gt';

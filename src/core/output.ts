@@ -11,9 +11,9 @@
  *   /dev/stdout, /dev/fd/N) is written through as a stream: replacing it with a regular file would
  *   destroy it, and whoever reads it would get nothing.
  */
-import { constants, createWriteStream, type WriteStream } from 'node:fs';
+import { constants, createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { chmod, chown, lstat, open, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { connect, Socket } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { finished } from 'node:stream/promises';
@@ -28,6 +28,7 @@ import { registerTemp, unregisterTemp } from './cleanup.js';
 type Destination =
   | { kind: 'fd'; fd: number }
   | { kind: 'socket' }
+  | { kind: 'fifo' }
   | { kind: 'special' }
   | { kind: 'file'; target: string; keep?: { mode: number; uid: number; gid: number } };
 
@@ -61,6 +62,7 @@ async function destinationOf(path: string): Promise<Destination> {
   if (!st) return { kind: 'file', target: await danglingTarget(path) };
   if (st.isDirectory()) throw new AnnoconvError(diag('OUTPUT_WRITE_FAILED', `${path} is a folder: give a file name`, { file: path }), 3);
   if (st.isSocket()) return { kind: 'socket' };
+  if (st.isFIFO()) return { kind: 'fifo' };
   if (!st.isFile()) return { kind: 'special' };
   return { kind: 'file', target: await realpath(path), keep: { mode: st.mode & 0o777, uid: st.uid, gid: st.gid } };
 }
@@ -186,6 +188,23 @@ async function keepAttributes(tempPath: string, keep: { mode: number; uid: numbe
   await chmod(tempPath, keep.mode);
 }
 
+/**
+ * A FIFO waits for its reader. A blocking open() would hold a thread of the pool until one comes,
+ * and Ctrl-C could not end the process: it is opened without blocking instead (ENXIO while there
+ * is no reader), retried on the event loop where signals are handled, and written through a
+ * socket, which copes with a non-blocking pipe as stdout does.
+ */
+async function openFifoForWriting(path: string): Promise<number> {
+  for (let wait = 10; ; wait = Math.min(wait * 2, 200)) {
+    try {
+      return openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENXIO') throw writeError(path, e);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
+
 /** A device, FIFO, socket or descriptor, written through. */
 async function openThrough(path: string, dest: Exclude<Destination, { kind: 'file' }>): Promise<OutputSink> {
   if (dest.kind === 'fd' && dest.fd === 1) return new StreamSink(path, process.stdout, true);
@@ -201,11 +220,15 @@ async function openThrough(path: string, dest: Exclude<Destination, { kind: 'fil
     // a descriptor the caller opened stays open for them (a library caller may use it after)
     file = createWriteStream('', { fd: dest.fd, autoClose: false });
   } else {
-    // no O_CREAT or O_TRUNC: the device or FIFO is there; a FIFO waits here for its reader
-    const fh = await open(path, constants.O_WRONLY).catch((e: unknown) => {
-      throw writeError(path, e);
-    });
-    file = fh.createWriteStream();
+    // no O_CREAT or O_TRUNC: the device or FIFO is there
+    const fifo = dest.kind === 'fifo' ? await openFifoForWriting(path) : undefined;
+    if (fifo !== undefined) file = new Socket({ fd: fifo, readable: false, writable: true });
+    else {
+      const fh = await open(path, constants.O_WRONLY).catch((e: unknown) => {
+        throw writeError(path, e);
+      });
+      file = fh.createWriteStream();
+    }
   }
   const c = compressing(path, file);
   return new EndingSink(path, c.stream, c.file);

@@ -5,6 +5,7 @@
 import { AnnoconvError, diag, type DiagnosticSink } from './diagnostics.js';
 import { redactDiagnostic } from './secrets.js';
 import { dirname } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { FileTree } from './file-tree.js';
 import { MemorySink, openInput, type InputSource, type OutputSink } from './io.js';
@@ -90,9 +91,19 @@ export interface ScanParams extends Omit<ConvertParams, 'input' | 'from'> {
   concurrency?: number;
 }
 
+/** Each folder (or file) to scan must be there: one that is not is an I/O error (exit 3), as a missing input is. */
+async function checkScanFolders(dirs: string[]): Promise<void> {
+  for (const d of dirs) {
+    await stat(d).catch((e: NodeJS.ErrnoException) => {
+      throw new AnnoconvError(diag('INPUT_NOT_FOUND', `cannot open ${d} (${e.code ?? e.message})`, { file: d }), 3);
+    });
+  }
+}
+
 /** Items from the media files found below folders (`annoconv scan`), written in any format. */
 export async function scan(params: ScanParams): Promise<RunResult> {
   const to = await checkScanUsage(params, defaultOptions(params.options));
+  await checkScanFolders(params.dirs);
   const { scanReader } = await import('../media/scan.js');
   const f = params.options?.format ?? {};
   const urlPrefix = f.urlPrefix;

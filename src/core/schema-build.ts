@@ -12,14 +12,14 @@ const Ajv = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModul
 type Standalone = (ajv: unknown, refs: Record<string, string>) => string;
 const standaloneCode = ((standaloneModuleNs as unknown as { default?: Standalone }).default ?? standaloneModuleNs) as unknown as Standalone;
 
-for (const [file, fragments] of Object.entries(SCHEMA_ENTRIES)) {
-  const ajv = new Ajv({ allErrors: true, strict: false, code: { source: true, esm: true } });
+for (const [file, fragments] of Object.entries(SCHEMA_ENTRIES)) for (const allErrors of [true, false]) {
+  const ajv = new Ajv({ allErrors, strict: false, code: { source: true, esm: true } });
   const schema = loadSchema(file) as { $id?: string };
   const id = schema.$id ?? file;
   ajv.addSchema(schema, id);
   const refs: Record<string, string> = {};
   for (const f of fragments) refs[exportName(f)] = id + (f || '#');
-  const out = fileURLToPath(standaloneModule(file));
+  const out = fileURLToPath(standaloneModule(file, allErrors));
   mkdirSync(fileURLToPath(new URL('.', 'file://' + out)), { recursive: true });
   // ajv's ESM output still calls require() for its runtime helpers (ucs2length, equal, ...).
   const code = standaloneCode(ajv, refs).replace(/^"use strict";/, '');

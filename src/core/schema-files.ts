@@ -20,9 +20,12 @@ export function schemaText(file: string): string {
   return readFileSync(SCHEMA_DIR + file, 'utf8');
 }
 
-/** URL of the standalone validator module generated for a schema file. */
-export function standaloneModule(file: string): string {
-  return new URL(`../schemas/${file.replace(/\.schema\.json$/, '')}.validate.js`, import.meta.url).href;
+/**
+ * URL of the standalone validator module generated for a schema file: every error (`all`), or
+ * only the first (a fast pass that stops there).
+ */
+export function standaloneModule(file: string, all = true): string {
+  return new URL(`../schemas/${file.replace(/\.schema\.json$/, '')}${all ? '' : '.first'}.validate.js`, import.meta.url).href;
 }
 
 /** Export name of a fragment's validator inside the generated module. */

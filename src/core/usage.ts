@@ -4,7 +4,8 @@
  * format given a file name stops the run (exit 2) with the input unopened and the outputs untouched.
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { basename, resolve as resolvePath } from 'node:path';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
+import { partPath } from './split-output.js';
 import { AnnoconvError, diag } from './diagnostics.js';
 import type { FormatDescriptor } from './format.js';
 import type { Options } from './options.js';
@@ -33,7 +34,7 @@ export async function checkConvertUsage(params: UsageParams, options: Options): 
   const to = requireFormat(params.to!, 'write');
   const from = params.from !== undefined ? requireFormat(params.from, 'read') : undefined;
   checkTargetUsage(to, params, options);
-  checkDistinctPaths(params, options);
+  checkDistinctPaths(params, options, to);
   await checkFormatOptions(from, to, options);
   return to;
 }
@@ -51,7 +52,7 @@ export async function checkScanUsage(params: UsageParams & { dirs: string[] }, o
     usage(`${to.id} output needs media URLs and scan finds file paths: give --url-prefix (e.g. https://my-bucket.s3.eu-west-1.amazonaws.com/data/, or s3://my-bucket/data/ with --url-style)`);
   }
   checkTargetUsage(to, params, options);
-  checkDistinctPaths(params, options);
+  checkDistinctPaths(params, options, to);
   await checkFormatOptions(undefined, to, options, false);
   return to;
 }
@@ -119,17 +120,57 @@ function checkFolderName(to: FormatDescriptor, out: string): void {
  * input (except -o, written atomically): one would otherwise overwrite the other without a word.
  * Links are followed; a character device (/dev/null, a terminal) may take several outputs.
  */
-function checkDistinctPaths(params: UsageParams, options: Options): void {
+function checkDistinctPaths(params: UsageParams, options: Options, to: FormatDescriptor): void {
   const named: [string, unknown][] = [['the input', params.input], ['-o', params.output], ['--rejects', params.rejects], ['--config-out', options.format.configOut]];
   const seen = new Map<string, string>();
+  // data written to stdout takes it: a rejects file or a config there would be mixed into the data
+  const out = params.output;
+  if ((out === undefined || out === '-') && !to.can.directory && params.split === undefined) seen.set('fd 1', 'the data on stdout');
+  if (typeof out === 'string' && out !== '-') checkBeside(out, to, params, options);
   for (const [what, p] of named) {
     if (typeof p !== 'string' || p === '-' || p === '') continue;
     const key = fileKey(p);
     if (key === undefined) continue;
     const earlier = seen.get(key);
-    // -o over the input is safe: the output replaces it only once it is complete
-    if (earlier && !(earlier === 'the input' && what === '-o')) usage(`${what} and ${earlier} name the same file (${p}): one would overwrite the other`, p);
+    // -o over the input is safe when it is a file: the output replaces it only once it is complete
+    if (earlier && !(earlier === 'the input' && what === '-o' && isRegularFile(p))) usage(`${what} and ${earlier} name the same file (${p}): one would overwrite the other`, p);
     seen.set(key, what);
+  }
+}
+
+/**
+ * Files -o makes besides its own name: --split parts (out-001.json, ...) and the files of -o DIR.
+ * --rejects or --config-out among them would be overwritten by the output.
+ */
+function checkBeside(out: string, to: FormatDescriptor, params: UsageParams, options: Options): void {
+  const dir = to.can.directory ? realOrResolved(out) : undefined;
+  const part = params.split !== undefined ? partPattern(out) : undefined;
+  for (const [what, p] of [['--rejects', params.rejects], ['--config-out', options.format.configOut]] as const) {
+    if (typeof p !== 'string' || p === '-' || p === '') continue;
+    const full = realOrResolved(p);
+    if (dir !== undefined && (full + '/').startsWith(dir + '/')) usage(`${what} ${p} is inside the output folder ${out}: the output would replace it`, p);
+    if (part?.test(full)) usage(`${what} ${p} has the name of a --split part of -o ${out}: the output would replace it`, p);
+  }
+}
+
+/** The names of -o's split parts, from partPath's rule: `out.json` -> `out-001.json`. */
+function partPattern(out: string): RegExp {
+  const sample = realOrResolved(partPath(out, 1));
+  const at = sample.lastIndexOf('-001');
+  const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${esc(sample.slice(0, at))}-\\d{3,}${esc(sample.slice(at + 4))}$`);
+}
+
+/** A path with its folder's links resolved (the file itself may not exist yet). */
+function realOrResolved(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    try {
+      return resolvePath(realpathSync(dirname(path)), basename(path));
+    } catch {
+      return resolvePath(path);
+    }
   }
 }
 
@@ -142,6 +183,14 @@ function fileKey(path: string): string | undefined {
     return realpathSync(path);
   } catch {
     return resolvePath(path);
+  }
+}
+
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return true; // not there yet: it will be a file
   }
 }
 

@@ -37,11 +37,14 @@ interface Found {
  * Files below the folders, depth first, in name order within each folder. With `follow`, a link to
  * a folder already on the way down (a link to `.` or `..`) is not entered again.
  */
-async function* walk(root: string, dir: string, follow: boolean, report: (p: Place, m: string) => void, above: Set<string> = new Set()): AsyncGenerator<Found> {
+/** A problem met while walking: `skipped` ones (pipes, link loops, dangling links) are warnings, as the README says. */
+type WalkReport = (p: Place, m: string, skipped?: boolean) => void;
+
+async function* walk(root: string, dir: string, follow: boolean, report: WalkReport, above: Set<string> = new Set()): AsyncGenerator<Found> {
   if (follow) {
     const real = await realpath(dir).catch(() => dir);
     if (above.has(real)) {
-      report({ file: dir }, `${dir} leads back to a folder already being scanned (a link loop): not entered again`);
+      report({ file: dir }, `${dir} leads back to a folder already being scanned (a link loop): not entered again`, true);
       return;
     }
     above = new Set(above).add(real);
@@ -58,7 +61,7 @@ async function* walk(root: string, dir: string, follow: boolean, report: (p: Pla
     if (d.name.startsWith('.')) continue;
     // pipes, sockets and devices are not media: opening a FIFO would wait for a writer forever
     if (!d.isFile() && !d.isDirectory() && !d.isSymbolicLink()) {
-      report({ file: join(dir, d.name) }, `${join(dir, d.name)} is not a regular file (a pipe, socket or device): skipped`);
+      report({ file: join(dir, d.name) }, `${join(dir, d.name)} is not a regular file (a pipe, socket or device): skipped`, true);
       continue;
     }
     names.push({ name: d.name, dir: d.isDirectory(), link: d.isSymbolicLink() });
@@ -72,12 +75,12 @@ async function* walk(root: string, dir: string, follow: boolean, report: (p: Pla
       try {
         const st = await stat(path);
         if (!st.isFile() && !st.isDirectory()) {
-          report({ file: path }, `the link ${path} points to something that is not a regular file or folder: skipped`);
+          report({ file: path }, `the link ${path} points to something that is not a regular file or folder: skipped`, true);
           continue;
         }
         isDir = st.isDirectory();
       } catch {
-        report({ file: path }, `the link ${path} points nowhere`);
+        report({ file: path }, `the link ${path} points nowhere: skipped`, true);
         continue;
       }
     }
@@ -97,7 +100,7 @@ export function scanReader(o: ScanOptions): (input: InputSource, ctx: ReadContex
     const folders = new Map<string, { rel: string; item: Item; place: Place }[]>();
     let skipped = 0;
     let firstSkipped: string | undefined;
-    const unreadable = (p: Place, m: string): void => ctx.report(diag('MEDIA_UNREADABLE', m, p));
+    const unreadable: WalkReport = (p, m, skipped) => ctx.report(diag('MEDIA_UNREADABLE', m, p, skipped ? 'warning' : 'error'));
     const pending: { found: Found; result: Promise<ProbeResult | undefined> }[] = [];
     const events: ReadEvent[] = [];
     const start = (f: Found): void => {

@@ -15,6 +15,7 @@
 import type { ReadContext, ReadEvent, SerializerRef } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
 import { JsonScanner, oversizedMessage, type ScanEvent } from '../../core/json-scan.js';
+import { unsupportedError } from '../../core/detect.js';
 import { diag, docPointer } from '../../core/diagnostics.js';
 import { IdSet } from '../../core/idset.js';
 import { SpillDir, oneLine, type SpillFile } from '../../core/spill.js';
@@ -258,6 +259,10 @@ function onCategory(st: State, raw: string, index: number, offset: number): void
 }
 
 function onAnnotation(st: State, bytes: Buffer, index: number, offset: number, captured: (number | undefined)[] | undefined): void {
+  // a panoptic file whose images fill the detection sample is known by its first annotation
+  if (index === 0 && bytes.includes('"segments_info"')) {
+    throw unsupportedError('a COCO panoptic segmentation file (annotations of segments_info over segment maps; annoconv reads COCO instances, keypoints and captions)', st.ctx.file);
+  }
   const imageId = captured?.[0];
   const id = captured?.[1];
   if (id !== undefined && Number.isInteger(id) && st.annIds.addNumber(id)) {
