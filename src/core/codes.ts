@@ -194,6 +194,8 @@ export const CODES = {
   VOC_FLAG_INVALID: c('error', 'truncated, difficult or occluded is not 0 or 1'),
   VOC_COORDINATE_FLOAT: c('warning', 'bndbox coordinates are not whole pixels (read as they are)'),
   VOC_BOX_OUTSIDE: c('warning', 'a bndbox reaches beyond the image size'),
+  VOC_ZERO_BASED: c('warning', 'xmin or ymin is below 1, outside the devkit\'s 1-based pixels: the file looks 0-based (--voc-offset 0 reads it so)'),
+  VOC_TEXT_INVALID: c('error', 'writing VOC: a name or value holds a character XML 1.0 cannot carry (a control character other than tab, LF, CR; a lone surrogate): the item is refused'),
   VOC_SIZE_MISSING: c('warning', 'no usable <size>: YOLO and percent targets need the image size'),
   VOC_NAME_TAKEN: c('error', 'writing VOC: two images would be written to the same XML file name'),
   // YOLO
