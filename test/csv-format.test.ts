@@ -16,6 +16,17 @@ const items = (text: string): { id: string; annotations: Record<string, unknown>
 const kaggle = CORPUS + 'csv/datumaro/kaggle_dataset/';
 const vott = CORPUS + 'csv/datumaro/vott_csv_dataset/dataset/';
 
+describe('csv: CR-only line endings', () => {
+  it('a CSV table and an Encord CSV manifest with CR-only lines are detected and read row by row (they read as one header line: 0 rows, exit 0)', async () => {
+    const table = await convert({ input: bufferInput('file_name,class_name,xmin,ymin,xmax,ymax\ra.jpg,cat,1,1,2,2\rb.jpg,dog,1,1,3,3\r'), to: 'annoconv', output: new MemorySink() });
+    expect(table).toMatchObject({ from: 'csv', read: 2, written: 2, exitCode: 0 });
+    const sink = new MemorySink();
+    const manifest = await convert({ input: bufferInput('ObjectUrl,Image title\rhttps://x.org/a.jpg,A\rhttps://x.org/b.jpg,B\r'), to: 'encord-json', output: sink });
+    expect(manifest).toMatchObject({ from: 'encord-csv', read: 2, written: 2, exitCode: 0 });
+    expect((JSON.parse(sink.text()) as { images: { title: string }[] }).images.map((e) => e.title)).toEqual(['A', 'B']);
+  });
+});
+
 describe('csv reading: the corpus variants', () => {
   it.skipIf(!existsSync(kaggle))('ann.csv (x1,y1,x2,y2), ann2.csv (x1,y1,w,h) and ann3.csv (one bbox cell written four ways) give the same dataset', async () => {
     const [a, b, c] = await Promise.all(['ann.csv', 'ann2.csv', 'ann3.csv'].map(async (f) => items((await run(readFileSync(kaggle + 'image_csv_det/' + f, 'utf8'), 'csv', 'annoconv')).text)));

@@ -37,6 +37,23 @@ describe('CsvScanner', () => {
     for (let step = 1; step <= 24; step++) expect(scan(TRICKY, step).out).toEqual(whole);
   });
 
+  it('a CR-only file (old Mac, some Excel exports): CR ends records, a CR in quotes is data, the same records whatever the chunking; CRLF files keep their CR out of the cells', () => {
+    const cr = 'a,b\r"x\ry",2\r\r3,4\r"open\r5,6';
+    const want: Out[] = [
+      [1, 0, ['a', 'b']],
+      [2, 4, ['x\ry', '2']],
+      [4, 12, ['']],
+      [5, 13, ['3', '4']],
+      ['unclosed-quote', 6, 17],
+      [7, 23, ['5', '6']],
+    ];
+    for (let step = 1; step <= cr.length; step++) expect(scan(cr, step).out, `step ${step}`).toEqual(want);
+    // the first line end decides: a CRLF file's records end at LF, its lone CR stays in the cell
+    for (let step = 1; step <= 8; step++) expect(scan('a,b\r\nc\rd,e\r\n', step).out).toEqual([[1, 0, ['a', 'b']], [2, 5, ['c\rd', 'e']]]);
+    // a first line end inside quotes decides nothing
+    expect(scan('"h\r\n1",x\ra,b\r', 3).out).toEqual([[1, 0, ['h\r\n1', 'x']], [3, 9, ['a', 'b']]]);
+  });
+
   it('skips a record over the size limit without holding it, and reads on; an unclosed quote past the limit takes the rest', () => {
     const text = 'a,b\n' + 'x'.repeat(500) + '\nc,d\n"' + 'y'.repeat(500) + '\ne,f\n';
     expect(scan(text, 7, 100).out).toEqual([
