@@ -1,6 +1,6 @@
 /** The CSV scanner: records, places and recovery, whatever the chunking. */
 import { describe, expect, it } from 'vitest';
-import { CsvScanner, csvCell, isRow, type CsvEvent } from '../src/core/csv.js';
+import { CsvScanner, csvCell, escapeFormula, isRow, unescapeFormula, type CsvEvent } from '../src/core/csv.js';
 
 type Out = [number, number, string[]] | [string, number, number];
 
@@ -116,5 +116,8 @@ describe('CsvScanner', () => {
     expect(csvCell('=1+1', false)).toBe('=1+1');
     expect(csvCell('@SUM(A1)', true)).toBe("'@SUM(A1)");
     expect(csvCell('\tx', true)).toBe("'\tx");
+    // numbers are numbers to a spreadsheet; an apostrophe before a formula gets one more, so reading takes one off
+    expect(['-1', '+3.5', '-2e3', '-1+A1', "'=x", "'-1"].map((c) => csvCell(c, true))).toEqual(['-1', '+3.5', '-2e3', "'-1+A1", "''=x", "'-1"]);
+    for (const v of ['-1', '=x', "'=x", "''=x", "'", "'-1", '-', "'plain"]) expect(unescapeFormula(escapeFormula(v))).toBe(v);
   });
 });

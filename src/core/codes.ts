@@ -32,7 +32,7 @@ export const CODES = {
   INPUT_BOM: c('warning', 'the input starts with a UTF-8 byte order mark (stripped)'),
   CSV_UNCLOSED_QUOTE: shape('error', 'a quoted CSV field is never closed: its first line is rejected and reading goes on below it'),
   CSV_STRAY_QUOTE: shape('error', 'text follows the closing quote of a CSV field (a quote inside quotes is written "")'),
-  CSV_FORMULA_ESCAPED: c('warning', 'CSV cells (and each ;-joined class of a cell) a spreadsheet would run as formulas (= + - @ tab CR first) were written with a leading apostrophe (--no-escape-formulas: as they are)'),
+  CSV_FORMULA_ESCAPED: c('warning', 'CSV cells (and each ;-joined class of a cell) a spreadsheet would run as formulas (= + - @ tab CR first, plain numbers such as -1 aside) were written with a leading apostrophe, which annoconv takes off on reading (--no-escape-formulas: as they are)'),
   INPUT_EMPTY: c('warning', 'the input holds no records'),
   INPUT_UNKNOWN_FORMAT: c('error', 'the format could not be detected from the content; pass --format/--from'),
   INPUT_FORMAT_UNSUPPORTED: c('error', 'the input is a file annoconv recognises but does not read (COCO panoptic, Annotto predictions or annotation exports): one message, nothing read'),

@@ -326,19 +326,31 @@ export class CsvScanner {
 
 /** Cells a spreadsheet would run as a formula start with one of these. */
 const FORMULA = /^[=+\-@\t\r]/;
+/** A plain decimal number (`-1`, `+3.5`, `-2e3`): a spreadsheet reads it as a number, not a formula. */
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** Whether a cell would be read by a spreadsheet as a formula. */
-export const isFormula = (cell: string): boolean => FORMULA.test(cell);
+/** Whether a cell would be read by a spreadsheet as a formula (`-1` is a number, `-1+A1` is not). */
+export const isFormula = (cell: string): boolean => FORMULA.test(cell) && !NUMBER.test(cell);
 
-/** A value as it was before formula escaping: without the apostrophe put before = + - @ tab or CR. */
-export const unescapeFormula = (value: string): string => (value.startsWith("'") && FORMULA.test(value.slice(1)) ? value.slice(1) : value);
+/**
+ * Whether a value gets an apostrophe on writing: a formula, or a formula behind apostrophes
+ * (`'=x` is written `''=x`), so that reading takes exactly one apostrophe off the values that
+ * have it and the escape is reversible: every value reads back as it was written.
+ */
+const needsEscape = (value: string): boolean => isFormula(value.replace(/^'+/, ''));
+
+/** A value as a spreadsheet-safe cell text: with a leading apostrophe when {@link needsEscape}. */
+export const escapeFormula = (value: string): string => (needsEscape(value) ? "'" + value : value);
+
+/** The inverse of {@link escapeFormula}: a value as it was before escaping. */
+export const unescapeFormula = (value: string): string => (value.startsWith("'") && needsEscape(value.slice(1)) ? value.slice(1) : value);
 
 /**
  * One CSV cell: quoted when it holds the delimiter, a quote, a line break or outer spaces; with
- * `escapeFormula`, a cell a spreadsheet would run as a formula gets a leading apostrophe.
+ * `escape`, a cell a spreadsheet would run as a formula gets a leading apostrophe.
  */
-export function csvCell(cell: string, escapeFormula: boolean): string {
-  if (escapeFormula && FORMULA.test(cell)) cell = "'" + cell;
+export function csvCell(cell: string, escape: boolean): string {
+  if (escape) cell = escapeFormula(cell);
   return /[",\r\n]|^\s|\s$/.test(cell) ? '"' + cell.replace(/"/g, '""') + '"' : cell;
 }
 
@@ -364,7 +376,7 @@ export class CellWriter {
 
   /** One value, with an apostrophe before it when a spreadsheet would run it (and escaping is on). */
   private value(s: string, place: Place): string {
-    if (!this.escape || !isFormula(s)) return s;
+    if (!this.escape || !needsEscape(s)) return s;
     this.escaped++;
     this.at ??= place;
     return "'" + s;
@@ -382,6 +394,6 @@ export class CellWriter {
   /** The CSV_FORMULA_ESCAPED warning, when values were escaped. */
   report(report: (d: Diagnostic) => void): void {
     const n = this.escaped;
-    if (n > 0) report(diag('CSV_FORMULA_ESCAPED', `${n} ${n === 1 ? 'value' : 'values'} starting with = + - @ tab or CR written with a leading apostrophe so that spreadsheets do not run them (each of a cell's ;-joined classes on its own; --no-escape-formulas writes them as they are)`, this.at ?? {}));
+    if (n > 0) report(diag('CSV_FORMULA_ESCAPED', `${n} ${n === 1 ? 'value' : 'values'} starting with = + - @ tab or CR written with a leading apostrophe so that spreadsheets do not run them (numbers such as -1 are not; each of a cell's ;-joined classes on its own; annoconv takes the apostrophe off on reading; --no-escape-formulas writes them as they are)`, this.at ?? {}));
   }
 }
