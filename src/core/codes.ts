@@ -29,6 +29,7 @@ export const CODES = {
   INPUT_GZIP_BOMB: c('error', 'a gzip input inflates over 1,000 times its compressed size: reading stopped there'),
   INPUT_GZIP_TOO_LARGE: c('error', 'a gzip input inflates to more than --max-inflated-size bytes (default 64 GiB): reading stopped there'),
   INPUT_LINKS_SKIPPED: c('warning', 'symbolic links or special files (pipes, sockets, devices) below an input folder (VOC, YOLO) were skipped'),
+  INPUT_LONE_SURROGATE: c('error', 'a JSON string (a value or a key) holds a \\uD800-\\uDFFF escape without the other half of its pair: not a character (written out it would become U+FFFD, and two such values one); the record is rejected'),
   INPUT_BOM: c('warning', 'the input starts with a UTF-8 byte order mark (stripped)'),
   CSV_UNCLOSED_QUOTE: shape('error', 'a quoted CSV field is never closed: its first line is rejected and reading goes on below it'),
   CSV_STRAY_QUOTE: shape('error', 'text follows the closing quote of a CSV field (a quote inside quotes is written "")'),
