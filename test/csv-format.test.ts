@@ -16,6 +16,17 @@ const items = (text: string): { id: string; annotations: Record<string, unknown>
 const kaggle = CORPUS + 'csv/datumaro/kaggle_dataset/';
 const vott = CORPUS + 'csv/datumaro/vott_csv_dataset/dataset/';
 
+describe('csv: CR-only line endings', () => {
+  it('a CSV table and an Encord CSV manifest with CR-only lines are detected and read row by row (they read as one header line: 0 rows, exit 0)', async () => {
+    const table = await convert({ input: bufferInput('file_name,class_name,xmin,ymin,xmax,ymax\ra.jpg,cat,1,1,2,2\rb.jpg,dog,1,1,3,3\r'), to: 'annoconv', output: new MemorySink() });
+    expect(table).toMatchObject({ from: 'csv', read: 2, written: 2, exitCode: 0 });
+    const sink = new MemorySink();
+    const manifest = await convert({ input: bufferInput('ObjectUrl,Image title\rhttps://x.org/a.jpg,A\rhttps://x.org/b.jpg,B\r'), to: 'encord-json', output: sink });
+    expect(manifest).toMatchObject({ from: 'encord-csv', read: 2, written: 2, exitCode: 0 });
+    expect((JSON.parse(sink.text()) as { images: { title: string }[] }).images.map((e) => e.title)).toEqual(['A', 'B']);
+  });
+});
+
 describe('csv reading: the corpus variants', () => {
   it.skipIf(!existsSync(kaggle))('ann.csv (x1,y1,x2,y2), ann2.csv (x1,y1,w,h) and ann3.csv (one bbox cell written four ways) give the same dataset', async () => {
     const [a, b, c] = await Promise.all(['ann.csv', 'ann2.csv', 'ann3.csv'].map(async (f) => items((await run(readFileSync(kaggle + 'image_csv_det/' + f, 'utf8'), 'csv', 'annoconv')).text)));
@@ -79,16 +90,29 @@ describe('csv writing', () => {
     expect(raw.text.split('\n')[1]).toBe('a.jpg,"=HYPERLINK(""http://x"")",10,20,40,60');
   });
 
-  it('classification: each ;-joined class is escaped on its own, and reading the table back gives the classes', async () => {
-    const labels = ['cat', '=HYPERLINK("http://x")', '+1', 'dog', '@SUM(A1)', '-2'];
+  it('classification: each ;-joined class is escaped on its own (plain numbers are not), and reading the table back gives the classes', async () => {
+    const labels = ['cat', '=HYPERLINK("http://x")', '+1', 'dog', '@SUM(A1)', '-2', '-1+A1'];
     const item = JSON.stringify({ id: '1', kind: 'image', path: 'a.jpg', metadata: {}, annotations: [{ kind: 'classification', labels }] });
     const r = await run(item, 'annoconv', 'csv', { csvTask: 'classification' });
     const cell = (await run(r.text, 'csv', 'annoconv')).text;
-    expect(r.text).toBe('file_name,class_name\na.jpg,"cat;\'=HYPERLINK(""http://x"");\'+1;dog;\'@SUM(A1);\'-2"\n');
+    expect(r.text).toBe('file_name,class_name\na.jpg,"cat;\'=HYPERLINK(""http://x"");+1;dog;\'@SUM(A1);-2;\'-1+A1"\n');
     const parts = r.text.split('\n')[1]!.slice('a.jpg,'.length).replace(/^"|"$/g, '').split(';');
-    expect(parts.filter((p) => /^[=+\-@\t\r]/.test(p))).toEqual([]);
-    expect(r.diags.find((d) => d.code === 'CSV_FORMULA_ESCAPED')?.message).toMatch(/^4 values /);
+    // what a spreadsheet would run: = + - @ tab CR first, unless the whole value is a number
+    expect(parts.filter((p) => /^[=+\-@\t\r]/.test(p) && !/^[+-]?\d+(\.\d+)?$/.test(p))).toEqual([]);
+    expect(r.diags.find((d) => d.code === 'CSV_FORMULA_ESCAPED')?.message).toMatch(/^3 values /);
     expect(items(cell)[0]!.annotations).toEqual([{ kind: 'classification', labels }]);
+  });
+
+  it('the escape is reversible: numbers stay as they are, a value that already starts with an apostrophe before a formula gets one more, and every value (file names too) reads back as it was', async () => {
+    const names = ['-1', '-5', '+3.5', '-2e3', '=x', "'=x", "''@y", "'plain", "'-1", '-', '@2x', '-photo'];
+    const input = names.map((n, i) => JSON.stringify({ id: String(i), kind: 'image', path: `${n}.jpg`, metadata: {}, annotations: [{ kind: 'box', x: 1, y: 1, w: 1, h: 1, label: n }] })).join('\n');
+    const r = await run(input, 'annoconv', 'csv');
+    const rows = r.text.trim().split('\n').slice(1).map((l) => l.split(','));
+    expect(rows.map((c) => c[1])).toEqual(['-1', '-5', '+3.5', '-2e3', "'=x", "''=x", "'''@y", "'plain", "'-1", "'-", "'@2x", "'-photo"]);
+    // a file name is never a plain number: '-1.jpg' is escaped
+    expect(rows.map((c) => c[0])).toEqual(names.map((n) => (/^'*[=+\-@]/.test(n) ? "'" : '') + n + '.jpg'));
+    const back = items((await run(r.text, 'csv', 'annoconv')).text);
+    expect(back.map((i) => [i.id, i.annotations[0]!.label])).toEqual(names.map((n) => [n + '.jpg', n]));
   });
 
   it('an item without a file name, URL or id is refused with a code', async () => {

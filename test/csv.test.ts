@@ -1,6 +1,6 @@
 /** The CSV scanner: records, places and recovery, whatever the chunking. */
 import { describe, expect, it } from 'vitest';
-import { CsvScanner, csvCell, isRow, type CsvEvent } from '../src/core/csv.js';
+import { CsvScanner, csvCell, escapeFormula, isRow, unescapeFormula, type CsvEvent } from '../src/core/csv.js';
 
 type Out = [number, number, string[]] | [string, number, number];
 
@@ -35,6 +35,23 @@ describe('CsvScanner', () => {
   it('gives the same records for every way of cutting the input into chunks', () => {
     const whole = scan(TRICKY, 1 << 16).out;
     for (let step = 1; step <= 24; step++) expect(scan(TRICKY, step).out).toEqual(whole);
+  });
+
+  it('a CR-only file (old Mac, some Excel exports): CR ends records, a CR in quotes is data, the same records whatever the chunking; CRLF files keep their CR out of the cells', () => {
+    const cr = 'a,b\r"x\ry",2\r\r3,4\r"open\r5,6';
+    const want: Out[] = [
+      [1, 0, ['a', 'b']],
+      [2, 4, ['x\ry', '2']],
+      [4, 12, ['']],
+      [5, 13, ['3', '4']],
+      ['unclosed-quote', 6, 17],
+      [7, 23, ['5', '6']],
+    ];
+    for (let step = 1; step <= cr.length; step++) expect(scan(cr, step).out, `step ${step}`).toEqual(want);
+    // the first line end decides: a CRLF file's records end at LF, its lone CR stays in the cell
+    for (let step = 1; step <= 8; step++) expect(scan('a,b\r\nc\rd,e\r\n', step).out).toEqual([[1, 0, ['a', 'b']], [2, 5, ['c\rd', 'e']]]);
+    // a first line end inside quotes decides nothing
+    expect(scan('"h\r\n1",x\ra,b\r', 3).out).toEqual([[1, 0, ['h\r\n1', 'x']], [3, 9, ['a', 'b']]]);
   });
 
   it('skips a record over the size limit without holding it, and reads on; an unclosed quote past the limit takes the rest', () => {
@@ -99,5 +116,8 @@ describe('CsvScanner', () => {
     expect(csvCell('=1+1', false)).toBe('=1+1');
     expect(csvCell('@SUM(A1)', true)).toBe("'@SUM(A1)");
     expect(csvCell('\tx', true)).toBe("'\tx");
+    // numbers are numbers to a spreadsheet; an apostrophe before a formula gets one more, so reading takes one off
+    expect(['-1', '+3.5', '-2e3', '-1+A1', "'=x", "'-1"].map((c) => csvCell(c, true))).toEqual(['-1', '+3.5', '-2e3', "'-1+A1", "''=x", "'-1"]);
+    for (const v of ['-1', '=x', "'=x", "''=x", "'", "'-1", '-', "'plain"]) expect(unescapeFormula(escapeFormula(v))).toBe(v);
   });
 });

@@ -99,10 +99,13 @@ describe('encord-csv writer', () => {
 });
 
 describe('encord-csv details', () => {
-  it('two titles that escaping would make one are refused, not merged', async () => {
+  it('the formula escape keeps titles apart and comes off on reading: =a is written \'=a, \'=a is written \'\'=a, -5 is a number; all read back as they were', async () => {
     const item = (id: string, title: string): string => JSON.stringify({ id, kind: 'image_group', urls: [`https://b/${id}.jpg`], title, metadata: {}, annotations: [] });
-    const r = await run([item('a', '=a'), item('b', "'=a")].join('\n'), 'annoconv', 'encord-csv');
-    expect(r.diags.map((d) => d.code)).toEqual(['ENCORD_CSV_TITLE_TAKEN', 'CSV_FORMULA_ESCAPED']);
+    const r = await run([item('a', '=a'), item('b', "'=a"), item('c', '-5')].join('\n'), 'annoconv', 'encord-csv');
+    expect(r.diags.map((d) => d.code)).toEqual(['CSV_FORMULA_ESCAPED']);
+    expect(r.text).toBe("ObjectUrl,Image group title,Create video\nhttps://b/a.jpg,'=a,false\nhttps://b/b.jpg,''=a,false\nhttps://b/c.jpg,-5,false\n");
+    const back = await run(r.text, 'encord-csv', 'annoconv');
+    expect(back.text.trim().split('\n').map((l) => (JSON.parse(l) as { title: string }).title)).toEqual(['=a', "'=a", '-5']);
   });
 
   it('a header row that cannot be read rejects the rows below it instead of adding them to the previous section', async () => {

@@ -27,6 +27,22 @@ describe('geometry: units', () => {
   });
 });
 
+describe('geometry: VOC whole pixels', () => {
+  it('corners round to the nearest pixel (halves up); noise below 1e-6 px is not a move', () => {
+    expect(g.wholeCorners({ xmin: 5.5, ymin: 6, xmax: 7.5, ymax: 8.49 })).toEqual({ xmin: 6, ymin: 6, xmax: 8, ymax: 8 });
+    expect(g.cornersMoved({ xmin: 2.0000000001, ymin: 1, xmax: 5, ymax: 2 }, { xmin: 2, ymin: 1, xmax: 5, ymax: 2 })).toBe(false);
+    expect(g.cornersMoved({ xmin: 5.5, ymin: 6, xmax: 7.5, ymax: 8 }, { xmin: 6, ymin: 6, xmax: 8, ymax: 8 })).toBe(true);
+  });
+
+  it('under the devkit offset a box at least one pixel wide keeps xmax >= xmin once rounded', () => {
+    for (let i = 0; i < 2000; i++) {
+      const b = { x: Math.random() * 50 - 1, y: Math.random() * 50, w: 1 + Math.random() * 3, h: 1 + Math.random() * 3 };
+      const c = g.wholeCorners(g.xywhToInclusive(b, 1));
+      expect(c.xmax >= c.xmin && c.ymax >= c.ymin, JSON.stringify(b)).toBe(true);
+    }
+  });
+});
+
 describe('geometry: rotation (clockwise on screen about the top-left corner)', () => {
   it('90 degrees turns the top edge to point down', () => {
     const c = g.rotatedCorners({ x: 0, y: 0, w: 10, h: 5 }, 90);

@@ -7,7 +7,8 @@
  * `Buffer.indexOf`, decodes a quote-free record with one `toString` and `split`, and recovers from
  * an unclosed quote at the line after the one that opened it, so the rows below are not lost.
  *
- * Rules: `\n` or `\r\n` ends a record outside quotes; a quote opens a quoted field only at the start
+ * Rules: `\n` or `\r\n` ends a record outside quotes, or `\r` alone in a file whose first line ends
+ * so (old Mac and some Excel exports: such a file read as one long line, so as no rows); a quote opens a quoted field only at the start
  * of a field (elsewhere it is a literal character, as in `5" screen`); `""` inside quotes is one
  * quote; text after a closing quote other than the delimiter makes the record malformed. A leading
  * UTF-8 byte order mark is stripped and flagged.
@@ -66,6 +67,9 @@ export class CsvScanner {
   private skipped = -1;
   private skipLine = 0;
   private skipOffset = 0;
+  /** The byte that ends a record: LF, or CR in a CR-only file (known from the first line end). */
+  private eol = LF;
+  private eolKnown = false;
   private readonly delimChar: string;
 
   constructor(
@@ -156,7 +160,7 @@ export class CsvScanner {
       }
       if (end - this.start > this.maxRecordBytes) {
         out.push({ problem: 'too-large', line: this.line, offset: this.base + this.start, bytes: end + 1 - this.start });
-        this.line += 1 + this.countLf(b, this.start, end);
+        this.line += 1 + this.countEol(b, this.start, end);
         this.start = this.pos = end + 1;
         this.quoted = false;
         continue;
@@ -166,9 +170,9 @@ export class CsvScanner {
     return out;
   }
 
-  private countLf(b: Buffer, from: number, to: number): number {
+  private countEol(b: Buffer, from: number, to: number): number {
     let n = 0;
-    for (let i = b.indexOf(LF, from); i >= 0 && i < to; i = b.indexOf(LF, i + 1)) n++;
+    for (let i = b.indexOf(this.eol, from); i >= 0 && i < to; i = b.indexOf(this.eol, i + 1)) n++;
     return n;
   }
 
@@ -180,7 +184,7 @@ export class CsvScanner {
     const end = this.findEnd(b, final);
     if (end < 0 && !final) {
       const drop = Math.max(this.pos, this.start);
-      this.line += this.countLf(b, this.start, drop);
+      this.line += this.countEol(b, this.start, drop);
       this.skipped += drop - this.start;
       this.start = this.pos = drop;
       return false;
@@ -188,14 +192,14 @@ export class CsvScanner {
     const stop = end < 0 ? this.len : end + 1;
     const unclosed = end < 0 && this.inQuoted;
     out.push({ problem: unclosed ? 'unclosed-quote' : 'too-large', line: this.skipLine, offset: this.skipOffset, bytes: this.skipped + (stop - this.start) });
-    this.line += 1 + this.countLf(b, this.start, end < 0 ? this.len : end);
+    this.line += 1 + this.countEol(b, this.start, end < 0 ? this.len : end);
     this.skipped = -1;
     this.inQuoted = this.quoted = false;
     this.start = this.pos = stop;
     return true;
   }
 
-  /** The index of the LF ending the record at `start`, or -1 (state kept for the next push). */
+  /** The index of the LF (CR) ending the record at `start`, or -1 (state kept for the next push). */
   private findEnd(b: Buffer, final: boolean): number {
     let p = Math.max(this.pos, this.start);
     for (;;) {
@@ -212,21 +216,48 @@ export class CsvScanner {
         }
         continue;
       }
-      const lf = b.indexOf(LF, p);
+      let lf: number;
+      let wait = false;
+      if (this.eolKnown) lf = b.indexOf(this.eol, p);
+      else {
+        const nl = b.indexOf(LF, p);
+        const cr = b.indexOf(CR, p);
+        lf = cr < 0 || (nl >= 0 && nl < cr) ? nl : cr;
+        // a CR ending the bytes so far: whether an LF follows is for the next push to say
+        wait = lf === cr && cr >= 0 && cr + 1 >= this.len && !final;
+      }
       const q = this.nextQuote(b, p);
       if (q >= 0 && (lf < 0 || q < lf)) {
         if (q === this.start || b[q - 1] === this.delim) this.inQuoted = this.quoted = true;
         p = q + 1;
         continue;
       }
+      if (wait) {
+        this.pos = lf;
+        return -1;
+      }
+      if (lf >= 0 && !this.eolKnown) lf = this.decideEol(b, lf);
       this.pos = lf < 0 ? this.len : lf;
       return lf;
     }
   }
 
+  /**
+   * The file's line ending, from its first line end outside quotes (at `at`, a CR or an LF): a CR
+   * not followed by an LF makes CR the record end. Returns the index of the byte ending the record.
+   */
+  private decideEol(b: Buffer, at: number): number {
+    this.eolKnown = true;
+    if (b[at] === CR && b[at + 1] !== LF) {
+      this.eol = CR;
+      return at;
+    }
+    return b[at] === CR ? at + 1 : at;
+  }
+
   /** A quoted field never closed: the record is its first line; scanning resumes below it. */
   private unclosed(b: Buffer, out: CsvEvent[]): void {
-    const lf = b.indexOf(LF, this.start);
+    const lf = b.indexOf(this.eol, this.start);
     const stop = lf < 0 ? this.len : lf + 1;
     out.push({ problem: 'unclosed-quote', line: this.line, offset: this.base + this.start, bytes: stop - this.start, raw: b.subarray(this.start, lf < 0 ? this.len : lf) });
     this.line++;
@@ -236,12 +267,12 @@ export class CsvScanner {
 
   private emit(b: Buffer, lf: number, out: CsvEvent[]): void {
     const s = this.start;
-    const e = lf > s && b[lf - 1] === CR ? lf - 1 : lf;
+    const e = lf > s && b[lf - 1] === CR && this.eol === LF ? lf - 1 : lf;
     const line = this.line;
     const offset = this.base + s;
     const raw = b.subarray(s, e);
     let lines = 1;
-    if (this.quoted) for (let i = b.indexOf(LF, s); i >= 0 && i < lf; i = b.indexOf(LF, i + 1)) lines++;
+    if (this.quoted) for (let i = b.indexOf(this.eol, s); i >= 0 && i < lf; i = b.indexOf(this.eol, i + 1)) lines++;
     const cells = this.quoted ? this.parseQuoted(b, s, e) : b.toString('utf8', s, e).split(this.delimChar);
     if (cells === undefined && lines > 1) {
       // a quote that closes lines later only to be followed by text: an unclosed quote that met
@@ -295,19 +326,31 @@ export class CsvScanner {
 
 /** Cells a spreadsheet would run as a formula start with one of these. */
 const FORMULA = /^[=+\-@\t\r]/;
+/** A plain decimal number (`-1`, `+3.5`, `-2e3`): a spreadsheet reads it as a number, not a formula. */
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** Whether a cell would be read by a spreadsheet as a formula. */
-export const isFormula = (cell: string): boolean => FORMULA.test(cell);
+/** Whether a cell would be read by a spreadsheet as a formula (`-1` is a number, `-1+A1` is not). */
+export const isFormula = (cell: string): boolean => FORMULA.test(cell) && !NUMBER.test(cell);
 
-/** A value as it was before formula escaping: without the apostrophe put before = + - @ tab or CR. */
-export const unescapeFormula = (value: string): string => (value.startsWith("'") && FORMULA.test(value.slice(1)) ? value.slice(1) : value);
+/**
+ * Whether a value gets an apostrophe on writing: a formula, or a formula behind apostrophes
+ * (`'=x` is written `''=x`), so that reading takes exactly one apostrophe off the values that
+ * have it and the escape is reversible: every value reads back as it was written.
+ */
+const needsEscape = (value: string): boolean => isFormula(value.replace(/^'+/, ''));
+
+/** A value as a spreadsheet-safe cell text: with a leading apostrophe when {@link needsEscape}. */
+export const escapeFormula = (value: string): string => (needsEscape(value) ? "'" + value : value);
+
+/** The inverse of {@link escapeFormula}: a value as it was before escaping. */
+export const unescapeFormula = (value: string): string => (value.startsWith("'") && needsEscape(value.slice(1)) ? value.slice(1) : value);
 
 /**
  * One CSV cell: quoted when it holds the delimiter, a quote, a line break or outer spaces; with
- * `escapeFormula`, a cell a spreadsheet would run as a formula gets a leading apostrophe.
+ * `escape`, a cell a spreadsheet would run as a formula gets a leading apostrophe.
  */
-export function csvCell(cell: string, escapeFormula: boolean): string {
-  if (escapeFormula && FORMULA.test(cell)) cell = "'" + cell;
+export function csvCell(cell: string, escape: boolean): string {
+  if (escape) cell = escapeFormula(cell);
   return /[",\r\n]|^\s|\s$/.test(cell) ? '"' + cell.replace(/"/g, '""') + '"' : cell;
 }
 
@@ -333,7 +376,7 @@ export class CellWriter {
 
   /** One value, with an apostrophe before it when a spreadsheet would run it (and escaping is on). */
   private value(s: string, place: Place): string {
-    if (!this.escape || !isFormula(s)) return s;
+    if (!this.escape || !needsEscape(s)) return s;
     this.escaped++;
     this.at ??= place;
     return "'" + s;
@@ -351,6 +394,6 @@ export class CellWriter {
   /** The CSV_FORMULA_ESCAPED warning, when values were escaped. */
   report(report: (d: Diagnostic) => void): void {
     const n = this.escaped;
-    if (n > 0) report(diag('CSV_FORMULA_ESCAPED', `${n} ${n === 1 ? 'value' : 'values'} starting with = + - @ tab or CR written with a leading apostrophe so that spreadsheets do not run them (each of a cell's ;-joined classes on its own; --no-escape-formulas writes them as they are)`, this.at ?? {}));
+    if (n > 0) report(diag('CSV_FORMULA_ESCAPED', `${n} ${n === 1 ? 'value' : 'values'} starting with = + - @ tab or CR written with a leading apostrophe so that spreadsheets do not run them (numbers such as -1 are not; each of a cell's ;-joined classes on its own; annoconv takes the apostrophe off on reading; --no-escape-formulas writes them as they are)`, this.at ?? {}));
   }
 }

@@ -36,21 +36,26 @@ export function loseScore(score: number | undefined, target: string, ctx: WriteC
 /**
  * Counts what targets without provenance drop from an item's annotations: who made them and
  * when, which annotation set each belonged to (several annotators' sets end up merged into one),
- * and that some were predictions (written as ground truth). Returns false when loss is refused.
+ * that some were predictions (written as ground truth), and, unless the target `keepsParts`, which
+ * object a part belongs to (`parent`: the part is written as an annotation of its own). Returns
+ * false when loss is refused.
  */
-export function loseProvenance(item: Item, target: string, ctx: WriteContext, place: Place): boolean {
+export function loseProvenance(item: Item, target: string, ctx: WriteContext, place: Place, keepsParts = false): boolean {
   let authored = 0;
   let predictions = 0;
+  let parts = 0;
   const groups = new Set<string>();
   for (const a of item.annotations) {
     if (a.author !== undefined || a.createdAt !== undefined) authored++;
     if (a.origin === 'prediction') predictions++;
     if (a.group !== undefined) groups.add(a.group);
+    if (a.parent !== undefined && !keepsParts) parts++;
   }
   const lose = (what: Noun, n: number, reason: string): boolean => n === 0 || ctx.lose(what, n, reason, place);
   return (
     lose(noun("annotation's author and time", "annotations' authors and times"), authored, `${target} does not record who made an annotation or when`) &&
     lose(noun('separate annotation set'), Math.max(groups.size - 1, 0), `${target} holds one set of annotations per image: the annotators' and prediction sets were written together`) &&
-    lose(noun('prediction written as an annotation', 'predictions written as annotations'), predictions, `${target} has no predictions: they were written as ground truth`)
+    lose(noun('prediction written as an annotation', 'predictions written as annotations'), predictions, `${target} has no predictions: they were written as ground truth`) &&
+    lose(noun('part link'), parts, `${target} does not record which object a part (a VOC <part>, such as a person's head) belongs to: the part was written as an annotation of its own`)
   );
 }

@@ -31,10 +31,14 @@ export function firstLine(sample: Sample): { text: string; complete: boolean } {
   if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
   let start = 0;
   for (;;) {
-    const nl = s.indexOf('\n', start);
-    const line = (nl < 0 ? s.slice(start) : s.slice(start, nl)).replace(/\r$/, '');
+    // LF, CRLF, or a CR alone (CR-only files: old Mac and some Excel exports)
+    const eol = /\r\n?|\n/g;
+    eol.lastIndex = start;
+    const m = eol.exec(s);
+    const nl = m ? m.index : -1;
+    const line = nl < 0 ? s.slice(start) : s.slice(start, nl);
     if (line.trim() !== '' || nl < 0) return { text: line, complete: nl >= 0 || sample.complete };
-    start = nl + 1;
+    start = nl + m![0].length;
   }
 }
 

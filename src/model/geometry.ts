@@ -96,6 +96,20 @@ export function xywhToInclusive(b: Xywh, offset: 0 | 1): Xyxy {
   return xywhToXyxy(b);
 }
 
+/**
+ * Corners on whole pixels, each rounded to the nearest (halves up), as VOC writers and readers
+ * (`int(text)`) take them. A box at least one pixel wide keeps xmax >= xmin + 1 under the devkit
+ * offset, since round(v + 1) = round(v) + 1.
+ */
+export function wholeCorners(c: Xyxy): Xyxy {
+  return { xmin: Math.round(c.xmin), ymin: Math.round(c.ymin), xmax: Math.round(c.xmax), ymax: Math.round(c.ymax) };
+}
+
+/** Whether rounding moved a corner by more than floating-point noise (`eps` pixels). */
+export function cornersMoved(a: Xyxy, b: Xyxy, eps = 1e-6): boolean {
+  return Math.abs(a.xmin - b.xmin) > eps || Math.abs(a.ymin - b.ymin) > eps || Math.abs(a.xmax - b.xmax) > eps || Math.abs(a.ymax - b.ymax) > eps;
+}
+
 const DEG = Math.PI / 180;
 
 /** The four corners of a box rotated about its top-left corner, clockwise from that corner. */

@@ -72,6 +72,8 @@ export interface AnnotationCommon {
   createdAt?: string;
   attributes?: JsonObject;
   group?: string;
+  /** The `id` of the annotation this one is a part of (a VOC `<part>` of its `<object>`). */
+  parent?: string;
   extras?: { [format: string]: JsonObject };
 }
 

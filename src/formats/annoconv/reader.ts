@@ -10,6 +10,7 @@ import { jsonErrorMessage } from '../../core/json-syntax.js';
 import { validator } from '../../core/schemas.js';
 import { IdSet } from '../../core/idset.js';
 import type { Dataset, Item } from '../../model/types.js';
+import { refuseLoneSurrogate } from '../../core/lone-surrogate.js';
 
 const SCHEMA = 'annoconv.schema.json';
 
@@ -26,6 +27,7 @@ export async function* readAnnoconv(input: InputSource, ctx: ReadContext): Async
       ctx.report(diag('MODEL_INVALID_JSON', jsonErrorMessage(text), place));
       return { type: 'reject', place, raw: text };
     }
+    if (refuseLoneSurrogate(text, rec, ctx.report, place)) return { type: 'reject', place, raw: text };
     const isHeader = rec !== null && typeof rec === 'object' && !Array.isArray(rec) && 'annoconv' in rec;
     const validate = isHeader ? headerSchema : itemSchema;
     if (!validate(rec)) {

@@ -10,6 +10,7 @@ import type { Category, Item, JsonObject } from '../../model/types.js';
 import { collectGarbage } from '../../core/gc.js';
 import { readSpillLines } from '../../core/spill.js';
 import { annotationToModel, imageToItem, severityOf, type Finding, type ImageInfo } from './records.js';
+import { refuseLoneSurrogate } from '../../core/lone-surrogate.js';
 
 export const IMAGES_PER_PARTITION = 2048;
 
@@ -40,7 +41,9 @@ export function reportAll(st: Sink, findings: Finding[], base: string, offset: n
 
 export function parse(st: Sink, raw: string, base: string, offset: number): unknown {
   try {
-    return JSON.parse(raw) as unknown;
+    const v = JSON.parse(raw) as unknown;
+    if (refuseLoneSurrogate(raw, v, st.ctx.report, { file: st.ctx.file, pointer: base, offset })) return void st.rejects.push({ type: 'reject', place: { file: st.ctx.file, pointer: base, offset }, raw });
+    return v;
   } catch {
     st.ctx.report(diag('COCO_INVALID_JSON', jsonErrorMessage(raw), { file: st.ctx.file, pointer: base, offset }));
     st.rejects.push({ type: 'reject', place: { file: st.ctx.file, pointer: base, offset }, raw });
@@ -113,6 +116,7 @@ function attach(st: JoinState, item: Item, ord: number, line: string): void {
     parse(st, raw, `#/annotations/${index}`, offset); // reports and rejects
     return;
   }
+  if (refuseLoneSurrogate(raw, o, st.ctx.report, { file, pointer: `#/annotations/${index}`, offset })) return void st.rejects.push({ type: 'reject', place: { file, pointer: `#/annotations/${index}`, offset }, raw });
   if (o === null || typeof o !== 'object' || Array.isArray(o)) {
     const base = `#/annotations/${index}`;
     report(st, { code: 'COCO_RECORD_TYPE', message: 'an annotation must be an object', at: '' }, base, offset);

@@ -14,6 +14,7 @@ import type { Item, JsonObject } from '../../model/types.js';
 import { annotationToModel, severityOf } from './records.js';
 import { splitTabs } from './join.js';
 import { loadGroundTruth, imageToItem } from './ground-truth.js';
+import { refuseLoneSurrogate } from '../../core/lone-surrogate.js';
 
 const IMAGES_PER_PARTITION = 2048;
 
@@ -95,6 +96,7 @@ export async function* readCocoResults(input: InputSource, ctx: ReadContext): As
           events.push({ type: 'reject', place: { file, pointer: base, offset }, raw });
           continue;
         }
+        if (refuseLoneSurrogate(raw!, o, ctx.report, { file, pointer: base, offset })) { events.push({ type: 'reject', place: { file, pointer: base, offset }, raw }); continue; }
         const gtImage = gt?.images.get(Number(imageIdText));
         const image = { id: Number(imageIdText), ...(gtImage && Number.isInteger(gtImage.width) ? { width: gtImage.width as number, height: gtImage.height as number } : {}) };
         const r = annotationToModel(o as JsonObject, { image, categories: gt?.categories ?? new Map(), prediction: true, checkCategories: gt !== undefined });

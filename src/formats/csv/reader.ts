@@ -130,7 +130,7 @@ function row(st: State, l: Layout, ev: CsvRow, place: Place): void {
     st.events.push({ type: 'reject', place, raw: ev.raw });
   };
   if (n !== st.width) return fail('CSV_ROW_LENGTH', `${n} cells where the header has ${st.width}`);
-  const file = cells[l.file]!.trim();
+  const file = unescapeFormula(cells[l.file]!.trim());
   if (file === '') return fail('CSV_CELL_INVALID', 'the file name is empty', l.file);
   const cls = l.cls !== undefined ? cells[l.cls]!.trim() : '';
   const anns: Annotation[] = [];

@@ -14,7 +14,7 @@
  */
 import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
-import { CsvScanner, isRow, problemMessage, type CsvEvent, type CsvRow } from '../../core/csv.js';
+import { CsvScanner, isRow, problemMessage, type CsvEvent, type CsvRow, unescapeFormula } from '../../core/csv.js';
 import { diag, type Place } from '../../core/diagnostics.js';
 import type { Code } from '../../core/codes.js';
 import { IdSet } from '../../core/idset.js';
@@ -182,7 +182,8 @@ function row(st: State, sec: Section, ev: CsvRow, place: Place): void {
     reject(st, place, ev.raw);
   };
   if (n !== sec.width) return fail('ENCORD_CSV_COLUMNS', `${n} cells where the header has ${sec.width} columns`, Math.min(n, sec.width) + 1);
-  let url = cells[0]!;
+  // annoconv's own formula escape is taken off (core/csv.ts): what it wrote reads back as it was
+  let url = unescapeFormula(cells[0]!);
   // FORMATS 3.2: whitespace around the URL is trimmed with a warning (lenient), refused with --strict
   const trimmed = url.trim();
   if (trimmed !== url && trimmed !== '' && !ctx.options.strict && !/\s/.test(trimmed)) {
@@ -200,7 +201,7 @@ function row(st: State, sec: Section, ev: CsvRow, place: Place): void {
   }
   if (resolved === undefined || bad) return reject(st, place, ev.raw);
   url = resolved;
-  const title = sec.legacy ? '' : cells[1]!;
+  const title = sec.legacy ? '' : unescapeFormula(cells[1]!);
   if ([...title].length > MAX_TITLE_CHARS) return fail('ENCORD_LIMIT', `the title is longer than ${MAX_TITLE_CHARS} characters`, 2);
   let create: boolean | undefined;
   if (sec.hasCreate) {

@@ -8,7 +8,7 @@ import { noun } from '../../core/noun.js';
 import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
-import { CellWriter, isFormula } from '../../core/csv.js';
+import { CellWriter, escapeFormula } from '../../core/csv.js';
 import { IdSet } from '../../core/idset.js';
 import { SpillDir, type SpillFile } from '../../core/spill.js';
 import type { Dataset, Item } from '../../model/types.js';
@@ -65,7 +65,7 @@ export function createEncordCsvWriter(sink: OutputSink, ctx: WriteContext): Form
           ctx.report(diag('ENCORD_TITLE_MISSING', `item ${JSON.stringify(item.id)} has no title, and CSV rows are grouped by title: titled by its first file, ${JSON.stringify(title)}`, place, 'warning'));
         }
         // compared as written: escaping could make two titles one
-        if (title !== '' && titles[section].add(escape && isFormula(title) ? "'" + title : title)) {
+        if (title !== '' && titles[section].add(escape ? escapeFormula(title) : title)) {
           ctx.report(diag('ENCORD_CSV_TITLE_TAKEN', `item ${JSON.stringify(item.id)}: another ${section === 'dicom' ? 'DICOM series' : 'image group'} is already titled ${JSON.stringify(title)}, and CSV rows with one title form one group`, place));
           return;
         }

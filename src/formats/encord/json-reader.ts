@@ -16,6 +16,7 @@ import { IdSet } from '../../core/idset.js';
 import { GcPacer } from '../../core/gc.js';
 import type { Dataset } from '../../model/types.js';
 import { ENTRY_KEYS, MAX_ENTRIES, MAX_URLS, entryToItem, type EntryKey } from './entries.js';
+import { refuseLoneSurrogate } from '../../core/lone-surrogate.js';
 
 /** Input bytes between explicit collections (core/gc.ts): keeps resident memory near the live size. */
 const GC_EVERY = 32 * 1024 * 1024;
@@ -153,6 +154,7 @@ function onEntry(st: State, key: string, index: number, raw: string, offset: num
     st.events.push({ type: 'reject', place, raw });
     return;
   }
+  if (refuseLoneSurrogate(raw, o, ctx.report, place)) return void st.events.push({ type: 'reject', place, raw });
   const prefix = ctx.options.format.urlPrefix;
   const r = entryToItem(key as EntryKey, o, typeof prefix === 'string' ? prefix : undefined);
   let bad = false;

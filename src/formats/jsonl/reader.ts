@@ -19,6 +19,7 @@ import type { Item, ItemKind, JsonObject } from '../../model/types.js';
 import { JSONL_TOLERATED_KEYS } from './keys.js';
 import { setOwn } from '../../core/safe.js';
 import { loadServerConfig } from './server-config.js';
+import { refuseLoneSurrogate } from '../../core/lone-surrogate.js';
 
 
 export async function* readJsonl(input: InputSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
@@ -78,6 +79,7 @@ export async function* readJsonl(input: InputSource, ctx: ReadContext): AsyncGen
         events.push({ type: 'reject', place, raw: text });
         continue;
       }
+      if (refuseLoneSurrogate(text, rec, ctx.report, { file, line, record })) { events.push({ type: 'reject', place: { file, line, record }, raw: text }); continue; }
       if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
         const place: Place = { file, line, record };
         ctx.report(diag('JSONL_NOT_OBJECT', `line is ${Array.isArray(rec) ? 'an array' : rec === null ? 'null' : 'a ' + typeof rec}, not an item object`, place));

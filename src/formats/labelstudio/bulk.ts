@@ -21,6 +21,7 @@ import { BULK_FIELDS, checkPayload } from './bulk-check.js';
 import { readResult } from './results.js';
 import { itemToTask } from './tasks.js';
 import { taskOptions } from './writer.js';
+import { refuseLoneSurrogate } from '../../core/lone-surrogate.js';
 
 const isObj = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -39,6 +40,7 @@ function payloadToItem(text: string, place: Place, ctx: ReadContext): Item | und
     ctx.report(diag('LSB_INVALID_JSON', jsonErrorMessage(text), place));
     return undefined;
   }
+  if (refuseLoneSurrogate(text, p, ctx.report, place)) return undefined;
   if (!isObj(p)) {
     ctx.report(diag('LSB_NOT_OBJECT', 'a payload must be a JSON object', place));
     return undefined;

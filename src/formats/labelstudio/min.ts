@@ -20,6 +20,7 @@ import type { Item, JsonObject } from '../../model/types.js';
 import { taskToItem } from './tasks.js';
 import { taskOf, taskOptions } from './writer.js';
 import { readJsonList } from '../../core/json-list.js';
+import { refuseLoneSurrogate } from '../../core/lone-surrogate.js';
 
 const isObj = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -82,6 +83,7 @@ export function readMin(input: InputSource, ctx: ReadContext): AsyncGenerator<Re
       events.push({ type: 'reject', place, raw });
       return;
     }
+    if (refuseLoneSurrogate(raw, rec, ctx.report, place)) return void events.push({ type: 'reject', place, raw });
     const r = isObj(rec) ? taskToItem(recordToTask(rec), index) : { findings: [{ code: 'LS_TASK_INVALID' as const, message: 'a JSON-MIN record must be an object', at: '', severity: 'error' as const }] };
     for (const f of r.findings) ctx.report(diag(f.code, f.message, { ...place, pointer: below(place.pointer!, f.at.replace(/^\/annotations\/0\/result\/\d+/, '')) }, f.severity ?? 'error'));
     events.push(r.item ? { type: 'item', item: r.item, place, raw } : { type: 'reject', place, raw });

@@ -10,6 +10,7 @@ import { diag, type Place, below, docPointer } from '../../core/diagnostics.js';
 import { jsonErrorMessage } from '../../core/json-syntax.js';
 import { taskToItem } from './tasks.js';
 import { IdSet } from '../../core/idset.js';
+import { refuseLoneSurrogate } from '../../core/lone-surrogate.js';
 
 /** Label Studio's codes for a broken list. */
 export const LS_LIST: ListCodes = { invalid: 'LS_INVALID_JSON', notList: 'LS_NOT_TASKS', what: 'tasks' };
@@ -65,6 +66,7 @@ function onTask(ctx: ReadContext, events: ReadEvent[], index: number | undefined
     events.push({ type: 'reject', place, raw });
     return;
   }
+  if (refuseLoneSurrogate(raw, task, ctx.report, place)) return void events.push({ type: 'reject', place, raw });
   const r = taskToItem(task, index ?? 0);
   for (const f of r.findings) ctx.report(diag(f.code, f.message, { file: ctx.file, pointer: below(base, f.at), offset }, f.severity ?? 'error'));
   if (!r.item) {

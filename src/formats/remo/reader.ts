@@ -16,6 +16,7 @@ import type { Code } from '../../core/codes.js';
 import { setOwn } from '../../core/safe.js';
 import { annotationFractionsToPx, fractionToPx, xyxyToXywh } from '../../model/geometry.js';
 import type { Annotation, Item, JsonObject } from '../../model/types.js';
+import { refuseLoneSurrogate } from '../../core/lone-surrogate.js';
 
 const isObj = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 const KNOWN = new Set(['file_name', 'filename', 'width', 'height', 'dimensions', 'tags', 'annotations']);
@@ -38,6 +39,7 @@ export async function* readRemo(input: InputSource, ctx: ReadContext): AsyncGene
       events.push({ type: 'reject', place, raw });
       return;
     }
+    if (refuseLoneSurrogate(raw, rec, ctx.report, place)) return void events.push({ type: 'reject', place, raw });
     const item = isObj(rec) ? imageToItem(rec, percent, fail, pending) : (fail('REMO_IMAGE_INVALID', 'an image must be an object'), undefined);
     events.push(item ? { type: 'item', item, place, raw } : { type: 'reject', place, raw });
   });

@@ -31,6 +31,10 @@ export const voc: FormatDescriptor = {
       choices: ['1', '0'],
       describe: 'voc: 1 (default, the devkit rule): coordinates are 1-based inclusive pixels, x = xmin - 1, width = xmax - xmin + 1; 0: continuous corners, x = xmin, width = xmax - xmin (what datumaro and some exporters use)',
     },
+    'voc-float': {
+      type: 'boolean', scope: 'write',
+      describe: 'voc output: write corners with their fractions (default: whole pixels, as the devkit and LabelImg write them and int() reads them; boxes moved by rounding are counted)',
+    },
   },
   async load() {
     const [{ readVoc }, { createVocWriter }] = await Promise.all([import('./reader.js'), import('./writer.js')]);

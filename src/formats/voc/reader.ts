@@ -7,7 +7,11 @@
  *   w = xmax - xmin + 1); tools disagree, so `--voc-offset 0` reads them as continuous corners.
  * - A document with a DOCTYPE (or an ENTITY) is refused before parsing: VOC files have none, and
  *   entity expansion is how XML bombs and external-entity reads work. Entities are never expanded.
- * - `pose`, `truncated`, `difficult`, `occluded`, parts and actions are kept as attributes.
+ * - References are decoded after parsing (xml.ts): the five predefined entities and character
+ *   references, the only ones a DOCTYPE-less file can hold; anything else, and characters XML 1.0
+ *   forbids (raw control characters), make the file not well-formed, as for any XML parser.
+ * - `pose`, `truncated`, `difficult`, `occluded` and actions are kept as attributes; a `<part>` is a
+ *   box of its own whose `parent` is its object (objects.ts).
  */
 import { stat } from 'node:fs/promises';
 import { filesBelow } from '../../core/walk.js';
@@ -17,27 +21,20 @@ import { join, relative } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
-import { diag, fragment, type Place } from '../../core/diagnostics.js';
+import { diag, fragment, pointerSegment, type Place } from '../../core/diagnostics.js';
 import type { Code } from '../../core/codes.js';
-import { setOwn } from '../../core/safe.js';
-import { inclusiveToXywh } from '../../model/geometry.js';
-import type { Annotation, Item, JsonObject } from '../../model/types.js';
+import type { JsonObject } from '../../model/types.js';
+import { annotationToItem, isObj } from './objects.js';
+import { codePoint, decodeText, lineColumn, notXmlChar } from './xml.js';
 
-interface Finding {
-  code: Code;
-  message: string;
-  at: string;
-  severity?: 'error' | 'warning';
-}
-
-const isObj = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
-const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : isObj(v) && typeof v['#text'] === 'string' ? v['#text'] : undefined);
+const CDATA = '#cdata';
 
 const parser = new XMLParser({
   ignoreAttributes: true,
   processEntities: false,
   parseTagValue: false,
   trimValues: true,
+  cdataPropName: CDATA,
   isArray: (name) => name === 'object' || name === 'part',
 });
 
@@ -132,6 +129,11 @@ function onXml(xml: string, file: string, ctx: ReadContext, offset: 0 | 1): Read
     return { type: 'reject', place, raw: xml };
   };
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) return reject('VOC_DOCTYPE', 'the XML declares a DOCTYPE or entities: refused without parsing (VOC files have none; entity expansion is how XML bombs work)');
+  const badChar = notXmlChar(xml);
+  if (badChar >= 0) {
+    ctx.report(diag('VOC_XML_INVALID', `not well-formed XML: ${codePoint(xml, badChar)} is a character XML 1.0 does not allow`, { ...place, ...lineColumn(xml, badChar) }));
+    return { type: 'reject', place, raw: xml };
+  }
   let doc: unknown;
   try {
     doc = parser.parse(xml, true);
@@ -140,6 +142,8 @@ function onXml(xml: string, file: string, ctx: ReadContext, offset: 0 | 1): Read
   }
   const ann = isObj(doc) ? doc.annotation : undefined;
   if (!isObj(ann)) return reject('VOC_NOT_ANNOTATION', 'the root element is not <annotation>');
+  const undecodable = decodeTree(ann, '/annotation');
+  if (undecodable !== undefined) return reject('VOC_XML_INVALID', 'not well-formed XML: a reference to an undeclared entity or to a character XML does not allow', undecodable);
   const r = annotationToItem(ann, file, offset);
   let bad = false;
   for (const x of r.findings) {
@@ -150,92 +154,44 @@ function onXml(xml: string, file: string, ctx: ReadContext, offset: 0 | 1): Read
   return bad ? { type: 'reject', place, raw: xml } : { type: 'item', item: r.item, place, raw: xml };
 }
 
-const FLAGS = ['truncated', 'difficult', 'occluded'] as const;
-
-function annotationToItem(ann: JsonObject, file: string, offset: 0 | 1): { item: Item; findings: Finding[] } {
-  const f: Finding[] = [];
-  const filename = text(ann.filename);
-  const name = filename ?? file.replace(/^.*[\\/]/, '').replace(/\.xml$/i, '');
-  const item: Item = { id: name, kind: 'image', path: name, metadata: {}, annotations: [] };
-  const ex: JsonObject = {};
-  for (const k of Object.keys(ann)) if (!['filename', 'size', 'object'].includes(k)) setOwn(ex, k, ann[k]);
-  if (filename === undefined) ex.noFilename = true;
-  const size = ann.size;
-  let W: number | undefined;
-  let H: number | undefined;
-  if (isObj(size)) {
-    W = Number(text(size.width));
-    H = Number(text(size.height));
-    if (Number.isFinite(W) && Number.isFinite(H) && W > 0 && H > 0) {
-      item.width = W;
-      item.height = H;
-    } else {
-      f.push({ code: 'VOC_SIZE_MISSING', message: 'size has no positive width and height (YOLO and percent targets need them)', at: '/annotation/size', severity: 'warning' });
-      W = H = undefined;
+/**
+ * Decodes the references of every text below `node` in place (CDATA is taken as it is); returns
+ * the pointer of the first text holding a reference it cannot decode.
+ */
+function decodeTree(node: JsonObject, at: string): string | undefined {
+  for (const k of Object.keys(node)) {
+    const v = node[k];
+    const here = `${at}/${pointerSegment(k)}`;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const r = decodeValue(v[i], `${here}/${i}`);
+        if (r.bad !== undefined) return r.bad;
+        v[i] = r.value;
+      }
+      continue;
     }
-    if (size.depth !== undefined) ex.depth = text(size.depth);
-  } else f.push({ code: 'VOC_SIZE_MISSING', message: 'no <size> (YOLO and percent targets need the image size)', at: '/annotation/size', severity: 'warning' });
-  const objects = Array.isArray(ann.object) ? ann.object : [];
-  objects.forEach((o, i) => {
-    const at = `/annotation/object/${i}`;
-    if (!isObj(o)) {
-      f.push({ code: 'VOC_OBJECT_INVALID', message: 'an <object> must have elements', at });
-      return;
-    }
-    const label = text(o.name);
-    if (label === undefined || label === '') {
-      f.push({ code: 'VOC_OBJECT_INVALID', message: 'an <object> without <name>', at: at + '/name' });
-      return;
-    }
-    const box = readBox(o.bndbox, at + '/bndbox', f, W, H);
-    if (!box) return;
-    const a: Annotation = { kind: 'box', ...inclusiveToXywh(box, offset), label };
-    const attrs: JsonObject = {};
-    for (const flag of FLAGS) {
-      if (o[flag] === undefined) continue;
-      const v = text(o[flag]);
-      if (v !== '0' && v !== '1') f.push({ code: 'VOC_FLAG_INVALID', message: `${flag} must be 0 or 1, got ${JSON.stringify(v)}`, at: `${at}/${flag}` });
-      else attrs[flag] = v === '1';
-    }
-    if (o.pose !== undefined) attrs.pose = text(o.pose) ?? '';
-    if (Array.isArray(o.part)) {
-      attrs.parts = o.part.map((p, j) => {
-        const pb = isObj(p) ? readBox(p.bndbox, `${at}/part/${j}/bndbox`, f, W, H) : undefined;
-        return { name: isObj(p) ? text(p.name) ?? '' : '', ...(pb ? inclusiveToXywh(pb, offset) : {}) };
-      });
-    }
-    if (isObj(o.actions)) attrs.actions = Object.fromEntries(Object.entries(o.actions).map(([k, v]) => [k, text(v) === '1']));
-    const rest: JsonObject = {};
-    for (const k of Object.keys(o)) if (!['name', 'bndbox', 'pose', 'part', 'actions', ...FLAGS].includes(k)) setOwn(rest, k, o[k]);
-    if (Object.keys(attrs).length) a.attributes = attrs;
-    if (Object.keys(rest).length) a.extras = { voc: rest };
-    item.annotations.push(a);
-  });
-  if (Object.keys(ex).length) item.extras = { voc: ex };
-  return { item, findings: f };
+    const r = decodeValue(v, k === '#text' ? at : here);
+    if (r.bad !== undefined) return r.bad;
+    node[k] = r.value;
+  }
+  return undefined;
 }
 
-function readBox(b: unknown, at: string, f: Finding[], W: number | undefined, H: number | undefined): { xmin: number; ymin: number; xmax: number; ymax: number } | undefined {
-  if (!isObj(b)) {
-    f.push({ code: 'VOC_OBJECT_INVALID', message: 'an <object> without <bndbox>', at });
-    return undefined;
+function decodeValue(v: unknown, at: string): { value?: unknown; bad?: string } {
+  if (typeof v === 'string') {
+    const d = decodeText(v);
+    return d === undefined ? { bad: at } : { value: d };
   }
-  const v: number[] = [];
-  for (const k of ['xmin', 'ymin', 'xmax', 'ymax']) {
-    const s = text(b[k]);
-    const n = s === undefined || s.trim() === '' ? NaN : Number(s);
-    if (!Number.isFinite(n)) {
-      f.push({ code: 'VOC_COORDINATE_INVALID', message: `${k} must be a number, got ${JSON.stringify(s)}`, at: `${at}/${k}` });
-      return undefined;
-    }
-    v.push(n);
+  if (!isObj(v)) return { value: v };
+  if (typeof v[CDATA] === 'string') {
+    // text and CDATA of one element, as one text (their order is not kept by the parser)
+    const t = v['#text'] === undefined ? '' : decodeText(String(v['#text']));
+    if (t === undefined) return { bad: at };
+    const keys = Object.keys(v).filter((k) => k !== CDATA && k !== '#text');
+    if (keys.length === 0) return { value: t + v[CDATA] };
+    v['#text'] = t + v[CDATA];
+    delete v[CDATA];
   }
-  const [xmin, ymin, xmax, ymax] = v as [number, number, number, number];
-  if (xmin > xmax || ymin > ymax) {
-    f.push({ code: 'VOC_BOX_INVERTED', message: `xmin > xmax or ymin > ymax: ${v.join(', ')}`, at });
-    return undefined;
-  }
-  if (v.some((n) => !Number.isInteger(n))) f.push({ code: 'VOC_COORDINATE_FLOAT', message: `coordinates are not whole pixels: ${v.join(', ')} (read as they are)`, at, severity: 'warning' });
-  if (W !== undefined && H !== undefined && (xmin < 0 || ymin < 0 || xmax > W || ymax > H)) f.push({ code: 'VOC_BOX_OUTSIDE', message: `the box ${v.join(', ')} reaches beyond the ${W} x ${H} image`, at, severity: 'warning' });
-  return { xmin, ymin, xmax, ymax };
+  const bad = decodeTree(v, at);
+  return bad === undefined ? { value: v } : { bad };
 }
