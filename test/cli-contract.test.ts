@@ -174,3 +174,13 @@ describe('scan', () => {
     expect(jsonDiagnostics(r.stderr).map((d) => d.code)).toEqual(['INPUT_NOT_FOUND']);
   });
 });
+
+describe('-o DIR that did not exist', () => {
+  it('a run that writes nothing into a new nested -o a/b/c leaves none of a, b, c behind', () => {
+    const bad = join(dir, 'all-bad.annoconv');
+    writeFileSync(bad, '{"id":"x","kind":"image","metadata":{},"annotations":[{"kind":"box","x":0,"y":0,"w":1,"h":1,"label":"c"}]}\n');
+    const r = run(['convert', bad, '--from', 'annoconv', '--to', 'yolo', '-o', join(dir, 'new-a', 'b', 'c')]);
+    expect(r.code).toBe(1); // no image size: refused, so every record is rejected
+    expect(readdirSync(dir)).not.toContain('new-a');
+  });
+});

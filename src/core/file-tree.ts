@@ -6,7 +6,7 @@
  * names), so any path that would leave DIR (absolute, `..`, a drive letter) is refused, and two
  * names that a case-insensitive file system would take for one are told apart (`claim`).
  */
-import { mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, normalize, sep } from 'node:path';
 import type { FileOutput } from './format.js';
@@ -36,21 +36,24 @@ export function safeRelative(relPath: string): string | undefined {
  * `mkdir -p`. Not fs.mkdir's `recursive` option: under a parent that exists but refuses new
  * entries with ENOENT (/proc, some FUSE mounts) it retries forever; here each level is tried once.
  */
-export async function makeDirs(path: string): Promise<void> {
+export async function makeDirs(path: string, made: string[] = []): Promise<string[]> {
   try {
     await mkdir(path);
+    made.push(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return;
+    if (code === 'EEXIST') return made;
     const parent = dirname(path);
     if (code !== 'ENOENT' || parent === path) throw e;
-    await makeDirs(parent);
+    await makeDirs(parent, made);
     try {
       await mkdir(path);
+      made.push(path);
     } catch (e2) {
       if ((e2 as NodeJS.ErrnoException).code !== 'EEXIST') throw e2;
     }
   }
+  return made;
 }
 
 /** Why a name cannot take a new file: taken by an earlier one, or by one differing only in case or Unicode form. */
@@ -74,7 +77,8 @@ export class FileTree implements FileOutput {
   private readonly aside: string;
   private lock: FolderLock | undefined;
   /** True when this run made the folder (a failed run removes it again if it is empty). */
-  private madeDir = false;
+  /** Folders this run made for -o DIR, outermost first: a failed run removes them again. */
+  private madeDirs: string[] = [];
   private readonly names = new IdSet();
   private readonly foldedNames = new IdSet();
 
@@ -92,8 +96,7 @@ export class FileTree implements FileOutput {
   async open(): Promise<void> {
     if (this.lock) return;
     try {
-      this.madeDir = !(await stat(this.dir).then((s) => s.isDirectory(), () => false));
-      await makeDirs(this.dir);
+      this.madeDirs = await makeDirs(this.dir);
       this.lock = await FolderLock.acquire(this.dir);
       await mkdir(this.staging);
       registerTemp(this.staging);
@@ -145,8 +148,8 @@ export class FileTree implements FileOutput {
   /** Gives up: staging removed, lock released, a folder this run made removed if empty. */
   async abort(): Promise<void> {
     await this.close();
-    if (this.madeDir) await rmdir(this.dir).catch(() => undefined);
-    this.madeDir = false;
+    for (const d of [...this.madeDirs].reverse()) await rmdir(d).catch(() => undefined);
+    this.madeDirs = [];
   }
 
   private async close(): Promise<void> {
