@@ -72,6 +72,11 @@ export interface AnnotationCommon {
   createdAt?: string;
   attributes?: JsonObject;
   group?: string;
+  /**
+   * A crowd region (COCO `iscrowd: 1`): one region over many objects, which COCO's evaluation
+   * treats as "ignore" rather than as an object to detect. Absent for an ordinary object.
+   */
+  crowd?: true;
   extras?: { [format: string]: JsonObject };
 }
 

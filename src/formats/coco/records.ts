@@ -6,8 +6,10 @@
  * = coco_url when set); every other image field is kept in `extras.coco.image`. An annotation is one
  * model annotation — polygon when it has polygons, mask when it has RLE, box otherwise — plus a
  * keypoints annotation with the same `id` when it has keypoints; the COCO writer merges them back
- * by id. Fields the model has no slot for (area, iscrowd, bbox beside a polygon, num_keypoints,
- * unknown keys) stay in `extras.coco`, so coco -> annoconv -> coco gives the same numbers.
+ * by id. `iscrowd: 1` is the model's `crowd: true` (ground truth only: results loaders set 0 on
+ * every detection). Fields the model has no slot for (area, bbox beside a polygon, num_keypoints,
+ * an iscrowd other than 0 or 1, unknown keys) stay in `extras.coco`, so coco -> annoconv -> coco
+ * gives the same numbers.
  */
 import type { Code } from '../../core/codes.js';
 import type { Annotation, Category, Item, JsonObject } from '../../model/types.js';
@@ -136,6 +138,8 @@ export function annotationToModel(o: JsonObject, ctx: AnnotationContext): { find
   }
   const crowd = o.iscrowd;
   if (crowd !== undefined && crowd !== 0 && crowd !== 1) f.push({ code: 'COCO_ISCROWD_TYPE', message: `iscrowd is ${JSON.stringify(crowd)}, not 0 or 1`, at: '/iscrowd', severity: 'warning' });
+  // iscrowd 0 and 1 are the model's `crowd`; another value is kept in extras as it is
+  const isCrowd = crowd === 1;
   if (o.area === 0) f.push({ code: 'COCO_AREA_ZERO', message: 'area is 0', at: '/area', severity: 'warning' });
 
   const seg = o.segmentation;
@@ -188,11 +192,14 @@ export function annotationToModel(o: JsonObject, ctx: AnnotationContext): { find
     if (finite(o.score)) a.score = o.score;
     if (ctx.prediction) a.origin = 'prediction';
     if (isObj(o.attributes)) a.attributes = o.attributes;
+    // results loaders set iscrowd 0 on every detection: only ground truth has crowd regions
+    if (isCrowd && !ctx.prediction) a.crowd = true;
     if (extras && Object.keys(extras).length) a.extras = { coco: extras };
     return a;
   };
   const out: Annotation[] = [];
   const extras = rest(o, ANN_MODEL_KEYS) ?? {};
+  if (crowd === 0 || (isCrowd && !ctx.prediction)) delete extras.iscrowd;
   if (primary) {
     if (primary.kind !== 'box' && bbox !== undefined) extras.bbox = bbox;
     if (Array.isArray(seg) && seg.length === 0) extras.segmentation = [];
