@@ -52,7 +52,8 @@ function toRecord(group: Annotation[], item: Item, ctx: WriteContext, place: Pla
   const ex: JsonObject = { ...(kp?.extras?.coco ?? {}), ...(primary.extras?.coco ?? {}) };
   const crowd = primary.crowd === true || kp?.crowd === true;
   const rec: JsonObject = {};
-  rec.id = primary.id !== undefined && /^-?\d+$/.test(primary.id) ? Number(primary.id) : null;
+  // an id beyond 2^53 would be rounded onto another one: such ids are renumbered instead
+  rec.id = primary.id !== undefined && /^-?\d+$/.test(primary.id) && Number.isSafeInteger(Number(primary.id)) ? Number(primary.id) : null;
   const label = primary.label ?? (primary.kind === 'classification' ? primary.labels[0] : undefined);
   const catId = category(label, primary.categoryId, place);
   if (catId !== undefined) rec.category_id = catId;
