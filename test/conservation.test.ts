@@ -63,8 +63,11 @@ function explains(key: string, losses: { what: string }[]): boolean {
     'labelled annotations': /label|annotation|shape|class|categor|prediction|relation|box|polygon|mask|ellipse/i,
     'annotation sets': /annotation sets?|prediction/i,
   };
-  // every annotation dropped (jsonl items, Encord manifests): their parts and sets go with them
+  // every annotation dropped (jsonl items, Encord manifests): their parts and sets go with them;
+  // crowd regions left out (targets without them, core/crowd.ts) are annotations of any kind
   const allDropped = losses.some((l) => /^(annotations?|labels?)$/.test(l.what));
+  const crowd = losses.some((l) => /^crowd regions?$/.test(l.what));
+  if (crowd && (key === 'labelled annotations' || / (annotations|scores|rotations|attributes|authors|times|predictions)$/.test(key))) return true;
   if (item[key]) return losses.some((l) => item[key]!.test(l.what)) || (key === 'annotation sets' && allDropped);
   if (allDropped) return true;
   const [, kind, part] = /^(\w+) (annotations|scores|rotations|attributes|authors|times|predictions)$/.exec(key)!;

@@ -33,6 +33,14 @@ export function runOptions(y: Argv): Argv {
 }
 
 /**
+ * Options of every command that writes converted annotations. `--keep-crowd` is the run's, not one
+ * format's: it applies to every target without crowd regions, whatever the source.
+ */
+export function writeOptions(y: Argv): Argv {
+  return y.option('keep-crowd', { type: 'boolean', default: false, describe: 'write crowd regions (COCO iscrowd 1) as ordinary objects to targets that have no crowd notion (yolo, voc, csv, remo, jsonl, labelstudio...); by default they are left out and counted as loss' });
+}
+
+/**
  * The formats' own options that apply on one side of a run: `read` for validate, `write` for scan,
  * both for convert. An option declared by several formats is listed once.
  */
@@ -74,6 +82,7 @@ export function optionsFrom(args: Args): Partial<Options> {
     maxRecordSize: size,
     ...(args.maxInflatedSize !== undefined ? { maxInflatedSize: checkMaxInflatedSize(args.maxInflatedSize) } : {}),
     workers: args.workers > 0 ? args.workers : 0,
+    keepCrowd: args.keepCrowd === true,
     format: collectFormatOptions(args),
   };
 }

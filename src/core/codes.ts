@@ -104,6 +104,7 @@ export const CODES = {
   COCO_FIELD_MISSING: shape('error', 'a required field is missing (image id, annotation id/image_id, category id/name)'),
   COCO_FIELD_TYPE: c('error', 'a field has the wrong type (ids must be integers, file_name a string, ...)'),
   COCO_DUPLICATE_ID: c('error', 'an image, annotation or category id is used twice'),
+  COCO_ID_RANGE: c('error', 'an id, image_id or category_id is an integer beyond 2^53 - 1: JSON numbers lose its last digits, so two ids could become one'),
   COCO_DANGLING_IMAGE: c('error', 'image_id names no image of the file'),
   COCO_DANGLING_CATEGORY: c('error', 'category_id names no category of the file'),
   COCO_BBOX_INVALID: c('error', 'bbox is not 4 finite numbers with non-negative width and height'),

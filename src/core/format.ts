@@ -130,6 +130,12 @@ export interface FormatDescriptor {
   extensions: readonly string[];
   can: { read: boolean; write: boolean; validate: boolean; split?: boolean; directory?: boolean };
   /**
+   * Facts of the model the format's writer keeps that most targets do not. `crowd`: crowd regions
+   * (COCO iscrowd); a target without it gets items with them left out and counted as loss, or
+   * written as ordinary objects under --keep-crowd (core/crowd.ts).
+   */
+  holds?: { crowd?: boolean };
+  /**
    * True when every item written needs a media URL (a manifest registers URLs): `scan`, which finds
    * paths, then requires --url-prefix before it starts.
    */

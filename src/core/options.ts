@@ -18,6 +18,11 @@ export interface Options {
    * Faster on large files, at the cost of each worker's own heap.
    */
   workers: number;
+  /**
+   * Write crowd regions to targets without the notion as ordinary objects (default false: they are
+   * left out and counted as loss; see core/crowd.ts).
+   */
+  keepCrowd: boolean;
   /** Format-specific options by name (camelCase), e.g. projectType, urlPrefix. */
   format: Record<string, unknown>;
 }
@@ -39,6 +44,7 @@ export function defaultOptions(partial: Partial<Options> = {}): Options {
     maxRecordSize: partial.maxRecordSize ?? DEFAULT_MAX_RECORD_SIZE,
     maxInflatedSize: partial.maxInflatedSize === undefined ? DEFAULT_MAX_INFLATED_SIZE : checkMaxInflatedSize(partial.maxInflatedSize),
     workers: partial.workers ?? 0,
+    keepCrowd: partial.keepCrowd ?? false,
     format: partial.format ?? {},
   };
 }

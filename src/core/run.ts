@@ -14,6 +14,7 @@ import { Parts, removeStaleParts, splitOutput } from './split-output.js';
 import { defaultOptions, type Options } from './options.js';
 import { sweepStaleTemps } from './stale-temps.js';
 import { runPipeline, type PipelineParams, type RunStats } from './pipeline.js';
+import { withCrowdFilter } from './crowd.js';
 import { detectFormat, resolveFormat } from './detect.js';
 import { recordHead } from './first-records.js';
 import { checkConvertUsage, checkScanUsage, checkValidateUsage } from './usage.js';
@@ -138,7 +139,7 @@ async function convertWith(source: InputSource, fromId: string, reader: FormatIm
   const options = defaultOptions(params.options);
   const stale = await sweepStaleTemps(tempFolders(params, to));
   if (stale) params.onDiagnostic?.(stale);
-  const writer = await to.load();
+  const writer = withCrowdFilter(await to.load(), to, options);
   const parts = new Parts();
   const split = splitOutput(params, parts);
   const tree = treeOutput(params, to);

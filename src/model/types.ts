@@ -74,6 +74,11 @@ export interface AnnotationCommon {
   group?: string;
   /** The `id` of the annotation this one is a part of (a VOC `<part>` of its `<object>`). */
   parent?: string;
+  /**
+   * A crowd region (COCO `iscrowd: 1`): one region over many objects, which COCO's evaluation
+   * treats as "ignore" rather than as an object to detect. Absent for an ordinary object.
+   */
+  crowd?: true;
   extras?: { [format: string]: JsonObject };
 }
 

@@ -1,11 +1,11 @@
 /** `annoconv convert`: one input, from one format to another. */
 import type { Argv } from 'yargs';
 import { convert } from '../../core/run.js';
-import { EXIT_CODES, formatOptions, optionsFrom, path, reporting, runOptions, type Args } from '../common.js';
+import { EXIT_CODES, formatOptions, optionsFrom, path, reporting, runOptions, writeOptions, type Args } from '../common.js';
 
 export function builder(c: Argv): Argv {
   return formatOptions(
-    runOptions(c)
+    writeOptions(runOptions(c))
       .positional('input', { type: 'string', describe: 'input file; "-" or absent: stdin' })
       .option('from', { alias: 'f', type: 'string', describe: 'input format (detected from the content when absent)' })
       .option('to', { alias: 't', type: 'string', demandOption: 'give the output format: --to FORMAT (annoconv formats lists them)', describe: 'output format' })

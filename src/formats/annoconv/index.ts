@@ -20,6 +20,7 @@ export const annoconv: FormatDescriptor = {
   title: 'annoconv model, one JSON object per line (lossless pipe format)',
   extensions: ['.annoconv.jsonl', '.annoconv'],
   can: { read: true, write: true, validate: true },
+  holds: { crowd: true },
   schema: 'annoconv.schema.json',
   detect,
   async load() {

@@ -2,7 +2,8 @@
  * Model annotations of one item to COCO annotation records (without image_id, added by the writer).
  * Annotations sharing an id are one COCO object (a polygon or mask plus its keypoints). `area` is
  * kept from the source or computed (polygon area, RLE pixel count, box w x h), `bbox` kept or
- * derived from the geometry; what COCO cannot hold is counted as loss.
+ * derived from the geometry; `iscrowd` is 1 for the model's crowd regions and 0 for everything
+ * else; what COCO cannot hold is counted as loss.
  */
 import { noun } from '../../core/noun.js';
 import type { WriteContext } from '../../core/format.js';
@@ -49,8 +50,10 @@ function toRecord(group: Annotation[], item: Item, ctx: WriteContext, place: Pla
     if (other !== primary && other !== kp) ctx.lose(noun(`${other.kind} annotation sharing a region`, `${other.kind} annotations sharing a region`), 1, 'a COCO object holds one shape and its keypoints', place);
   }
   const ex: JsonObject = { ...(kp?.extras?.coco ?? {}), ...(primary.extras?.coco ?? {}) };
+  const crowd = primary.crowd === true || kp?.crowd === true;
   const rec: JsonObject = {};
-  rec.id = primary.id !== undefined && /^-?\d+$/.test(primary.id) ? Number(primary.id) : null;
+  // an id beyond 2^53 would be rounded onto another one: such ids are renumbered instead
+  rec.id = primary.id !== undefined && /^-?\d+$/.test(primary.id) && Number.isSafeInteger(Number(primary.id)) ? Number(primary.id) : null;
   const label = primary.label ?? (primary.kind === 'classification' ? primary.labels[0] : undefined);
   const catId = category(label, primary.categoryId, place);
   if (catId !== undefined) rec.category_id = catId;
@@ -115,8 +118,11 @@ function toRecord(group: Annotation[], item: Item, ctx: WriteContext, place: Pla
   if (primary.kind !== 'classification' && primary.kind !== 'text') {
     rec.area = ex.area ?? area?.();
     rec.bbox = ex.bbox ?? bbox?.();
-    rec.iscrowd = ex.iscrowd ?? (primary.kind === 'mask' ? 1 : 0);
   }
+  // a crowd region only when the source said so: a mask is an ordinary object (COCOeval ignores
+  // iscrowd 1 ground truth, and loadRes sets 0 on every detection, masks included)
+  if (crowd) rec.iscrowd = 1;
+  else if (primary.kind !== 'classification' && primary.kind !== 'text') rec.iscrowd = ex.iscrowd ?? 0;
   if (primary.score !== undefined) rec.score = primary.score;
   if (primary.attributes) rec.attributes = primary.attributes;
   for (const k of Object.keys(ex)) {

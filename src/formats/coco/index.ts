@@ -43,6 +43,7 @@ export const coco: FormatDescriptor = {
   title: 'COCO dataset (instances, keypoints, captions)',
   extensions: ['.json'],
   can: { read: true, write: true, validate: true },
+  holds: { crowd: true },
   detect: detectDataset,
   unsupported,
   options: {

@@ -21,7 +21,7 @@ import { IdSet } from '../../core/idset.js';
 import { SpillDir, oneLine, type SpillFile } from '../../core/spill.js';
 import type { Category, Dataset, JsonObject } from '../../model/types.js';
 import { setOwn } from '../../core/safe.js';
-import { checkCategory, checkImage, type Finding, type ImageInfo } from './records.js';
+import { checkCategory, checkImage, idRange, type Finding, type ImageInfo } from './records.js';
 import { join, parse, report, reportAll, splitTabs, IMAGES_PER_PARTITION, type PartitionResult, type PartitionTask } from './join.js';
 import { WorkerPool, workerCount } from '../../core/workers.js';
 import { collectGarbage } from '../../core/gc.js';
@@ -265,7 +265,8 @@ function onAnnotation(st: State, bytes: Buffer, index: number, offset: number, c
   }
   const imageId = captured?.[0];
   const id = captured?.[1];
-  if (id !== undefined && Number.isInteger(id) && st.annIds.addNumber(id)) {
+  // an id beyond 2^53 may be another's rounded: not a duplicate, refused at the join (COCO_ID_RANGE)
+  if (id !== undefined && Number.isSafeInteger(id) && st.annIds.addNumber(id)) {
     const base = `#/annotations/${index}`;
     report(st, { code: 'COCO_DUPLICATE_ID', message: `annotation id ${id} is used by an earlier annotation`, at: '/id' }, base, offset);
     st.rejects.push({ type: 'reject', place: { file: st.ctx.file, pointer: base, offset }, raw: bytes.toString('utf8') });
@@ -288,9 +289,9 @@ function route(st: State, bytes: Buffer | string, index: number, offset: number,
     const has = o !== null && typeof o === 'object' && 'image_id' in o;
     const f: Finding = !has
       ? { code: 'COCO_FIELD_MISSING', message: 'annotation has no image_id', at: '/image_id' }
-      : Number.isInteger((o as JsonObject).image_id)
+      : idRange((o as JsonObject).image_id, 'image_id', '/image_id') ?? (Number.isInteger((o as JsonObject).image_id)
         ? { code: 'COCO_DANGLING_IMAGE', message: `image_id ${(o as JsonObject).image_id} names no image of the file`, at: '/image_id' }
-        : { code: 'COCO_FIELD_TYPE', message: 'image_id must be an integer', at: '/image_id' };
+        : { code: 'COCO_FIELD_TYPE', message: 'image_id must be an integer', at: '/image_id' });
     report(st, o !== null && typeof o === 'object' && !Array.isArray(o) ? f : { code: 'COCO_RECORD_TYPE', message: 'an annotation must be an object', at: '' }, base, offset);
     st.rejects.push({ type: 'reject', place: { file: st.ctx.file, pointer: base, offset }, raw });
     return;

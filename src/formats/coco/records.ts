@@ -6,8 +6,10 @@
  * = coco_url when set); every other image field is kept in `extras.coco.image`. An annotation is one
  * model annotation — polygon when it has polygons, mask when it has RLE, box otherwise — plus a
  * keypoints annotation with the same `id` when it has keypoints; the COCO writer merges them back
- * by id. Fields the model has no slot for (area, iscrowd, bbox beside a polygon, num_keypoints,
- * unknown keys) stay in `extras.coco`, so coco -> annoconv -> coco gives the same numbers.
+ * by id. `iscrowd: 1` is the model's `crowd: true` (ground truth only: results loaders set 0 on
+ * every detection). Fields the model has no slot for (area, bbox beside a polygon, num_keypoints,
+ * an iscrowd other than 0 or 1, unknown keys) stay in `extras.coco`, so coco -> annoconv -> coco
+ * gives the same numbers.
  */
 import type { Code } from '../../core/codes.js';
 import type { Annotation, Category, Item, JsonObject } from '../../model/types.js';
@@ -23,6 +25,17 @@ export interface Finding {
 }
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+/**
+ * An integer id JSON.parse may have rounded: beyond 2^53 - 1 two ids of different digits can parse
+ * to one number (9007199254740993 reads as 9007199254740992), so it is refused, not trusted.
+ */
+const outOfRange = (v: unknown): boolean => isInt(v) && !Number.isSafeInteger(v);
+
+/** COCO_ID_RANGE for an id field, or undefined. */
+export function idRange(v: unknown, field: string, at: string): Finding | undefined {
+  // the number shown is what JSON.parse made of the digits, which may not be the file's
+  return outOfRange(v) ? { code: 'COCO_ID_RANGE', message: `${field} is beyond 2^53 - 1 (it parses as ${String(v)}): ids this large lose their last digits and can become another record's id`, at } : undefined;
+}
 const isObj = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 /** A coordinate: finite and within +/- 1e9 pixels (beyond, percent and fraction targets overflow). */
@@ -51,6 +64,7 @@ export function checkImage(o: unknown): { findings: Finding[]; info?: ImageInfo 
   if (!isObj(o)) return { findings: [{ code: 'COCO_RECORD_TYPE', message: 'an image must be an object', at: '' }] };
   if (o.id === undefined) f.push({ code: 'COCO_FIELD_MISSING', message: 'image has no id', at: '/id' });
   else if (!isInt(o.id)) f.push({ code: 'COCO_FIELD_TYPE', message: `image id must be an integer, got ${JSON.stringify(o.id)}`, at: '/id' });
+  else if (outOfRange(o.id)) f.push(idRange(o.id, 'image id', '/id')!);
   if (o.file_name !== undefined && typeof o.file_name !== 'string') f.push({ code: 'COCO_FIELD_TYPE', message: 'file_name must be a string', at: '/file_name' });
   const sized = isInt(o.width) && isInt(o.height) && o.width > 0 && o.height > 0;
   if (!sized) f.push({ code: 'COCO_IMAGE_SIZE', message: `image ${JSON.stringify(o.id)} has no positive integer width/height`, at: o.width === undefined ? '' : '/width' });
@@ -78,6 +92,7 @@ export function checkCategory(o: unknown): { findings: Finding[]; category?: Cat
   const f: Finding[] = [];
   if (o.id === undefined) f.push({ code: 'COCO_FIELD_MISSING', message: 'category has no id', at: '/id' });
   else if (!isInt(o.id)) f.push({ code: 'COCO_FIELD_TYPE', message: 'category id must be an integer', at: '/id' });
+  else if (outOfRange(o.id)) f.push(idRange(o.id, 'category id', '/id')!);
   if (typeof o.name !== 'string') f.push({ code: o.name === undefined ? 'COCO_FIELD_MISSING' : 'COCO_FIELD_TYPE', message: 'category name must be a string', at: '/name' });
   if (f.length) return { findings: f };
   const c: Category = { id: o.id as number, name: o.name as string };
@@ -112,11 +127,13 @@ export function annotationToModel(o: JsonObject, ctx: AnnotationContext): { find
   if (!ctx.prediction) {
     if (o.id === undefined) f.push({ code: 'COCO_FIELD_MISSING', message: 'annotation has no id', at: '/id' });
     else if (!isInt(o.id)) f.push({ code: 'COCO_FIELD_TYPE', message: 'annotation id must be an integer', at: '/id' });
+    else if (outOfRange(o.id)) f.push(idRange(o.id, 'annotation id', '/id')!);
     else if (o.id === 0) f.push({ code: 'COCO_ANNOTATION_ID_ZERO', message: 'annotation id 0 (COCOeval treats 0 as unmatched)', at: '/id', severity: 'warning' });
   }
   let category: Category | undefined;
   if (o.category_id !== undefined) {
     if (!isInt(o.category_id)) f.push({ code: 'COCO_FIELD_TYPE', message: 'category_id must be an integer', at: '/category_id' });
+    else if (outOfRange(o.category_id)) f.push(idRange(o.category_id, 'category_id', '/category_id')!);
     else {
       category = ctx.categories.get(o.category_id);
       // captions carry a placeholder category_id (0) and files of them have no categories
@@ -136,6 +153,8 @@ export function annotationToModel(o: JsonObject, ctx: AnnotationContext): { find
   }
   const crowd = o.iscrowd;
   if (crowd !== undefined && crowd !== 0 && crowd !== 1) f.push({ code: 'COCO_ISCROWD_TYPE', message: `iscrowd is ${JSON.stringify(crowd)}, not 0 or 1`, at: '/iscrowd', severity: 'warning' });
+  // iscrowd 0 and 1 are the model's `crowd`; another value is kept in extras as it is
+  const isCrowd = crowd === 1;
   if (o.area === 0) f.push({ code: 'COCO_AREA_ZERO', message: 'area is 0', at: '/area', severity: 'warning' });
 
   const seg = o.segmentation;
@@ -188,11 +207,14 @@ export function annotationToModel(o: JsonObject, ctx: AnnotationContext): { find
     if (finite(o.score)) a.score = o.score;
     if (ctx.prediction) a.origin = 'prediction';
     if (isObj(o.attributes)) a.attributes = o.attributes;
+    // results loaders set iscrowd 0 on every detection: only ground truth has crowd regions
+    if (isCrowd && !ctx.prediction) a.crowd = true;
     if (extras && Object.keys(extras).length) a.extras = { coco: extras };
     return a;
   };
   const out: Annotation[] = [];
   const extras = rest(o, ANN_MODEL_KEYS) ?? {};
+  if (crowd === 0 || (isCrowd && !ctx.prediction)) delete extras.iscrowd;
   if (primary) {
     if (primary.kind !== 'box' && bbox !== undefined) extras.bbox = bbox;
     if (Array.isArray(seg) && seg.length === 0) extras.segmentation = [];

@@ -3,6 +3,11 @@
  * category_id, score, bbox | segmentation | keypoints | caption}` without ids. Detections become
  * predictions, grouped into one item per image_id in order of first appearance; like the dataset
  * reader, detections are spilled to partitions by that order and joined partition by partition.
+ *
+ * With `--gt FILE` each item is the ground truth's image (size, file name) and the dataset header
+ * holds the ground truth's categories whole. Without it, an image's size is what its mask
+ * detections say (an RLE's size is its image's), and unknown for box-only detections.
+ * An iscrowd on a detection means nothing to cocoapi (loadRes sets 0): detections are never crowd.
  */
 import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
@@ -10,8 +15,8 @@ import { JsonScanner, oversizedMessage } from '../../core/json-scan.js';
 import { diag, below } from '../../core/diagnostics.js';
 import { jsonErrorMessage } from '../../core/json-syntax.js';
 import { SpillDir, oneLine, type SpillFile } from '../../core/spill.js';
-import type { Item, JsonObject } from '../../model/types.js';
-import { annotationToModel, severityOf } from './records.js';
+import type { Annotation, Item, JsonObject } from '../../model/types.js';
+import { annotationToModel, idRange, severityOf } from './records.js';
 import { splitTabs } from './join.js';
 import { loadGroundTruth, imageToItem } from './ground-truth.js';
 import { refuseLoneSurrogate } from '../../core/lone-surrogate.js';
@@ -42,6 +47,12 @@ export async function* readCocoResults(input: InputSource, ctx: ReadContext): As
         } else if (ev.type === 'element') {
           const raw = ev.raw.toString('utf8');
           const imageId = ev.captured?.[0];
+          if (imageId !== undefined && Number.isInteger(imageId) && !Number.isSafeInteger(imageId)) {
+            const f = idRange(imageId, 'image_id', '/image_id')!;
+            ctx.report(diag(f.code, f.message, { file, pointer: `#/${ev.index}/image_id`, offset: ev.offset }));
+            rejects.push({ type: 'reject', place: { file, pointer: `#/${ev.index}`, offset: ev.offset }, raw });
+            continue;
+          }
           if (imageId === undefined || !Number.isInteger(imageId)) {
             ctx.report(diag('COCO_FIELD_MISSING', 'a detection needs an integer image_id', { file, pointer: `#/${ev.index}/image_id`, offset: ev.offset }));
             rejects.push({ type: 'reject', place: { file, pointer: `#/${ev.index}`, offset: ev.offset }, raw });
@@ -80,6 +91,9 @@ export async function* readCocoResults(input: InputSource, ctx: ReadContext): As
     onEvents(scanner.end());
     if (rejects.length) yield rejects.splice(0);
     if (failed) return;
+    // the ground truth's categories whole (supercategory, keypoint names, skeleton), for writers
+    // of datasets; a results file has none of its own
+    if (gt) yield [{ type: 'dataset', dataset: { categories: [...gt.categories.values()] } }];
     for (let p = 0; p < parts.length; p++) {
       const items = new Map<number, Item>();
       const events: ReadEvent[] = [];
@@ -98,7 +112,8 @@ export async function* readCocoResults(input: InputSource, ctx: ReadContext): As
         }
         if (refuseLoneSurrogate(raw!, o, ctx.report, { file, pointer: base, offset })) { events.push({ type: 'reject', place: { file, pointer: base, offset }, raw }); continue; }
         const gtImage = gt?.images.get(Number(imageIdText));
-        const image = { id: Number(imageIdText), ...(gtImage && Number.isInteger(gtImage.width) ? { width: gtImage.width as number, height: gtImage.height as number } : {}) };
+        const known = items.get(ord);
+        const image = { id: Number(imageIdText), ...imageSize(gtImage, known) };
         const r = annotationToModel(o as JsonObject, { image, categories: gt?.categories ?? new Map(), prediction: true, checkCategories: gt !== undefined });
         let bad = false;
         for (const f of r.findings) {
@@ -116,6 +131,7 @@ export async function* readCocoResults(input: InputSource, ctx: ReadContext): As
           items.set(ord, item);
         }
         item.annotations.push(...r.annotations);
+        if (!gtImage) sizeFromMask(item, r.annotations);
       }
       const sorted = [...items.entries()].sort((a, b) => a[0] - b[0]);
       for (const [, item] of sorted) events.push({ type: 'item', item, place: { file, pointer: '#' } });
@@ -124,4 +140,26 @@ export async function* readCocoResults(input: InputSource, ctx: ReadContext): As
   } finally {
     spill.remove();
   }
+}
+
+/** The image size a detection is checked against: the ground truth's, else a mask's seen before. */
+function imageSize(gtImage: JsonObject | undefined, item: Item | undefined): { width?: number; height?: number } {
+  if (gtImage) return Number.isInteger(gtImage.width) && Number.isInteger(gtImage.height) ? { width: gtImage.width as number, height: gtImage.height as number } : {};
+  return item?.width !== undefined && item.height !== undefined ? { width: item.width, height: item.height } : {};
+}
+
+/**
+ * Without --gt, an image's size is known from its mask detections: an RLE's `size` is [height,
+ * width] of the image it was encoded on (cocoapi's loadRes takes area and bbox from it alone), so
+ * a COCO dataset can be written from a segmentation results file. Later masks of the same image
+ * are checked against it (COCO_RLE_SIZE).
+ */
+function sizeFromMask(item: Item, annotations: Annotation[]): void {
+  if (item.width !== undefined) return;
+  const mask = annotations.find((a) => a.kind === 'mask');
+  if (mask?.kind !== 'mask') return;
+  const [h, w] = mask.rle.size;
+  if (!(h > 0 && w > 0)) return;
+  item.height = h;
+  item.width = w;
 }

@@ -111,9 +111,10 @@ export async function createCocoWriter(sink: OutputSink, ctx: WriteContext): Pro
       if (!loseProvenance(item, 'COCO', ctx, place)) return;
       const ex = item.extras?.coco ?? {};
       const image: JsonObject = {};
-      const srcId = Number.isInteger(ex.id) ? (ex.id as number) : /^\d+$/.test(item.id) ? Number(item.id) : undefined;
+      // an id beyond 2^53 would be rounded (and could land on another image's): renumbered instead
+      const srcId = Number.isSafeInteger(ex.id) ? (ex.id as number) : /^\d+$/.test(item.id) && Number.isSafeInteger(Number(item.id)) ? Number(item.id) : undefined;
       if (srcId === undefined || imageIds.add(String(srcId))) {
-        if (keepImageIds) renumberReason ||= srcId === undefined ? `item ${item.id} has no numeric id` : `image id ${srcId} repeats`;
+        if (keepImageIds) renumberReason ||= srcId !== undefined ? `image id ${srcId} repeats` : /^\d+$/.test(item.id) ? `item id ${item.id} is beyond 2^53 - 1` : `item ${item.id} has no numeric id`;
         keepImageIds = false;
       }
       image.width = item.width;
