@@ -69,7 +69,8 @@ export class ClassTable {
   list(): { names: string[]; unnamed: number[] } {
     const names: string[] = [];
     const unnamed: number[] = [];
-    const max = Math.max(-1, ...this.names.keys());
+    let max = -1;
+    for (const id of this.names.keys()) if (id > max) max = id;
     for (let id = 0; id <= max; id++) {
       const n = this.names.get(id);
       if (n === undefined) unnamed.push(id);

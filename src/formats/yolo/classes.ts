@@ -79,7 +79,8 @@ export function parseDataYaml(text: string): DataYaml | { error: string; line?: 
       byId.set(Number(key), n);
     }
   } else return { error: 'names is neither a list nor an {id: name} map' };
-  const max = Math.max(-1, ...byId.keys());
+  let max = -1;
+  for (const id of byId.keys()) if (id > max) max = id;
   if (max > 100_000) return { error: `names has class id ${max}: more than 100,000 classes is not a class list` };
   out.names = [];
   for (let id = 0; id <= max; id++) {
