@@ -110,6 +110,12 @@ describe('yolo reading', () => {
       rmSync(join(dir, 'classes.txt'));
       writeFileSync(join(dir, 'data.yaml'), 'path: .\nnames: [a, b\n');
       expect((await model(dir, 'yolo')).diags.map((d) => [d.code, d.file?.endsWith('data.yaml'), typeof d.line])).toEqual([['YOLO_CLASSES_MISSING', true, 'number']]);
+      // a map with a wide gap: the first 10 ids named one by one, then one line for the rest
+      writeFileSync(join(dir, 'data.yaml'), 'names: {0: a, 50: b, 2: c}\n');
+      const gap = await model(dir, 'yolo');
+      expect(gap.diags.map((d) => d.code)).toEqual(Array(11).fill('YOLO_CLASS_UNNAMED'));
+      expect(gap.diags[10]!.message).toContain('38 more class ids');
+      expect(gap.items[0]!.annotations.map((a) => [a.label, a.categoryId])).toEqual([['c', 2], ['class_1', 1]]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -42,10 +42,12 @@ export async function* readYolo(input: InputSource, ctx: ReadContext): AsyncGene
     ctx.report(diag('YOLO_CLASSES_MISSING', classes.message, { file: shownPath(classes.file), ...(classes.line ? { line: classes.line } : {}) }));
     return;
   }
-  for (const u of classes.unnamed) {
+  const namesFile = shownPath(join(root, classes.from));
+  for (const u of classes.unnamed.slice(0, 10)) {
     const where = u.line ? `line ${u.line} of ${classes.from} is blank` : `${classes.from} names no class ${u.id}`;
-    ctx.report(diag('YOLO_CLASS_UNNAMED', `${where}: class ${u.id} has no name (read as ${JSON.stringify(classes.names[u.id])}; the ids after it keep their numbers)`, { file: shownPath(join(root, classes.from)), ...(u.line ? { line: u.line } : {}) }));
+    ctx.report(diag('YOLO_CLASS_UNNAMED', `${where}: class ${u.id} has no name (read as ${JSON.stringify(classes.names[u.id])}; the ids after it keep their numbers)`, { file: namesFile, ...(u.line ? { line: u.line } : {}) }));
   }
+  if (classes.unnamed.length > 10) ctx.report(diag('YOLO_CLASS_UNNAMED', `${classes.unnamed.length - 10} more class ids without a name in ${classes.from}, up to ${classes.unnamed[classes.unnamed.length - 1]!.id} (named class_<id>)`, { file: namesFile }));
   yield [{ type: 'dataset', dataset: { categories: classes.names.map((name, id) => ({ id, name })) } }];
   const mediaRoot = typeof ctx.options.format.mediaRoot === 'string' ? ctx.options.format.mediaRoot : undefined;
   const { files, skipped } = await filesBelow(root, (f) => f.endsWith('.txt') && !NOT_LABELS.has(basename(f).toLowerCase()));
