@@ -54,7 +54,7 @@ describe('--media-root for YOLO images', () => {
     writeFileSync(join(yolo, 'labels', 'inside.txt'), '0 0.5 0.5 0.5 0.5\n');
     writeFileSync(join(yolo, 'labels', 'link.txt'), '0 0.5 0.5 0.5 0.5\n');
     const r = await cli(['convert', yolo, '--from', 'yolo', '--to', 'annoconv', '--media-root', root, '--diagnostics', 'json']);
-    expect(jsonLines(r.stdout)).toMatchObject([{ width: 40, height: 30, annotations: [{ kind: 'box', x: 10, y: 7.5, w: 20, h: 15 }] }]);
+    expect(jsonLines(r.stdout)).toMatchObject([{ annoconv: 'dataset', categories: [{ id: 0, name: 'cat' }] }, { width: 40, height: 30, annotations: [{ kind: 'box', x: 10, y: 7.5, w: 20, h: 15, categoryId: 0 }] }]);
     const d = jsonDiagnostics(r.stderr);
     expect(d.map((x) => [x.code, x.file?.endsWith('link.txt')])).toEqual([['YOLO_NO_SIZE', true]]);
     expect(d[0]!.message).toContain('no image found');

@@ -52,13 +52,14 @@ describe('-o DIR after a successful run holds that run\'s output', () => {
     expect(first.code).toBe(0);
     expect(readFileSync(join(out, 'classes.txt'), 'utf8')).toBe('dog\ncat\n');
     expect(readFileSync(join(out, 'labels', 'a.txt'), 'utf8')).toMatch(/^0 /);
-    const second = await cli(['convert', input('y2.annoconv', [item('b.jpg', 'cat'), item('sub/c.jpg', 'cat')]), '--from', 'annoconv', '--to', 'yolo', '-o', out, '--diagnostics', 'json']);
+    const second = await cli(['convert', input('y2.annoconv', [item('b.jpg', 'cat'), item('images/sub/c.jpg', 'cat')]), '--from', 'annoconv', '--to', 'yolo', '-o', out, '--diagnostics', 'json']);
     expect(second.code).toBe(0);
     const d = jsonDiagnostics(second.stderr);
     expect(d.map((x) => x.code)).toEqual(['OUTPUT_STALE_FILES']);
     expect(d[0]!.message).toContain(join(out, 'labels', 'a.txt'));
     expect(visible(snapshot(out))).toEqual({
       'classes.txt': 'cat\n',
+      'data.yaml': expect.stringContaining('names:\n  - cat\n'),
       'images/a.jpg': 'image bytes',
       'labels/b.txt': '0 0.2 0.2 0.2 0.2\n',
       'labels/sub/c.txt': '0 0.2 0.2 0.2 0.2\n',
@@ -68,7 +69,7 @@ describe('-o DIR after a successful run holds that run\'s output', () => {
     expect(third.code).toBe(0);
     expect(jsonDiagnostics(third.stderr).map((x) => x.code)).toEqual(['OUTPUT_STALE_FILES']);
     // the emptied folder labels/sub goes with its last file
-    expect(Object.keys(visible(snapshot(out))).sort()).toEqual(['classes.txt', 'images/a.jpg', 'labels/b.txt', 'notes.txt']);
+    expect(Object.keys(visible(snapshot(out))).sort()).toEqual(['classes.txt', 'data.yaml', 'images/a.jpg', 'labels/b.txt', 'notes.txt']);
     expect(existsSync(join(out, 'labels', 'sub'))).toBe(false);
     expect(readdirSync(out).filter((f) => f.startsWith('.')).sort()).toEqual(['.annoconv-files']);
   }, 60_000);

@@ -210,6 +210,8 @@ export const CODES = {
   YOLO_RANGE: c('warning', 'a label line has values outside 0-1'),
   YOLO_LINE_DUPLICATE: c('warning', 'the same label line twice in a file'),
   YOLO_NAME_TAKEN: c('error', 'writing YOLO: two images would be written to the same label file'),
+  YOLO_CLASS_UNNAMED: c('warning', 'a class id without a name (a blank line of classes.txt, an id missing from data.yaml names, or, writing, an id below the highest that no category has): named class_<id>, and the ids after it keep their numbers'),
+  YOLO_CLASS_MAP: c('info', 'writing YOLO: category ids that do not start at 0 (COCO counts from 1) were mapped to class ids 0..n-1 in id order; the note gives the mapping'),
   // Remo JSON
   REMO_INVALID_JSON: shape('error', 'the Remo JSON, or one image of it, is not valid JSON'),
   REMO_NOT_LIST: shape('error', 'a Remo JSON export is a list of images'),
@@ -233,6 +235,8 @@ export const CODES = {
   MODEL_VALUE_RANGE: c('error', 'a size is not positive, or a coordinate is beyond +/- 1e9 pixels (no target could write it)'),
   MODEL_MASK_SIZE: c('error', "a mask's RLE size differs from its item's size, or its run lengths do not add up to it"),
   MODEL_ID_DUPLICATE: c('warning', 'two items share an id'),
+  MODEL_LABEL_CATEGORY_MISMATCH: c('warning', "an annotation's label differs from the name of its categoryId (a label edited in a pipe): the label wins, and the annotation is written under the label's category"),
+  MODEL_CATEGORY_NAME_REPEATED: c('warning', 'two categories with different ids share a name: kept apart (an annotation with only the name goes to the first)'),
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

@@ -38,6 +38,19 @@ export function boxInside(b: Xywh, width: number, height: number, eps = 1e-6): b
   return b.x >= -eps && b.y >= -eps && b.x + b.w <= width + eps && b.y + b.h <= height + eps;
 }
 
+/** The part of a box inside a width x height image; a box wholly outside comes back with w or h 0. */
+export function clipBox(b: Xywh, width: number, height: number): Xywh {
+  const clamp = (v: number, max: number): number => Math.min(Math.max(v, 0), max);
+  const x = clamp(b.x, width);
+  const y = clamp(b.y, height);
+  return { x, y, w: clamp(b.x + b.w, width) - x, h: clamp(b.y + b.h, height) - y };
+}
+
+/** A flat [x1, y1, ...] list with each point moved onto a width x height image (Ultralytics' segment clip). */
+export function clipPoints(flat: readonly number[], width: number, height: number): number[] {
+  return flat.map((v, i) => Math.min(Math.max(v, 0), i % 2 ? height : width));
+}
+
 /** Percent of a size (0–100) to pixels. */
 export function percentToPx(value: number, size: number): number {
   return (value / 100) * size;

@@ -2,13 +2,14 @@
  * COCO writer, streaming: images and annotations go to spill files as items arrive; at the end the
  * ids are settled (source ids kept when they are valid and unique, else renumbered from 1 and
  * said so), categories are settled (source ids kept, new labels numbered after them, or the
- * --categories list imposed), and the file is written in COCO's order: info, licenses, images,
- * annotations, categories. Memory: the category table and 16 bytes per id for the uniqueness checks.
+ * --categories list imposed; an annotation whose label differs from its category's name, as after
+ * a jq edit in a pipe, goes to the label's category, with a warning), and the file is written in
+ * COCO's order: info, licenses, images, annotations, categories. Memory: the category table and 16 bytes per id for the uniqueness checks.
  */
 import { basename } from 'node:path';
 import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
-import { AnnoconvError, diag, type Place } from '../../core/diagnostics.js';
+import { AnnoconvError, diag, type Diagnostic, type Place } from '../../core/diagnostics.js';
 import { jsonErrorMessage } from '../../core/json-syntax.js';
 import { SpillDir } from '../../core/spill.js';
 import { IdSet } from '../../core/idset.js';
@@ -69,29 +70,48 @@ export async function createCocoWriter(sink: OutputSink, ctx: WriteContext): Pro
   }
   let ordinal = 0;
 
+  const warned = new Set<string>();
+  const warnOnce = (key: string, d: Diagnostic): void => {
+    if (warned.has(key)) return;
+    warned.add(key);
+    ctx.report(d);
+  };
+  const add = (c: Category): void => {
+    const same = cats.byName.get(c.name);
+    if (same && same.id !== c.id) warnOnce(`name\0${c.name}`, diag('MODEL_CATEGORY_NAME_REPEATED', `categories ${same.id} and ${c.id} are both named ${JSON.stringify(c.name)}: kept apart`));
+    addCategory(cats, c);
+  };
+
+  /**
+   * The category id of an annotation. Its categoryId when that category has its label; when the
+   * label differs (edited in a pipe), the label wins: the category of that name, or a new one.
+   */
   function category(label: string | undefined, id: number | undefined, place: Place): number | undefined {
     if (cats.imposed) {
       const c = label !== undefined ? cats.byName.get(label) : id !== undefined ? cats.byId.get(id) : undefined;
       if (!c) ctx.report(diag('COCO_CATEGORY_UNKNOWN', `label ${JSON.stringify(label ?? id)} is not in the --categories list`, place));
       return c?.id;
     }
-    if (id !== undefined) {
-      if (!cats.byId.has(id)) addCategory(cats, { id, name: label ?? String(id) });
+    const ofId = id !== undefined ? cats.byId.get(id) : undefined;
+    if (id !== undefined && !ofId) {
+      add({ id, name: label ?? String(id) });
       return id;
     }
+    if (ofId && (label === undefined || ofId.name === label)) return ofId.id;
     if (label === undefined) return undefined;
     let c = cats.byName.get(label);
     if (!c) {
       c = { id: nextId(cats), name: label };
-      addCategory(cats, c);
+      add(c);
     }
+    if (ofId) warnOnce(`label\0${ofId.id}\0${label}`, diag('MODEL_LABEL_CATEGORY_MISMATCH', `label ${JSON.stringify(label)} differs from the name of its category ${ofId.id} (${JSON.stringify(ofId.name)}): written as category ${c.id} ${JSON.stringify(label)}, the label wins`, place));
     return c.id;
   }
 
   return {
     dataset(d: Dataset): void {
       dataset = d;
-      if (!cats.imposed) for (const c of d.categories) if (!cats.byId.has(c.id)) addCategory(cats, c);
+      if (!cats.imposed) for (const c of d.categories) if (!cats.byId.has(c.id)) add(c);
     },
     write(item: Item, place: Place): void {
       if (!(item.width! > 0) || !(item.height! > 0)) {

@@ -14,7 +14,7 @@ async function detectDirectory(path: string): Promise<number> {
 export const yolo: FormatDescriptor = {
   id: 'yolo',
   aliases: ['darknet', 'ultralytics'],
-  title: 'YOLO label folders (detection, segmentation, oriented boxes, pose); written as labels/ and classes.txt into -o DIR',
+  title: 'YOLO label folders (detection, segmentation, oriented boxes, pose); written as labels/, classes.txt and data.yaml into -o DIR',
   extensions: [],
   can: { read: true, write: true, validate: true, directory: true },
   detectDirectory,

@@ -9,7 +9,9 @@
  *   beside it, in the matching `images/` (or `Images/`) folder, or under `--media-root`, and its
  *   size read from its header. A label file without an image is refused by name.
  * - Class names come from classes.txt, obj.names or data.yaml (`names` as a list or a map);
- *   other .txt files that are not labels (README.txt, train.txt lists) are skipped.
+ *   other .txt files that are not labels (README.txt, train.txt lists) are skipped. Every class
+ *   becomes a category with its id (used or not), and each annotation keeps its class id as its
+ *   categoryId: a YOLO target writes the same ids and names back.
  * - 8 numbers are an oriented box (4 corners), read as a 4-point polygon, unless kpt_shape says pose.
  */
 import { stat } from 'node:fs/promises';
@@ -36,10 +38,17 @@ export async function* readYolo(input: InputSource, ctx: ReadContext): AsyncGene
   }
   const root = input.path!;
   const classes = await classNames(root);
-  if (typeof classes === 'string') {
-    ctx.report(diag('YOLO_CLASSES_MISSING', classes, { file: root }));
+  if ('message' in classes) {
+    ctx.report(diag('YOLO_CLASSES_MISSING', classes.message, { file: shownPath(classes.file), ...(classes.line ? { line: classes.line } : {}) }));
     return;
   }
+  const namesFile = shownPath(join(root, classes.from));
+  for (const u of classes.unnamed.slice(0, 10)) {
+    const where = u.line ? `line ${u.line} of ${classes.from} is blank` : `${classes.from} names no class ${u.id}`;
+    ctx.report(diag('YOLO_CLASS_UNNAMED', `${where}: class ${u.id} has no name (read as ${JSON.stringify(classes.names[u.id])}; the ids after it keep their numbers)`, { file: namesFile, ...(u.line ? { line: u.line } : {}) }));
+  }
+  if (classes.unnamed.length > 10) ctx.report(diag('YOLO_CLASS_UNNAMED', `${classes.unnamed.length - 10} more class ids without a name in ${classes.from}, up to ${classes.unnamed[classes.unnamed.length - 1]!.id} (named class_<id>)`, { file: namesFile }));
+  yield [{ type: 'dataset', dataset: { categories: classes.names.map((name, id) => ({ id, name })) } }];
   const mediaRoot = typeof ctx.options.format.mediaRoot === 'string' ? ctx.options.format.mediaRoot : undefined;
   const { files, skipped } = await filesBelow(root, (f) => f.endsWith('.txt') && !NOT_LABELS.has(basename(f).toLowerCase()));
   if (skipped) ctx.report(diag('INPUT_LINKS_SKIPPED', `${skipped} symbolic link(s) or special file(s) below ${root} skipped`, { file: root }));
@@ -72,6 +81,8 @@ export async function* readYolo(input: InputSource, ctx: ReadContext): AsyncGene
   if (batch.length) yield batch;
   if (files.length === 0 && images.length === 0) ctx.report(diag('INPUT_EMPTY', `no label files (.txt) or images in ${root}`, { file: root }));
 }
+
+const shownPath = (p: string): string => relative(process.cwd(), p) || p;
 
 async function exists(p: string): Promise<boolean> {
   try {
@@ -143,9 +154,9 @@ async function labelFile(root: string, rel: string, classes: Classes, mediaRoot:
     const v = tok.slice(1).map(Number);
     if (!v.every(Number.isFinite)) return report('YOLO_NUMBER_INVALID', `not all numbers: ${line.slice(0, 80)}`);
     if (v.some((x) => x < -1e-6 || x > 1 + 1e-6)) report('YOLO_RANGE', 'values outside 0-1 (fractions of the image size)', 'warning');
-    const label = classes.names[cls]!;
-    const a = lineToAnnotations(v, label, classes.kpt, size.width, size.height);
+    const a = lineToAnnotations(v, classes.names[cls]!, classes.kpt, size.width, size.height);
     if (typeof a === 'string') return report('YOLO_TOKEN_COUNT', a);
+    for (const x of a) x.categoryId = cls;
     item.annotations.push(...a);
   });
   return bad ? { type: 'reject', place, raw: text } : { type: 'item', item, place, raw: text };

@@ -1,45 +1,43 @@
 /**
- * YOLO writer: `labels/<image stem>.txt` per image and `classes.txt` into `-o DIR`. Fractions of
- * the image size, so items need their width and height (refused by name otherwise). `--yolo-task`
- * picks the line form: detect (`class cx cy w h`, default), segment (`class x1 y1 ...`), obb
- * (`class x1 y1 ... x4 y4`). Class ids follow the dataset's categories, then first-seen labels.
- * YOLO has no attributes, no ids, no scores in ground truth: dropped and counted.
+ * YOLO writer, into `-o DIR` in the layout Ultralytics and the Label Studio SDK read:
+ * `labels/<stem>.txt`, or `labels/<split>/<stem>.txt` for an image below `images/<split>/`
+ * (layout.ts), `classes.txt` (one name a line: darknet, the SDK) and `data.yaml` (Ultralytics:
+ * `path`, `train`/`val`/`test` when the items' paths name splits, `names`). The images themselves
+ * go to `images/` beside `labels/` with the same relative path; annoconv does not copy them.
+ *
+ * Quirks worth knowing:
+ * - Fractions of the image size: items need their width and height (refused by name otherwise).
+ * - Class ids are kept, never compacted (class-table.ts): a YOLO source's ids and unused classes
+ *   come back as they were; COCO's ids from 1 become 0..n-1 in id order, said in a note.
+ * - `path: ""` in data.yaml: Ultralytics then takes the folder of data.yaml as the dataset root
+ *   (`check_det_dataset`), wherever the folder is moved; a relative path would be read from the
+ *   working directory or Ultralytics' datasets folder.
+ * - `--yolo-task` picks the line form: detect (`class cx cy w h`, default), segment
+ *   (`class x1 y1 ...`), obb (`class x1 y1 ... x4 y4`). YOLO has no attributes, no ids, no scores
+ *   in ground truth: dropped and counted (lines.ts says what else is).
  */
-import { noun, type Noun } from '../../core/noun.js';
+import { stringify } from 'yaml';
+import { noun } from '../../core/noun.js';
 import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
 import { nameClash, safeRelative } from '../../core/file-tree.js';
 import { loseForeignExtras, loseMetadata, loseProvenance } from '../../core/loss.js';
-import { ellipseEnvelope, ellipseToRing, envelopeLoss, envelopeOf, pxToFraction, ringsEnvelope, rotatedCorners, xywhToCentre, type Xywh } from '../../model/geometry.js';
-import type { Annotation, Dataset, Item } from '../../model/types.js';
+import type { Dataset, Item } from '../../model/types.js';
+import { ClassTable } from './class-table.js';
+import { labelPlace } from './layout.js';
+import { labelLines, type Task } from './lines.js';
 
-type Task = 'detect' | 'segment' | 'obb';
-
-const stemOf = (item: Item): string => {
-  const name = (item.path ?? item.url ?? item.id).split(/[?#]/)[0]!;
-  return name.replace(/\.[A-Za-z0-9]{1,5}$/, '').replace(/^\.?\//, '');
-};
-
-const fmt = (n: number): string => String(Math.round(n * 1e6) / 1e6);
+type SplitKey = 'train' | 'val' | 'test';
 
 export function createYoloWriter(_sink: OutputSink, ctx: WriteContext): FormatWriter {
   const task: Task = ctx.options.format.yoloTask === 'segment' || ctx.options.format.yoloTask === 'obb' ? ctx.options.format.yoloTask : 'detect';
   const files = ctx.files!;
-  const names: string[] = [];
-  const ids = new Map<string, number>();
-  const classOf = (label: string): number => {
-    let id = ids.get(label);
-    if (id === undefined) {
-      id = names.length;
-      names.push(label);
-      ids.set(label, id);
-    }
-    return id;
-  };
+  const table = new ClassTable(ctx.report);
+  const splits = new Map<SplitKey, Set<string>>();
   return {
     dataset(d: Dataset): void {
-      for (const c of [...d.categories].sort((a, b) => a.id - b.id)) classOf(c.name);
+      table.setCategories(d.categories);
       if (d.info || d.licenses?.length) ctx.lose(noun('dataset description (info, licenses)', 'dataset descriptions (info, licenses)'), 1, 'YOLO has no dataset description');
     },
     async write(item: Item, place: Place): Promise<void> {
@@ -47,9 +45,10 @@ export function createYoloWriter(_sink: OutputSink, ctx: WriteContext): FormatWr
         ctx.report(diag('YOLO_NO_SIZE', `item ${JSON.stringify(item.id)} has no width and height: YOLO coordinates are fractions of the image size (give sizes in the source, or --media-root)`, place));
         return;
       }
-      const rel = safeRelative(`labels/${stemOf(item)}.txt`);
-      if (rel === undefined) {
-        ctx.report(diag('OUTPUT_PATH_UNSAFE', `item ${JSON.stringify(item.id)}: ${JSON.stringify(stemOf(item))} is not a usable file name in the output folder (it leaves it, is hidden, or is over 255 bytes)`, place));
+      const at = labelPlace(item);
+      const rel = at && safeRelative(at.rel);
+      if (!at || rel === undefined) {
+        ctx.report(diag('OUTPUT_PATH_UNSAFE', `item ${JSON.stringify(item.id)}: ${JSON.stringify(at?.rel ?? item.path ?? item.url ?? item.id)} is not a usable label file name (no file name, a hidden name, or a name over 255 bytes)`, place));
         return;
       }
       const clash = files.claim(rel);
@@ -57,61 +56,42 @@ export function createYoloWriter(_sink: OutputSink, ctx: WriteContext): FormatWr
         ctx.report(nameClash(clash, 'YOLO_NAME_TAKEN', item.id, rel, place));
         return;
       }
-      const W = item.width!;
-      const H = item.height!;
-      const lose = (what: Noun, n: number, reason: string): boolean => n === 0 || ctx.lose(what, n, reason, place);
-      const lines: string[] = [];
-      const fx = (v: number): string => fmt(pxToFraction(v, W));
-      const fy = (v: number): string => fmt(pxToFraction(v, H));
-      const ring = (flat: readonly number[]): string => flat.map((v, i) => (i % 2 ? fy(v) : fx(v))).join(' ');
-      for (const a of item.annotations) {
-        if (a.label === undefined) {
-          if (!lose(noun('unlabelled annotation'), 1, 'a YOLO line starts with a class')) return;
-          continue;
-        }
-        const shape = shapeOf(a, task);
-        if ('lost' in shape) {
-          if (!lose(shape.lost, 1, shape.reason)) return;
-          continue;
-        }
-        if (shape.note && !lose(shape.note[0], 1, shape.note[1])) return;
-        const cls = classOf(a.label);
-        if ('box' in shape) {
-          const c = xywhToCentre(shape.box);
-          lines.push(`${cls} ${fx(c.cx)} ${fy(c.cy)} ${fx(c.w)} ${fy(c.h)}`);
-        } else for (const r of shape.rings) lines.push(`${cls} ${ring(r)}`);
-        if (a.attributes && !lose(noun('attribute'), Object.keys(a.attributes).length, 'YOLO has no attributes')) return;
-        if (a.score !== undefined && !lose(noun('score'), 1, 'YOLO ground truth has no scores')) return;
-      }
+      const lines = labelLines(item, task, table, ctx, place);
+      if (!lines) return;
       if (!loseForeignExtras(item, 'yolo', 'YOLO', ctx, place)) return;
       if (!loseMetadata(item, 'YOLO', ctx, place)) return;
       if (!loseProvenance(item, 'YOLO', ctx, place)) return;
+      if (at.split) (splits.get(at.split.key) ?? splits.set(at.split.key, new Set()).get(at.split.key)!).add(at.split.dir);
       await files.write(rel, lines.length ? lines.join('\n') + '\n' : '');
     },
     async end(): Promise<void> {
+      const { names: listed, unnamed } = table.list();
+      if (unnamed.length) ctx.report(diag('YOLO_CLASS_UNNAMED', `class id${unnamed.length > 1 ? 's' : ''} ${shortList(unnamed)} ${unnamed.length > 1 ? 'have' : 'has'} no category: named ${shortList(unnamed.map((id) => listed[id]!))} in classes.txt and data.yaml, so that the ids after ${unnamed.length > 1 ? 'them' : 'it'} keep their numbers (Ultralytics needs a name for every id from 0)`));
+      // a line break in a name would make two lines of classes.txt and shift every id after it
+      const names = listed.map((n) => n.replace(/[\r\n]+/g, ' '));
+      const broken = names.filter((n, i) => n !== listed[i]).length;
+      if (broken) ctx.lose(noun('class name with a line break', 'class names with line breaks'), broken, 'classes.txt holds one name a line (a space was written instead, in data.yaml too)');
       await files.write('classes.txt', names.length ? names.join('\n') + '\n' : '');
+      await files.write('data.yaml', dataYaml(names, unnamed.length > 0, splits));
     },
   };
 }
 
-type Shape = { box: Xywh; note?: [Noun, string] } | { rings: number[][]; note?: [Noun, string] } | { lost: Noun; reason: string };
+const shortList = (xs: readonly (string | number)[]): string => (xs.length > 10 ? `${xs.slice(0, 10).join(', ')}, ... (${xs.length} in all)` : xs.join(', '));
 
-function shapeOf(a: Annotation, task: Task): Shape {
-  if (task === 'detect') {
-    const box = envelopeOf(a);
-    if (!box) return { lost: noun(`${a.kind} annotation`), reason: 'YOLO detection holds boxes only' };
-    const lost = envelopeLoss(a);
-    return lost ? { box, note: [noun(lost), 'a detection line holds an axis-aligned box (the envelope was written; --yolo-task segment or obb keeps more)'] } : { box };
+/** data.yaml: names as a list, or as an {id: name} map when some ids were unnamed (so the ids show). */
+function dataYaml(names: string[], asMap: boolean, splits: Map<SplitKey, Set<string>>): string {
+  const doc: Record<string, unknown> = { path: '' };
+  for (const key of ['train', 'val', 'test'] as const) {
+    const dirs = [...(splits.get(key) ?? [])].sort().map((d) => `images/${d}`);
+    if (dirs.length) doc[key] = dirs.length === 1 ? dirs[0] : dirs;
   }
-  switch (a.kind) {
-    case 'box':
-      return { rings: [rotatedCorners(a, a.rotation ?? 0).flat()] };
-    case 'polygon':
-      if (task === 'obb') return { rings: [rotatedCorners(ringsEnvelope(a.rings), 0).flat()], note: [noun('polygon'), 'an oriented-box line holds 4 corners (the envelope was written)'] };
-      return a.rings.length > 1 ? { rings: a.rings, note: [noun('polygon part grouping'), 'each part became a line of its own'] } : { rings: a.rings };
-    case 'ellipse':
-      return task === 'obb' ? { rings: [rotatedCorners(ellipseEnvelope(a.cx, a.cy, a.rx, a.ry, a.rotation ?? 0), 0).flat()], note: [noun('ellipse'), 'written as their envelope box'] } : { rings: [ellipseToRing(a.cx, a.cy, a.rx, a.ry, a.rotation ?? 0)], note: [noun('ellipse'), 'written as 32-point polygons'] };
-    default:
-      return { lost: noun(`${a.kind} annotation`), reason: `YOLO ${task} lines hold ${task === 'obb' ? 'oriented boxes' : 'polygons'} only` };
-  }
+  doc.names = asMap ? new Map(names.map((n, i) => [i, n])) : names;
+  const head = [
+    '# YOLO dataset written by annoconv. Class ids are the ids of names.',
+    '# path "": the dataset root is the folder of this file; images go to images/ beside labels/,',
+    '# with the same relative path (labels/train/a.txt is the label file of images/train/a.jpg).',
+  ];
+  if (!splits.size) head.push('# The image paths name no split folder: to train, add train: and val: (image folders below path).');
+  return head.join('\n') + '\n' + stringify(doc);
 }
