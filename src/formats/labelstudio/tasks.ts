@@ -6,6 +6,8 @@
  * annotation (or prediction) record becomes a `group` of model annotations, one per result; what the
  * record says besides its results (id, completed_by, times, lead_time, ...) is kept with the item,
  * so that the writer rebuilds the same records. A task without `data` is its own data (import form).
+ * The media URL stays the item's `url`; the file it names (local storage `?d=dir/a.jpg` ->
+ * `dir/a.jpg`, ...: media-name.ts) is its `path`.
  */
 import { noun, type Noun } from '../../core/noun.js';
 import { mediaUrl } from '../../core/object-url.js';
@@ -15,6 +17,7 @@ import { codePointsToUtf16, utf16ToCodePoints } from '../../model/geometry.js';
 import { kindFromName } from '../../model/media-kinds.js';
 import { setOwn } from '../../core/safe.js';
 import { readResult, writeResult, type Finding } from './results.js';
+import { mediaFileName } from './media-name.js';
 
 const isObj = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -56,7 +59,11 @@ export function taskToItem(task: unknown, index: number): { item?: Item; finding
     if (typeof v === 'string') {
       if (kind === 'text') item.text = v;
       else if (kind === 'html') item.html = v;
-      else item.url = v;
+      else {
+        item.url = v;
+        const name = mediaFileName(v);
+        if (name !== undefined) item.path = name;
+      }
     }
   }
   for (const k of Object.keys(data)) if (k !== key) setOwn(item.metadata, k, data[k]);
