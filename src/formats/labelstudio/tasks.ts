@@ -18,6 +18,7 @@ import { kindFromName } from '../../model/media-kinds.js';
 import { setOwn } from '../../core/safe.js';
 import { readResult, writeResult, type Finding } from './results.js';
 import { mediaFileName } from './media-name.js';
+import { MAX_PX } from '../../model/range.js';
 
 const isObj = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -72,7 +73,7 @@ export function taskToItem(task: unknown, index: number): { item?: Item; finding
     for (const k of Object.keys(task)) if (k !== 'id' && k !== 'data' && !(LISTS as readonly string[]).includes(k)) setOwn(rest, k, task[k]);
     if (Object.keys(rest).length) ex.task = rest;
   }
-  const size = firstSize(task) ?? metaSize(task);
+  const size = firstSize(task) ?? metaSize(task, f);
   if (size) [item.width, item.height] = size;
   const records: JsonObject[] = [];
   const unmodeled: JsonObject[] = [];
@@ -126,9 +127,15 @@ function firstSize(task: JsonObject): [number, number] | undefined {
 }
 
 /** Sizes a writer put in `meta` for a task whose results could not carry them (no shapes). */
-function metaSize(task: JsonObject): [number, number] | undefined {
+function metaSize(task: JsonObject, f: Finding[]): [number, number] | undefined {
   const m = task.meta;
-  return isObj(m) && typeof m.original_width === 'number' && typeof m.original_height === 'number' && m.original_width > 0 && m.original_height > 0 ? [m.original_width, m.original_height] : undefined;
+  if (!(isObj(m) && typeof m.original_width === 'number' && typeof m.original_height === 'number' && m.original_width > 0 && m.original_height > 0)) return undefined;
+  const huge = m.original_width > MAX_PX ? 'original_width' : m.original_height > MAX_PX ? 'original_height' : undefined;
+  if (huge) {
+    f.push({ code: 'MODEL_VALUE_RANGE', message: `meta.${huge} ${String(m[huge])} is not an image size in pixels (at most 1e9)`, at: '/meta/' + huge });
+    return undefined;
+  }
+  return [m.original_width, m.original_height];
 }
 
 function readRecord(rec: unknown, list: ListName, j: number, size: [number, number] | undefined, item: Item, records: JsonObject[], unmodeled: JsonObject[], f: Finding[]): void {
