@@ -1,7 +1,8 @@
 /**
- * Nothing vanishes with exit 0 on the way from Label Studio percent to pixels: a percent that
- * overflows pixels is refused at reading, at its value (MODEL_VALUE_RANGE), so that no target
- * writes Infinity or null.
+ * Nothing vanishes with exit 0 on the way from Label Studio percent to pixels: a shape without
+ * original_width/original_height is refused by every pixel target (MODEL_NO_SIZE, exit 1) and kept
+ * by Label Studio; a percent that overflows pixels is refused at reading, at its value
+ * (MODEL_VALUE_RANGE), so that no target writes Infinity or null.
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bufferInput, convert, MemorySink } from '../src/index.js';
 import type { Diagnostic } from '../src/core/diagnostics.js';
+import type { SetChoice } from '../src/core/annotation-sets.js';
 
 const rect = (value: Record<string, unknown>, size: Record<string, unknown> = { original_width: 100, original_height: 50 }): Record<string, unknown> =>
   ({ id: 'r', type: 'rectanglelabels', from_name: 'label', to_name: 'image', ...size, value: { rectanglelabels: ['cat'], ...value } });
@@ -16,13 +18,13 @@ const task = (id: number, results: unknown[], extra: Record<string, unknown> = {
   ({ id, data: { image: `https://b/${id}.jpg` }, annotations: [{ id: id * 10, result: results }], ...extra });
 
 /** Every file a run wrote (a folder's files, or the stream), as one text. */
-async function run(tasks: unknown[], to: string): Promise<{ exitCode: number; diags: Diagnostic[]; written: number; text: string }> {
+async function run(tasks: unknown[], to: string, sets?: SetChoice): Promise<{ exitCode: number; diags: Diagnostic[]; written: number; text: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'annoconv-px-'));
   try {
     const folder = to === 'voc' || to === 'yolo';
     const sink = new MemorySink();
     const diags: Diagnostic[] = [];
-    const r = await convert({ input: bufferInput(JSON.stringify(tasks)), from: 'labelstudio', to, output: folder ? join(dir, 'out') : sink, onDiagnostic: (d) => diags.push(d) });
+    const r = await convert({ input: bufferInput(JSON.stringify(tasks)), from: 'labelstudio', to, output: folder ? join(dir, 'out') : sink, options: sets ? { sets } : {}, onDiagnostic: (d) => diags.push(d) });
     let text = sink.text();
     if (folder && existsSync(join(dir, 'out'))) for (const f of readdirSync(join(dir, 'out'), { recursive: true }) as string[]) if (/\.(txt|xml)$/.test(f)) text += readFileSync(join(dir, 'out', f), 'utf8');
     return { exitCode: r.exitCode, diags, written: r.written, text };
@@ -30,6 +32,45 @@ async function run(tasks: unknown[], to: string): Promise<{ exitCode: number; di
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+const PIXEL_TARGETS = ['coco', 'yolo', 'voc', 'csv', 'remo-json'];
+
+describe('a box without an image size', () => {
+  const tasks = [task(1, [rect({ x: 10, y: 10, width: 20, height: 20 })]), task(2, [rect({ x: 10, y: 10, width: 20, height: 20 }, {})])];
+
+  for (const to of PIXEL_TARGETS) {
+    it(`${to} refuses its task with MODEL_NO_SIZE (exit 1) and writes the other`, async () => {
+      const r = await run(tasks, to);
+      expect(r.exitCode).toBe(1);
+      expect(r.written).toBe(1);
+      expect(r.diags.filter((d) => d.severity === 'error').map((d) => [d.code, d.pointer])).toEqual([['MODEL_NO_SIZE', '#/1']]);
+    });
+  }
+
+  it('labelstudio keeps it as it was (warned)', async () => {
+    const r = await run(tasks, 'labelstudio');
+    expect(r.exitCode).toBe(0);
+    expect(r.diags.map((d) => d.code)).toEqual(['LS_NO_SIZE_KEPT']);
+    expect((JSON.parse(r.text) as { annotations: { result: unknown[] }[] }[])[1]!.annotations[0]!.result).toEqual([rect({ x: 10, y: 10, width: 20, height: 20 }, {})]);
+  });
+
+  it('a set not chosen does not refuse the task', async () => {
+    // the sizeless box is in the older annotation; the chosen (latest) one has only a choice
+    const t = {
+      id: 3, data: { image: 'https://b/3.jpg' },
+      annotations: [
+        { id: 1, created_at: '2024-01-01T00:00:00Z', result: [rect({ x: 1, y: 1, width: 1, height: 1 }, {})] },
+        { id: 2, created_at: '2024-01-02T00:00:00Z', result: [{ id: 'c', type: 'choices', from_name: 'c', to_name: 'image', value: { choices: ['day'] } }] },
+      ],
+    };
+    const latest = await run([t], 'voc');
+    expect([latest.exitCode, latest.written]).toEqual([0, 1]);
+    expect(latest.diags.some((d) => d.code === 'MODEL_NO_SIZE')).toBe(false);
+    const first = await run([t], 'voc', { annotations: 'first' });
+    expect(first.exitCode).toBe(1);
+    expect(first.diags.map((d) => d.code)).toContain('MODEL_NO_SIZE');
+  });
+});
 
 describe('percent that overflows pixels', () => {
   const cases: [string, unknown, string][] = [

@@ -164,7 +164,7 @@ export const CODES = {
   LS_RESULT_INVALID: shape('error', 'a result lacks from_name, to_name, type or value, or a field has the wrong type'),
   LS_RESULT_TYPE_UNKNOWN: c('warning', 'a result type the model has no slot for: kept for Label Studio output, dropped by other targets'),
   LS_NO_SIZE: c('error', 'writing Label Studio: an item with shapes but without width/height, so percent cannot be computed'),
-  LS_NO_SIZE_KEPT: c('warning', 'a shape in percent without original_width/original_height: kept whole for Label Studio output, dropped (counted) by pixel targets'),
+  LS_NO_SIZE_KEPT: c('warning', 'a shape in percent without original_width/original_height: kept whole for Label Studio output; pixel targets refuse its task (MODEL_NO_SIZE)'),
   LS_COORDINATE_INVALID: c('error', 'a coordinate is not a finite number, or a size is negative'),
   LS_POLYGON_POINTS: c('error', 'a polygon has fewer than 3 points'),
   LS_SPAN_INVALID: c('error', 'a text span has non-integer offsets or start after end'),
@@ -227,6 +227,7 @@ export const CODES = {
   MODEL_SCHEMA: shape('error', 'the record does not match the annoconv model schema'),
   MODEL_HEADER_POSITION: shape('error', 'a dataset header line after the first item'),
   MODEL_VALUE_RANGE: c('error', 'a size is not positive, or a coordinate is beyond +/- 1e9 pixels (no target could write it)'),
+  MODEL_NO_SIZE: c('error', 'an item has shapes in percent of an image size the source does not give: a pixel target (COCO, YOLO, VOC, CSV, Remo) refuses it'),
   MODEL_MASK_SIZE: c('error', "a mask's RLE size differs from its item's size, or its run lengths do not add up to it"),
   MODEL_ID_DUPLICATE: c('warning', 'two items share an id'),
 } as const satisfies Record<string, CodeInfo>;

@@ -70,6 +70,8 @@ export interface ReadResult {
   findings: Finding[];
   /** original_width / original_height of the result, when given. */
   size?: [number, number];
+  /** `raw` is a shape in percent of an image size nobody gave: no pixel target can place it. */
+  unsized?: true;
 }
 
 /** Largest brush or mask turned into a bitmap (8K video frames are 33 million pixels). */
@@ -121,7 +123,7 @@ export function readResult(r: unknown, fallbackSize: [number, number] | undefine
   if (type === 'choices' || type === 'taxonomy') annotation = readChoices(type, value, ex, f);
   else if (type === 'textarea') annotation = readTextarea(value, ex, f);
   else if (shape && shape.shape !== 'span' && !(size ?? fallbackSize)) {
-    return { raw: r, findings: [{ code: 'LS_NO_SIZE_KEPT', message: 'percent coordinates without original_width/original_height: kept as they are for Label Studio output, dropped (counted) by pixel targets', at: '/value', severity: 'warning' }] };
+    return { raw: r, unsized: true, findings: [{ code: 'LS_NO_SIZE_KEPT', message: 'percent coordinates without original_width/original_height: kept as they are for Label Studio output; pixel targets (COCO, YOLO, VOC, CSV, Remo) refuse the task', at: '/value', severity: 'warning' }] };
   } else if (shape) {
     const a = readShape(shape.shape, shape.labels, value, size ?? fallbackSize, ex, f);
     // spans in seconds (audio, video) have no model slot
