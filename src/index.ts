@@ -16,5 +16,6 @@ export type { Diagnostic, Severity, Place } from './core/diagnostics.js';
 export { CODES } from './core/codes.js';
 export type { Code } from './core/codes.js';
 export type { Options } from './core/options.js';
+export type { SetChoice } from './core/annotation-sets.js';
 export * from './model/types.js';
 export * as geometry from './model/geometry.js';

@@ -23,7 +23,7 @@ interface CaseFile {
 }
 
 const FIXTURES = join(ROOT, 'fixtures');
-const GLOBAL_KEYS = new Set(['strict', 'maxRecordSize', 'onInvalid', 'keepCrowd']);
+const GLOBAL_KEYS = new Set(['strict', 'maxRecordSize', 'onInvalid', 'keepCrowd', 'sets']);
 
 function splitOptions(o: Record<string, unknown> = {}): Partial<Options> {
   const out: Partial<Options> = { format: {} };

@@ -12,6 +12,7 @@ import { convert } from '../src/core/run.js';
 import { bufferInput, MemorySink } from '../src/core/io.js';
 import type { Diagnostic } from '../src/core/diagnostics.js';
 import type { Loss } from '../src/core/pipeline.js';
+import type { SetChoice } from '../src/core/annotation-sets.js';
 
 const HEADER = { annoconv: 'dataset', version: 1, categories: [{ id: 1, name: 'cat' }], info: { year: 2024 } };
 
@@ -50,13 +51,16 @@ function copy(item: Record<string, unknown>, n: number): Record<string, unknown>
   return { ...item, id: `${item.id === 'a' ? 10 : 20}${n}`, ...(item.url ? { url: `https://x.org/${n}/a.jpg`, path: `${n}.jpg` } : {}) };
 }
 
-async function losses(to: string, items: Record<string, unknown>[], format: Record<string, unknown>): Promise<{ losses: Loss[]; diags: Diagnostic[] }> {
+/** Every set written together (so that each shape reaches the writer), unless `sets` says otherwise. */
+const ALL_SETS: SetChoice = { annotations: 'all', predictions: 'include' };
+
+async function losses(to: string, items: Record<string, unknown>[], format: Record<string, unknown>, sets: SetChoice = ALL_SETS): Promise<{ losses: Loss[]; diags: Diagnostic[] }> {
   const text = [HEADER, ...items].map((x) => JSON.stringify(x)).join('\n') + '\n';
   const diags: Diagnostic[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'annoconv-loss-'));
   try {
     const folder = to === 'voc' || to === 'yolo';
-    const r = await convert({ input: bufferInput(text, 'in.annoconv'), from: 'annoconv', to, output: folder ? join(dir, 'out') : new MemorySink(), options: { format }, onDiagnostic: (d) => diags.push(d) });
+    const r = await convert({ input: bufferInput(text, 'in.annoconv'), from: 'annoconv', to, output: folder ? join(dir, 'out') : new MemorySink(), options: { format, sets }, onDiagnostic: (d) => diags.push(d) });
     return { losses: r.losses, diags };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -91,5 +95,15 @@ describe('loss wording', () => {
     const single = await losses('coco', [{ ...copy(IMAGE, 1), annotations: IMAGE.annotations.slice(0, 2) }], {});
     expect(single.losses.find((l) => /annotation set/.test(l.what))).toEqual({ what: 'separate annotation set', count: 1, reason: expect.any(String) });
     expect(single.diags.map((d) => d.message)).toContain("dropped 1 separate annotation set: COCO holds one set of annotations per image: the annotators' and prediction sets were written together");
+  });
+
+  it('the sets the default choice leaves out are named, 1 and many: other annotation sets, prediction sets', async () => {
+    // IMAGE has two annotators' sets, a prediction set and annotations without a set: one set is kept
+    const one = await losses('coco', [copy(IMAGE, 1)], {}, {});
+    const two = await losses('coco', [copy(IMAGE, 1), copy(IMAGE, 2)], {}, {});
+    const named = (r: { losses: Loss[] }): [string, number][] => r.losses.filter((l) => /set/.test(l.what)).map((l) => [l.what, l.count]);
+    expect(named(one)).toEqual([['other annotation sets', 2], ['prediction set', 1]]);
+    expect(named(two)).toEqual([['other annotation sets', 4], ['prediction sets', 2]]);
+    expect(one.diags.map((d) => d.message)).toContain('dropped 1 prediction set: --predictions exclude: predictions are not ground truth; --predictions include makes them candidates');
   });
 });

@@ -41,6 +41,18 @@ export function writeOptions(y: Argv): Argv {
 }
 
 /**
+ * Which annotation set of each item goes to a target that holds one (COCO, YOLO, VOC, CSV, Remo,
+ * items.jsonlines). General options rather than one format's: the choice belongs to the run and
+ * applies alike to every such target, and library callers give it as `Options.sets`.
+ */
+export function setOptions(y: Argv): Argv {
+  return y
+    .option('annotations', { type: 'string', describe: 'targets holding one annotation set per item: latest (default; the newest non-cancelled), first, all (written together), author=EMAIL, id=N' })
+    .option('predictions', { choices: ['exclude', 'include', 'only'] as const, describe: 'with --annotations: exclude (default) leaves prediction sets out, include makes them candidates too, only chooses among them alone' })
+    .group(['annotations', 'predictions'], 'Annotation sets (targets holding one set per item):');
+}
+
+/**
  * The formats' own options that apply on one side of a run: `read` for validate, `write` for scan,
  * both for convert. An option declared by several formats is listed once.
  */
@@ -83,6 +95,7 @@ export function optionsFrom(args: Args): Partial<Options> {
     ...(args.maxInflatedSize !== undefined ? { maxInflatedSize: checkMaxInflatedSize(args.maxInflatedSize) } : {}),
     workers: args.workers > 0 ? args.workers : 0,
     keepCrowd: args.keepCrowd === true,
+    ...(args.annotations !== undefined || args.predictions !== undefined ? { sets: { ...(args.annotations !== undefined ? { annotations: String(args.annotations) } : {}), ...(args.predictions !== undefined ? { predictions: String(args.predictions) } : {}) } } : {}),
     format: collectFormatOptions(args),
   };
 }

@@ -81,8 +81,9 @@ export interface WriteContext {
    * Count information the target cannot hold, `what` named in both numbers (`noun('polygon')`) so
    * that the report reads right for 1 and for many. Returns false when loss is not allowed
    * (--strict): the writer must then refuse the item (an error has already been reported for it).
+   * `chosen`: the user's options asked for this drop (a selection): counted, never refused.
    */
-  lose(what: Noun, count: number, reason: string, place?: Place): boolean;
+  lose(what: Noun, count: number, reason: string, place?: Place, chosen?: boolean): boolean;
 }
 
 /** Writes items to a sink. `write` may refuse an item by reporting an error diagnostic for it. */
@@ -128,7 +129,20 @@ export interface FormatDescriptor {
   aliases: readonly string[];
   title: string;
   extensions: readonly string[];
-  can: { read: boolean; write: boolean; validate: boolean; split?: boolean; directory?: boolean };
+  can: {
+    read: boolean;
+    write: boolean;
+    validate: boolean;
+    split?: boolean;
+    directory?: boolean;
+    /**
+     * The target holds one annotation set per item (ground truth): the run keeps the set(s)
+     * `--annotations` / `--predictions` choose and counts the others (core/before-write.ts).
+     */
+    oneSet?: boolean;
+    /** The target writes pixel geometry: items with shapes not placed in pixels (`unplaced`) are refused. */
+    pixels?: boolean;
+  };
   /**
    * Facts of the model the format's writer keeps that most targets do not. `crowd`: crowd regions
    * (COCO iscrowd); a target without it gets items with them left out and counted as loss, or

@@ -1,4 +1,5 @@
 import { AnnoconvError, diag } from './diagnostics.js';
+import { checkSetChoice, type SetChoice } from './annotation-sets.js';
 /** Options shared by every command and format. Formats read their own keys from `format`. */
 export interface Options {
   /** skip (default): report and drop invalid records; fail: stop at the first. */
@@ -23,6 +24,11 @@ export interface Options {
    * left out and counted as loss; see core/crowd.ts).
    */
   keepCrowd: boolean;
+  /**
+   * Which annotation set(s) of each item a target holding one set keeps (`--annotations`,
+   * `--predictions`); absent fields take their defaults: the latest annotation, no predictions.
+   */
+  sets?: SetChoice;
   /** Format-specific options by name (camelCase), e.g. projectType, urlPrefix. */
   format: Record<string, unknown>;
 }
@@ -45,6 +51,7 @@ export function defaultOptions(partial: Partial<Options> = {}): Options {
     maxInflatedSize: partial.maxInflatedSize === undefined ? DEFAULT_MAX_INFLATED_SIZE : checkMaxInflatedSize(partial.maxInflatedSize),
     workers: partial.workers ?? 0,
     keepCrowd: partial.keepCrowd ?? false,
+    ...(partial.sets !== undefined ? { sets: checkSetChoice(partial.sets) } : {}),
     format: partial.format ?? {},
   };
 }

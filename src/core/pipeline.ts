@@ -9,6 +9,7 @@ import { redactDiagnostic } from './secrets.js';
 import { rejectLine } from './reject-line.js';
 import { agree, type Noun } from './noun.js';
 import { FirstRecords, type RecordedInput } from './first-records.js';
+import { beforeWrite } from './before-write.js';
 import type { FormatDescriptor } from './format.js';
 import { AnnoconvError, diag, type Diagnostic, type DiagnosticSink, type Place } from './diagnostics.js';
 
@@ -64,6 +65,8 @@ export interface PipelineParams {
    * `recorded.input`): the first records are watched for a wrong --from (core/first-records.ts).
    */
   check?: { format: FormatDescriptor; recorded: RecordedInput };
+  /** The target's descriptor: its capabilities decide how items are fitted to it (core/before-write.ts). */
+  target?: FormatDescriptor;
 }
 
 export function emptyStats(): RunStats {
@@ -111,8 +114,8 @@ async function run(p: PipelineParams, first: FirstRecords | undefined): Promise<
     ...(p.files ? { files: p.files } : {}),
     openFile: p.openFile ?? noFurtherFiles,
     report,
-    lose(what, count, reason, place) {
-      if (options.strict) {
+    lose(what, count, reason, place, chosen) {
+      if (options.strict && chosen !== true) {
         report(diag('LOSS_DROPPED', `${count} ${agree(count, what)} would be dropped: ${reason} (--strict)`, place ?? {}, 'error'));
         return false;
       }
@@ -127,6 +130,7 @@ async function run(p: PipelineParams, first: FirstRecords | undefined): Promise<
     },
   };
   const writer = p.writer && p.output ? await p.writer.createWriter?.(p.output, wctx) : undefined;
+  const fit = writer ? beforeWrite(p.target, options, wctx) : undefined;
   const read = p.reader.read;
   if (!read) throw new AnnoconvError(diag('OPTION_NOT_SUPPORTED', 'the input format cannot be read'), 2);
 
@@ -136,7 +140,8 @@ async function run(p: PipelineParams, first: FirstRecords | undefined): Promise<
     if (p.rejects && ev.raw !== undefined) p.rejects.write(rejectLine(ev.raw, p.reader.rawJson === true, p.input.newline ?? '\n'));
   };
 
-  const serializer = writer && p.output ? p.writer?.serializer : undefined;
+  // items serialized in workers skip writer.write, and so the fitting step: only without one
+  const serializer = writer && p.output && !fit ? p.writer?.serializer : undefined;
   // --media-root: sizes from the image files for items that lack them
   const mediaRoot = typeof options.format.mediaRoot === 'string' ? options.format.mediaRoot : undefined;
   const { fillSizes } = mediaRoot !== undefined ? await import('../media/fill-sizes.js') : { fillSizes: undefined as never };
@@ -167,7 +172,8 @@ async function run(p: PipelineParams, first: FirstRecords | undefined): Promise<
       } else if (writer) {
         const before = stats.errors;
         if (mediaRoot !== undefined) await fillSizes(ev.item, mediaRoot, ev.place, (d) => report({ ...d, severity: 'warning' }));
-        const pending = writer.write(ev.item, ev.place);
+        const item = fit ? fit(ev.item, ev.place) : ev.item;
+        const pending = item && writer.write(item, ev.place);
         if (pending) await pending; // most writers are synchronous: no microtask per item
         if (stats.errors > before) reject(ev);
         else stats.written++;

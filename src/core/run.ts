@@ -168,6 +168,7 @@ async function convertWith(source: InputSource, fromId: string, reader: FormatIm
       onDiagnostic: report,
       onProgress: params.onProgress ? (s) => params.onProgress!(s, source) : undefined,
       ...(check ? { check } : {}),
+      target: to,
     });
     // every file is finished and renamed into place in turn; if one fails, those already in place
     // are removed again, so that a failed run leaves no output at all

@@ -57,8 +57,35 @@ export interface Item {
   metadata: JsonObject;
   tags?: string[];
   annotations: Annotation[];
+  /**
+   * The item's annotation sets (one annotator's submission, one model's prediction) in source
+   * order, empty ones included. Absent: the sets are the distinct `group`s of the annotations.
+   */
+  sets?: AnnotationSet[];
+  /**
+   * Shapes the source gave relative to an image size it does not state (Label Studio percent
+   * without original_width/height): kept in the source format's extras for its own writer, and
+   * refused by targets in pixels (MODEL_NO_SIZE).
+   */
+  unplaced?: number;
   /** Per-format passthrough, keyed by format id. */
   extras?: { [format: string]: JsonObject };
+}
+
+/** One annotation set of an item: what its annotations' `group` names. */
+export interface AnnotationSet {
+  /** The `group` its annotations carry. */
+  group: string;
+  origin: 'annotation' | 'prediction';
+  /** The source's id of the set (a Label Studio annotation or prediction id). */
+  id?: string;
+  author?: string;
+  /** ISO 8601. */
+  createdAt?: string;
+  /** Skipped or cancelled by its annotator (Label Studio `was_cancelled`): not ground truth. */
+  cancelled?: boolean;
+  /** How many of the item's `unplaced` shapes belong to this set. */
+  unplaced?: number;
 }
 
 /** Fields every annotation may carry. */

@@ -1,11 +1,11 @@
 /** `annoconv convert`: one input, from one format to another. */
 import type { Argv } from 'yargs';
 import { convert } from '../../core/run.js';
-import { EXIT_CODES, formatOptions, optionsFrom, path, reporting, runOptions, writeOptions, type Args } from '../common.js';
+import { EXIT_CODES, formatOptions, optionsFrom, path, reporting, runOptions, setOptions, writeOptions, type Args } from '../common.js';
 
 export function builder(c: Argv): Argv {
   return formatOptions(
-    writeOptions(runOptions(c))
+    setOptions(writeOptions(runOptions(c)))
       .positional('input', { type: 'string', describe: 'input file; "-" or absent: stdin' })
       .option('from', { alias: 'f', type: 'string', describe: 'input format (detected from the content when absent)' })
       .option('to', { alias: 't', type: 'string', demandOption: 'give the output format: --to FORMAT (annoconv formats lists them)', describe: 'output format' })
@@ -19,6 +19,7 @@ export function builder(c: Argv): Argv {
       .example('$0 convert --from jsonl --to annoconv items.jsonlines > items.annoconv', 'items to the model line format')
       .example('cat items.annoconv | $0 convert --from annoconv --to jsonl -o items.jsonlines', 'and back, from a pipe, atomically')
       .example('$0 convert items.jsonlines --to jsonl --rejects bad.jsonlines -o good.jsonlines', 'split valid and invalid lines')
+      .example('$0 convert export.json --from labelstudio --to coco --annotations author=ann@example.com -o instances.json', "one annotator's work as COCO ground truth")
       .epilogue(EXIT_CODES),
     ['read', 'write'],
   );

@@ -11,6 +11,7 @@ import { validator } from '../../core/schemas.js';
 import { IdSet } from '../../core/idset.js';
 import type { Dataset, Item } from '../../model/types.js';
 import { refuseLoneSurrogate } from '../../core/lone-surrogate.js';
+import { MAX_PX, beyondPixelRange } from '../../model/range.js';
 
 const SCHEMA = 'annoconv.schema.json';
 
@@ -82,8 +83,6 @@ function maskSizeProblem(item: Item): { message: string; pointer: string } | und
   return undefined;
 }
 
-/** Pixel coordinates and sizes beyond this are taken for a mistake: percent and fraction math on them overflows. */
-const MAX_PX = 1e9;
 
 /**
  * Sizes must be positive and coordinates within +/- 1e9 pixels: a width of 0 or a coordinate of
@@ -95,7 +94,7 @@ function rangeProblem(item: Item): { message: string; pointer: string } | undefi
     const v = item[k];
     if (v !== undefined && !(v > 0 && v <= MAX_PX)) return { message: `${k} ${v} is not a size in pixels (0 < ${k} <= 1e9)`, pointer: `/${k}` };
   }
-  const far = (v: number): boolean => !(Math.abs(v) <= MAX_PX);
+  const far = beyondPixelRange;
   for (const [i, a] of item.annotations.entries()) {
     const at = `/annotations/${i}`;
     const check = (field: string, v: number | undefined): { message: string; pointer: string } | undefined =>

@@ -42,7 +42,7 @@ export const coco: FormatDescriptor = {
   aliases: ['coco-json'],
   title: 'COCO dataset (instances, keypoints, captions)',
   extensions: ['.json'],
-  can: { read: true, write: true, validate: true },
+  can: { read: true, write: true, validate: true, oneSet: true, pixels: true },
   holds: { crowd: true },
   detect: detectDataset,
   unsupported,

@@ -203,7 +203,9 @@ function onValue(st: State, key: string, raw: string, offset: number): void {
 function onOtherElement(st: State, key: string, raw: string, offset: number): void {
   const v = parse(st, raw, docPointer(key), offset);
   if (v === undefined) return;
-  const list = (st.top[key] as unknown[] | undefined) ?? [];
+  const prev = st.top[key];
+  // a repeated key (reported as COCO_DUPLICATE_KEY) whose first value was not a list: the list replaces it
+  const list = Array.isArray(prev) ? (prev as unknown[]) : [];
   list.push(v);
   setOwn(st.top, key, list);
 }

@@ -15,7 +15,7 @@ export const csv: FormatDescriptor = {
   aliases: ['remo-csv'],
   title: 'CSV annotation table (Remo layouts: detection, segmentation, classification; Kaggle and VoTT variants read)',
   extensions: ['.csv'],
-  can: { read: true, write: true, validate: true },
+  can: { read: true, write: true, validate: true, oneSet: true, pixels: true },
   detect,
   async checkOptions(options, role) {
     if (role !== 'read' || typeof options.format.columns !== 'string') return;

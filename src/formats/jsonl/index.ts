@@ -32,7 +32,7 @@ export const jsonl: FormatDescriptor = {
   aliases: ['items', 'jsonlines'],
   title: 'items.jsonlines (Annotto-style item import)',
   extensions: EXTENSIONS,
-  can: { read: true, write: true, validate: true },
+  can: { read: true, write: true, validate: true, oneSet: true },
   writeNeedsUrls: true,
   schema: 'jsonl.schema.json',
   detect,

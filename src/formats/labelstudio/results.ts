@@ -4,6 +4,8 @@
  * Quirks worth knowing:
  * - Image geometry is in percent (0-100) of `original_width` / `original_height`; the model is in
  *   pixels, so a result without those sizes cannot be read (nor written for an item without sizes).
+ * - Percent is any JSON number: 1e308 % is finite, but not in pixels any target can write back, so
+ *   pixel values beyond +/- 1e9 (model/range.ts) are refused at the value (MODEL_VALUE_RANGE).
  * - `rotation` of a rectangle turns it clockwise about its top-left corner: the model's convention,
  *   so it is carried over as it is.
  * - An ellipse's `radiusX` is a percent of the width, `radiusY` of the height.
@@ -20,6 +22,7 @@ import type { Annotation, JsonObject } from '../../model/types.js';
 import { columnToRowMajor, percentToPx, pxToPercent, rleDecode, rleEncode, rowToColumnMajor } from '../../model/geometry.js';
 import { setOwn } from '../../core/safe.js';
 import { lsRleDecode, lsRleEncode } from './brush-rle.js';
+import { MAX_PX, beyondPixelRange } from '../../model/range.js';
 
 export interface Finding {
   code: Code;
@@ -67,6 +70,8 @@ export interface ReadResult {
   findings: Finding[];
   /** original_width / original_height of the result, when given. */
   size?: [number, number];
+  /** `raw` is a shape in percent of an image size nobody gave: no pixel target can place it. */
+  unsized?: true;
 }
 
 /** Largest brush or mask turned into a bitmap (8K video frames are 33 million pixels). */
@@ -95,6 +100,11 @@ export function readResult(r: unknown, fallbackSize: [number, number] | undefine
       f.push({ code: 'LS_RESULT_INVALID', message: 'original_width and original_height must be positive numbers', at: '/original_width' });
       return { findings: f };
     }
+    const huge = r.original_width > MAX_PX ? 'original_width' : r.original_height > MAX_PX ? 'original_height' : undefined;
+    if (huge) {
+      f.push({ code: 'MODEL_VALUE_RANGE', message: `${huge} ${String(r[huge])} is not an image size in pixels (at most 1e9)`, at: '/' + huge });
+      return { findings: f };
+    }
     size = [r.original_width, r.original_height];
   } else ex.noSize = true;
   if (type === 'relation') return readRelation(r, ex, f);
@@ -113,7 +123,7 @@ export function readResult(r: unknown, fallbackSize: [number, number] | undefine
   if (type === 'choices' || type === 'taxonomy') annotation = readChoices(type, value, ex, f);
   else if (type === 'textarea') annotation = readTextarea(value, ex, f);
   else if (shape && shape.shape !== 'span' && !(size ?? fallbackSize)) {
-    return { raw: r, findings: [{ code: 'LS_NO_SIZE_KEPT', message: 'percent coordinates without original_width/original_height: kept as they are for Label Studio output, dropped (counted) by pixel targets', at: '/value', severity: 'warning' }] };
+    return { raw: r, unsized: true, findings: [{ code: 'LS_NO_SIZE_KEPT', message: 'percent coordinates without original_width/original_height: kept as they are for Label Studio output; pixel targets (COCO, YOLO, VOC, CSV, Remo) refuse the task', at: '/value', severity: 'warning' }] };
   } else if (shape) {
     const a = readShape(shape.shape, shape.labels, value, size ?? fallbackSize, ex, f);
     // spans in seconds (audio, video) have no model slot
@@ -158,6 +168,20 @@ function pctCheck(values: [string, number][], f: Finding[]): void {
   }
 }
 
+/**
+ * Reports the first pixel value beyond the model's range (MODEL_VALUE_RANGE at the value it came
+ * from): a percent of 1e308 is a finite number, but it becomes Infinity or null in every target.
+ */
+function outOfRange(values: [key: string, px: number | undefined][], f: Finding[]): boolean {
+  for (const [k, v] of values) {
+    if (v !== undefined && beyondPixelRange(v)) {
+      f.push({ code: 'MODEL_VALUE_RANGE', message: `value.${k} is beyond +/- 1e9 ${k === 'rotation' ? 'degrees' : 'pixels once turned into pixels'}`, at: `/value/${k}` });
+      return true;
+    }
+  }
+  return false;
+}
+
 function readShape(shape: string, labelKey: string | undefined, value: JsonObject, size: [number, number] | undefined, ex: JsonObject, f: Finding[]): Annotation | 'time' | undefined {
   const label = labelKey ? labelsOf(value, labelKey, ex, f) : undefined;
   const keyed = labelKey ? [...SHAPE_KEYS[shape]!, labelKey] : SHAPE_KEYS[shape]!;
@@ -194,22 +218,25 @@ function readShape(shape: string, labelKey: string | undefined, value: JsonObjec
       if (v[2]! < 0 || v[3]! < 0) f.push({ code: 'LS_COORDINATE_INVALID', message: 'width and height must not be negative', at: '/value/width' });
       if (!value.rotation) pctCheck([['x', v[0]!], ['y', v[1]!], ['width', v[0]! + v[2]!], ['height', v[1]! + v[3]!]], f);
       const px = [percentToPx(v[0]!, W), percentToPx(v[1]!, H), percentToPx(v[2]!, W), percentToPx(v[3]!, H)];
-      if (!px.every(Number.isFinite)) {
-        f.push({ code: 'LS_COORDINATE_INVALID', message: 'the coordinates overflow when turned into pixels', at: '/value/x' });
-        return undefined;
-      }
-      return { kind: 'box', x: px[0]!, y: px[1]!, w: px[2]!, h: px[3]!, ...rotation(), ...lbl };
+      const rot = rotation();
+      if (outOfRange([['x', px[0]!], ['y', px[1]!], ['width', px[2]!], ['height', px[3]!], ['rotation', rot.rotation]], f)) return undefined;
+      return { kind: 'box', x: px[0]!, y: px[1]!, w: px[2]!, h: px[3]!, ...rot, ...lbl };
     }
     case 'ellipse': {
       const v = nums(['x', 'y', 'radiusX', 'radiusY']);
       if (!v) return undefined;
-      return { kind: 'ellipse', cx: percentToPx(v[0]!, W), cy: percentToPx(v[1]!, H), rx: percentToPx(v[2]!, W), ry: percentToPx(v[3]!, H), ...rotation(), ...lbl };
+      const e = { cx: percentToPx(v[0]!, W), cy: percentToPx(v[1]!, H), rx: percentToPx(v[2]!, W), ry: percentToPx(v[3]!, H) };
+      const rot = rotation();
+      if (outOfRange([['x', e.cx], ['y', e.cy], ['radiusX', e.rx], ['radiusY', e.ry], ['rotation', rot.rotation]], f)) return undefined;
+      return { kind: 'ellipse', ...e, ...rot, ...lbl };
     }
     case 'keypoint': {
       const v = nums(['x', 'y']);
       if (!v) return undefined;
       pctCheck([['x', v[0]!], ['y', v[1]!]], f);
-      return { kind: 'keypoints', points: [[percentToPx(v[0]!, W), percentToPx(v[1]!, H), 2]], ...lbl };
+      const [px, py] = [percentToPx(v[0]!, W), percentToPx(v[1]!, H)];
+      if (outOfRange([['x', px], ['y', py]], f)) return undefined;
+      return { kind: 'keypoints', points: [[px, py, 2]], ...lbl };
     }
     case 'polygon': {
       const pts = value.points;
@@ -228,6 +255,10 @@ function readShape(shape: string, labelKey: string | undefined, value: JsonObjec
         if (outside < 0 && (x! < -OVERSHOOT || x! > 100 + OVERSHOOT || y! < -OVERSHOOT || y! > 100 + OVERSHOOT)) outside = i;
         ring[2 * i] = percentToPx(x!, W);
         ring[2 * i + 1] = percentToPx(y!, H);
+        if (beyondPixelRange(ring[2 * i]!) || beyondPixelRange(ring[2 * i + 1]!)) {
+          f.push({ code: 'MODEL_VALUE_RANGE', message: `point ${i} is beyond +/- 1e9 pixels once turned into pixels`, at: `/value/points/${i}` });
+          return undefined;
+        }
       }
       if (outside >= 0) f.push({ code: 'LS_PERCENT_RANGE', message: `point ${outside} is outside 0-100 percent`, at: `/value/points/${outside}`, severity: 'warning' });
       return { kind: 'polygon', rings: [ring], ...lbl };

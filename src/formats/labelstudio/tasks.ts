@@ -6,11 +6,16 @@
  * annotation (or prediction) record becomes a `group` of model annotations, one per result; what the
  * record says besides its results (id, completed_by, times, lead_time, ...) is kept with the item,
  * so that the writer rebuilds the same records. A task without `data` is its own data (import form).
+ * Each record is also listed in the item's `sets` (id, author, time, cancelled), for targets that
+ * hold one set to choose from. The media URL stays the item's `url`; the file it names (local
+ * storage `?d=dir/a.jpg` -> `dir/a.jpg`, ...: media-name.ts) is its `path`.
  */
 import { noun, type Noun } from '../../core/noun.js';
 import { mediaUrl } from '../../core/object-url.js';
 import type { Code } from '../../core/codes.js';
-import type { Annotation, Item, ItemKind, JsonObject } from '../../model/types.js';
+import type { Annotation, AnnotationSet, Item, ItemKind, JsonObject } from '../../model/types.js';
+import { MAX_PX } from '../../model/range.js';
+import { mediaFileName } from './media-name.js';
 import { codePointsToUtf16, utf16ToCodePoints } from '../../model/geometry.js';
 import { kindFromName } from '../../model/media-kinds.js';
 import { setOwn } from '../../core/safe.js';
@@ -56,7 +61,11 @@ export function taskToItem(task: unknown, index: number): { item?: Item; finding
     if (typeof v === 'string') {
       if (kind === 'text') item.text = v;
       else if (kind === 'html') item.html = v;
-      else item.url = v;
+      else {
+        item.url = v;
+        const name = mediaFileName(v);
+        if (name !== undefined) item.path = name;
+      }
     }
   }
   for (const k of Object.keys(data)) if (k !== key) setOwn(item.metadata, k, data[k]);
@@ -65,10 +74,11 @@ export function taskToItem(task: unknown, index: number): { item?: Item; finding
     for (const k of Object.keys(task)) if (k !== 'id' && k !== 'data' && !(LISTS as readonly string[]).includes(k)) setOwn(rest, k, task[k]);
     if (Object.keys(rest).length) ex.task = rest;
   }
-  const size = firstSize(task) ?? metaSize(task);
+  const size = firstSize(task) ?? metaSize(task, f);
   if (size) [item.width, item.height] = size;
   const records: JsonObject[] = [];
   const unmodeled: JsonObject[] = [];
+  const sets: AnnotationSet[] = [];
   for (const list of LISTS) {
     const recs = hasData ? task[list] : undefined;
     if (recs === undefined) continue;
@@ -77,10 +87,13 @@ export function taskToItem(task: unknown, index: number): { item?: Item; finding
       continue;
     }
     if (recs.length === 0) ((ex.emptyLists ??= []) as string[]).push(list);
-    recs.forEach((rec, j) => readRecord(rec, list, j, size, item, records, unmodeled, f));
+    recs.forEach((rec, j) => readRecord(rec, list, j, size, item, { records, unmodeled, sets }, f));
   }
   if (records.length) ex.records = records;
   if (unmodeled.length) ex.unmodeled = unmodeled;
+  if (sets.length) item.sets = sets;
+  const unplaced = sets.reduce((n, s) => n + (s.unplaced ?? 0), 0);
+  if (unplaced) item.unplaced = unplaced;
   if (item.text !== undefined) checkSpans(item, f);
   item.extras = { labelstudio: ex };
   if (f.some((x) => (x.severity ?? 'error') === 'error')) return { findings: f };
@@ -119,12 +132,37 @@ function firstSize(task: JsonObject): [number, number] | undefined {
 }
 
 /** Sizes a writer put in `meta` for a task whose results could not carry them (no shapes). */
-function metaSize(task: JsonObject): [number, number] | undefined {
+function metaSize(task: JsonObject, f: Finding[]): [number, number] | undefined {
   const m = task.meta;
-  return isObj(m) && typeof m.original_width === 'number' && typeof m.original_height === 'number' && m.original_width > 0 && m.original_height > 0 ? [m.original_width, m.original_height] : undefined;
+  if (!(isObj(m) && typeof m.original_width === 'number' && typeof m.original_height === 'number' && m.original_width > 0 && m.original_height > 0)) return undefined;
+  const huge = m.original_width > MAX_PX ? 'original_width' : m.original_height > MAX_PX ? 'original_height' : undefined;
+  if (huge) {
+    f.push({ code: 'MODEL_VALUE_RANGE', message: `meta.${huge} ${String(m[huge])} is not an image size in pixels (at most 1e9)`, at: '/meta/' + huge });
+    return undefined;
+  }
+  return [m.original_width, m.original_height];
 }
 
-function readRecord(rec: unknown, list: ListName, j: number, size: [number, number] | undefined, item: Item, records: JsonObject[], unmodeled: JsonObject[], f: Finding[]): void {
+/** What a task's records add up to besides annotations: kept envelopes and results, and the sets. */
+interface RecordsOut {
+  records: JsonObject[];
+  unmodeled: JsonObject[];
+  sets: AnnotationSet[];
+}
+
+/** A record's set: what `--annotations` / `--predictions` choose by (the SDK skips was_cancelled and skipped). */
+function setOf(rec: JsonObject, group: string, list: ListName): AnnotationSet {
+  const set: AnnotationSet = { group, origin: list === 'predictions' ? 'prediction' : 'annotation' };
+  if (typeof rec.id === 'number' || (typeof rec.id === 'string' && rec.id !== '')) set.id = String(rec.id);
+  const author = rec.completed_by;
+  if (typeof author === 'number' || typeof author === 'string') set.author = String(author);
+  else if (isObj(author) && (typeof author.email === 'string' || typeof author.id === 'number')) set.author = String(author.email ?? author.id);
+  if (typeof rec.created_at === 'string') set.createdAt = rec.created_at;
+  if (list !== 'predictions' && (rec.was_cancelled === true || rec.skipped === true)) set.cancelled = true;
+  return set;
+}
+
+function readRecord(rec: unknown, list: ListName, j: number, size: [number, number] | undefined, item: Item, out: RecordsOut, f: Finding[]): void {
   const at = `/${list}/${j}`;
   if (!isObj(rec)) {
     f.push({ code: 'LS_TASK_INVALID', message: `an entry of ${list} must be an object`, at });
@@ -133,26 +171,27 @@ function readRecord(rec: unknown, list: ListName, j: number, size: [number, numb
   const group = `${list}/${j}`;
   const envelope: JsonObject = {};
   for (const k of Object.keys(rec)) if (k !== 'result') setOwn(envelope, k, rec[k]);
-  records.push({ group, list, ...(rec.result === undefined ? { noResult: true } : {}), envelope });
+  out.records.push({ group, list, ...(rec.result === undefined ? { noResult: true } : {}), envelope });
+  const set = setOf(rec, group, list);
+  out.sets.push(set);
   const results = rec.result ?? [];
   if (!Array.isArray(results)) {
     f.push({ code: 'LS_RESULT_NOT_ARRAY', message: 'result must be a list', at: at + '/result' });
     return;
   }
-  const author = rec.completed_by;
-  const common: Partial<Annotation> = { group, origin: list === 'predictions' ? 'prediction' : 'annotation' };
-  if (typeof author === 'number' || typeof author === 'string') common.author = String(author);
-  else if (isObj(author) && (typeof author.email === 'string' || typeof author.id === 'number')) common.author = String(author.email ?? author.id);
-  if (typeof rec.created_at === 'string') common.createdAt = rec.created_at;
+  const common: Partial<Annotation> = { group, origin: set.origin };
+  if (set.author !== undefined) common.author = set.author;
+  if (set.createdAt !== undefined) common.createdAt = set.createdAt;
   results.forEach((r, k) => {
-    const out = readResult(r, size);
-    for (const x of out.findings) f.push({ ...x, at: `${at}/result/${k}${x.at}` });
-    if (out.raw) unmodeled.push({ group, index: k, result: out.raw });
-    else if (out.annotation) {
-      const a = { ...common, ...out.annotation } as Annotation;
+    const res = readResult(r, size);
+    for (const x of res.findings) f.push({ ...x, at: `${at}/result/${k}${x.at}` });
+    if (res.unsized) set.unplaced = (set.unplaced ?? 0) + 1;
+    if (res.raw) out.unmodeled.push({ group, index: k, result: res.raw });
+    else if (res.annotation) {
+      const a = { ...common, ...res.annotation } as Annotation;
       if (isObj(r) && typeof r.id === 'string') a.id = r.id;
       // measured against another image size than the task's first (several images in a task)
-      if (out.size && size && (out.size[0] !== size[0] || out.size[1] !== size[1])) (a.extras!.labelstudio as JsonObject).size = out.size;
+      if (res.size && size && (res.size[0] !== size[0] || res.size[1] !== size[1])) (a.extras!.labelstudio as JsonObject).size = res.size;
       item.annotations.push(a);
     }
   });

@@ -17,7 +17,7 @@ export const remoJson: FormatDescriptor = {
   aliases: ['remo'],
   title: 'Remo JSON export: images with size, tags and annotations of classes and {x, y} points',
   extensions: ['.json'],
-  can: { read: true, write: true, validate: true },
+  can: { read: true, write: true, validate: true, oneSet: true, pixels: true },
   detect,
   async load() {
     const [{ readRemo }, { createRemoWriter }] = await Promise.all([import('./reader.js'), import('./writer.js')]);

@@ -22,7 +22,7 @@ export const voc: FormatDescriptor = {
   aliases: ['pascal-voc'],
   title: 'Pascal VOC XML: one file, a folder of XMLs or a VOC tree; written as one XML per image into -o DIR',
   extensions: ['.xml'],
-  can: { read: true, write: true, validate: true, directory: true },
+  can: { read: true, write: true, validate: true, directory: true, oneSet: true, pixels: true },
   detect,
   detectDirectory,
   options: {

@@ -16,7 +16,7 @@ export const yolo: FormatDescriptor = {
   aliases: ['darknet', 'ultralytics'],
   title: 'YOLO label folders (detection, segmentation, oriented boxes, pose); written as labels/, classes.txt and data.yaml into -o DIR',
   extensions: [],
-  can: { read: true, write: true, validate: true, directory: true },
+  can: { read: true, write: true, validate: true, directory: true, oneSet: true, pixels: true },
   detectDirectory,
   options: {
     'yolo-task': {
