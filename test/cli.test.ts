@@ -136,8 +136,8 @@ describe('annoconv validate', () => {
 describe('annoconv convert', () => {
   const corpusLike = [
     '{"type":"text","annotated":true,"annotatedBy":["a@b.c"],"uuid":"61e711b3","data":{"text":"Politique\\n TX9"},"metadata":{}}',
-    '{"uuid": "d7bb0128-c478-4f56-a00a-601ee6bd0849", "datatype": "image", "data": { "url": "https://x.org/a.jpg"}, "metadata": { "_id": 123 }, "tags": ["t"]}',
-    '{"uuid": "n1", "datatype": "image", "data": { "url": "https://x.org/b.jpg"}, "metadata": null}',
+    '{"uuid": "d7bb0128-c478-4f56-a00a-601ee6bd0849", "datatype": "text", "data": { "text": "a"}, "metadata": { "_id": 123 }, "tags": ["t"]}',
+    '{"uuid": "n1", "datatype": "text", "data": { "text": "b"}, "metadata": null}',
   ].join('\n');
 
   it('jsonl -> annoconv | annoconv -> jsonl gives back the same items', async () => {

@@ -90,7 +90,7 @@ describe('jsonl reader over 1-byte chunks', () => {
       return d.map((x) => `${x.code}@${x.line ?? '-'}`).sort();
     };
     const whole = await run(bufferInput(text));
-    expect(whole).toEqual(['INPUT_BOM@1', 'JSONL_INVALID_JSON@4', 'JSONL_METADATA_NOT_OBJECT@2', 'JSONL_UUID_DUPLICATE@2', 'JSONL_UUID_NOT_RFC4122@1']);
+    expect(whole).toEqual(['JSONL_BLANK_LINE@3', 'JSONL_BOM@1', 'JSONL_INVALID_JSON@4', 'JSONL_METADATA_NOT_OBJECT@2', 'JSONL_UUID_DUPLICATE@2', 'JSONL_UUID_NOT_RFC4122@1']);
     expect(await run(oneByteSource(text))).toEqual(whole);
   });
 

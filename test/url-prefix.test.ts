@@ -43,14 +43,16 @@ describe('--url-prefix', () => {
     expect(JSON.parse((await run(COCO, 'coco', 'encord-json', format)).out).images[0].objectUrl).toBe(url);
   });
 
-  it('a path refused for want of a URL names the option, in each target that needs URLs', async () => {
+  it('a path without a URL names the option, in each target that needs URLs (jsonl writes it with a warning: the server stores any string)', async () => {
     const ls = JSON.stringify([{ data: { image: 'imgs/a.jpg' } }]);
     const jsonl = await run(ls, 'labelstudio', 'jsonl', {});
     expect(jsonl.diags.map((d) => [d.code, /--url-prefix/.test(d.message)])).toEqual([['JSONL_URL_SCHEME', true]]);
     const encord = await run(ls, 'labelstudio', 'encord-json', {});
     expect(encord.diags.map((d) => [d.code, /--url-prefix/.test(d.message)])).toEqual([['ENCORD_URL_INVALID', true]]);
-    const fixed = await run(ls, 'labelstudio', 'jsonl', { urlPrefix: 'https://b.s3.eu-west-1.amazonaws.com' });
-    expect(JSON.parse(fixed.out).data.url).toBe('https://b.s3.eu-west-1.amazonaws.com/imgs/a.jpg');
+    expect(jsonl.diags[0]!.severity).toBe('warning');
+    expect(JSON.parse(jsonl.out).data.url).toBe('imgs/a.jpg');
+    const fixed = await run(ls, 'labelstudio', 'jsonl', { urlPrefix: 'https://s3-eu-west-1.amazonaws.com/b' });
+    expect(JSON.parse(fixed.out).data.url).toBe('https://s3-eu-west-1.amazonaws.com/b/imgs/a.jpg');
     expect(fixed.diags).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
 import type { FormatDescriptor } from '../core/format.js';
 import { annoconv } from './annoconv/index.js';
 import { coco, cocoResults } from './coco/index.js';
-import { jsonl } from './jsonl/index.js';
+import { annottoExport, jsonl } from './jsonl/index.js';
 import { encordCsv, encordJson } from './encord/index.js';
 import { labelStudio, labelStudioBulk, labelStudioMin } from './labelstudio/index.js';
 import { csv } from './csv/index.js';
@@ -15,6 +15,7 @@ import { remoJson } from './remo/index.js';
 export const FORMATS: readonly FormatDescriptor[] = [
   annoconv,
   jsonl,
+  annottoExport,
   coco,
   cocoResults,
   encordJson,

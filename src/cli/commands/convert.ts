@@ -15,7 +15,7 @@ export function builder(c: Argv): Argv {
       .option('strict', { type: 'boolean', default: false, describe: 'treat loss (what the target cannot hold) and lenient cases as errors' })
       .option('url-prefix', { type: 'string', describe: 'prefix turning file names into URLs (e.g. https://bucket.s3.eu-west-1.amazonaws.com/imgs/)' })
       .option('split', { type: 'number', describe: 'Encord manifests: write numbered files of at most N entries (and at most 1,000,000 URLs) named after -o: out.json -> out-001.json, out-002.json, ...' })
-      .example('$0 convert --from coco --to jsonl --url-prefix https://my-bucket.s3.eu-west-1.amazonaws.com/imgs/ instances.json > items.jsonlines', 'COCO images to an Annotto project')
+      .example('$0 convert --from coco --to jsonl --url-prefix https://s3-eu-west-1.amazonaws.com/my-bucket/imgs/ instances.json > items.jsonlines', 'COCO images to an Annotto project')
       .example('$0 convert --from jsonl --to annoconv items.jsonlines > items.annoconv', 'items to the model line format')
       .example('cat items.annoconv | $0 convert --from annoconv --to jsonl -o items.jsonlines', 'and back, from a pipe, atomically')
       .example('$0 convert items.jsonlines --to jsonl --rejects bad.jsonlines -o good.jsonlines', 'split valid and invalid lines')

@@ -1,8 +1,8 @@
 /**
  * A conservative fast path in front of the JSON Schema: it accepts only items that plainly satisfy
  * schemas/jsonl.schema.json (the common shape: uuid, one of type/datatype, data with exactly its one
- * field, optional metadata object, optional tags). Anything else — including every invalid item —
- * goes to the ajv validator, which stays the authority and produces the errors. A property test
+ * field, a non-empty string, optional metadata object, optional non-empty tags). Anything else —
+ * including every invalid item — goes to the ajv validator, which stays the authority and produces the errors. A property test
  * checks that whatever this accepts, the schema accepts too.
  */
 const FIELD: Record<string, string> = { text: 'text', html: 'html', image: 'url', video: 'url', audio: 'url' };
@@ -38,13 +38,14 @@ export function plainlyValid(o: Record<string, unknown>): boolean {
     if (k !== field) return false;
     n++;
   }
-  if (n !== 1 || typeof (data as Record<string, unknown>)[field] !== 'string') return false;
+  const value = (data as Record<string, unknown>)[field];
+  if (n !== 1 || typeof value !== 'string' || value.length === 0) return false;
   const md = o.metadata;
   if (md !== undefined && (md === null || typeof md !== 'object' || Array.isArray(md))) return false;
   const tags = o.tags;
   if (tags !== undefined) {
     if (!Array.isArray(tags)) return false;
-    for (const t of tags) if (typeof t !== 'string') return false;
+    for (const t of tags) if (typeof t !== 'string' || t.length === 0) return false;
   }
   return true;
 }

@@ -40,16 +40,16 @@ export const jsonl: FormatDescriptor = {
   options: {
     'project-type': {
       type: 'string',
-      describe: 'jsonl: the project type every item must have',
+      describe: 'jsonl, annotto-export: the project type every item must have (the server checks every line against it)',
       choices: ['text', 'image', 'video', 'audio', 'html'],
     },
     'server-config': {
       type: 'string',
-      describe: "jsonl: the server's config.json: its s3 block is checked (key values are never printed), and with credentials URLs that are not S3 URLs are warned (the server presigns every URL)",
+      describe: "jsonl, annotto-export: the project's config.json: its s3 block is checked (key values are never printed); with credentials the server presigns every URL, and a URL it cannot presign is an error, without an s3 block URLs are only checked for what a browser cannot load",
     },
     'allow-extra-data': {
       type: 'boolean', scope: 'read',
-      describe: 'jsonl: keys in data besides text/url/html are a warning, not an error (kept on conversion)',
+      describe: 'jsonl, annotto-export: keys in data besides text/url/html are a warning, not an error (kept on conversion)',
     },
   },
   async load() {
@@ -57,3 +57,5 @@ export const jsonl: FormatDescriptor = {
     return { read: readJsonl, createWriter: createJsonlWriter };
   },
 };
+
+export { annottoExport } from './export-format.js';

@@ -1,4 +1,8 @@
-/** Top-level keys the server tolerates so that its own export re-imports (FORMATS.md §1.2). */
+/**
+ * Top-level keys the server's item schema allows beside uuid, type/datatype, data, metadata and
+ * tags (FORMATS.md §1.2), kept through a conversion. They are the fields of Annotto's own export,
+ * which writes three of them misspelt (export-keys.ts).
+ */
 export const JSONL_TOLERATED_KEYS = [
   'description',
   'annotated',

@@ -5,6 +5,10 @@ import { redact } from '../../core/secrets.js';
 import type { Code } from '../../core/codes.js';
 import type { SchemaError } from '../../core/schemas.js';
 import { pointer } from '../../core/diagnostics.js';
+import { EXPORT_KEYS, exportKeysMessage } from './export-keys.js';
+import { ITEM_DATE_KEYS } from './dates.js';
+
+const DATE_PATHS = new Set<string>(ITEM_DATE_KEYS.map((k) => '/' + k));
 
 export interface Finding {
   code: Code;
@@ -40,6 +44,16 @@ function extraDataKey(key: string, allowed: boolean): string {
     : `"data.${key}" is not allowed for this item type (data is closed, the server refuses it): remove it, or pass --allow-extra-data to keep it with a warning`;
 }
 
+/** The message of a tolerated top-level field with a value the server's schema refuses. */
+function fieldTypeMessage(path: string, v: unknown, fallback: string | undefined): string {
+  const name = path.slice(1);
+  if (/^tags\/\d+$/.test(name)) return `tags[${name.slice(5)}] must be a non-empty string, got ${v === '' ? 'an empty string (the server refuses it)' : describe(v)}`;
+  if (name === 'tags') return `"tags" must be a list of strings, got ${describe(v)}`;
+  if (name === 'annotated') return `"annotated" must be true or false (or the strings "true"/"false", which the server converts), got ${describe(v)}`;
+  if (name === 'highlights' || name === 'sourceHighlights') return `"${name}" must be a list (the server refuses null), got ${describe(v)}`;
+  return `${name || 'record'} ${fallback ?? 'is invalid'}`;
+}
+
 /** One finding per problem; with `allowExtraData` (--allow-extra-data) extra keys in data are warnings. */
 export function mapSchemaErrors(errors: readonly SchemaError[], rec: Record<string, unknown>, allowExtraData = false): Finding[] {
   const out: Finding[] = [];
@@ -70,7 +84,9 @@ export function mapSchemaErrors(errors: readonly SchemaError[], rec: Record<stri
       }
       if (e.keyword === 'additionalProperties') {
         const p = (e.params as { additionalProperty: string }).additionalProperty;
-        add('JSONL_UNKNOWN_KEY', `unknown top-level key "${p}" (the server rejects it)`, pointer(p));
+        // one finding a line, at the first of them it holds
+        if (EXPORT_KEYS.has(p)) add('JSONL_EXPORT_KEYS', exportKeysMessage(rec), pointer([...EXPORT_KEYS].find((k) => Object.prototype.hasOwnProperty.call(rec, k))!));
+        else add('JSONL_UNKNOWN_KEY', `unknown top-level key "${p}" (the server rejects it)`, pointer(p));
         continue;
       }
     }
@@ -98,10 +114,15 @@ export function mapSchemaErrors(errors: readonly SchemaError[], rec: Record<stri
       continue;
     }
     if (path.startsWith('/data/')) {
-      add('JSONL_DATA_FIELD_TYPE', `"${path.slice(1).replace('/', '.')}" must be a string, got ${describe(at(rec, path))}`, path);
+      const v = at(rec, path);
+      add('JSONL_DATA_FIELD_TYPE', `"${path.slice(1).replace('/', '.')}" must be a non-empty string, got ${v === '' ? 'an empty string (the server refuses it)' : describe(v)}`, path);
       continue;
     }
-    add('JSONL_FIELD_TYPE', `${path.slice(1) || 'record'} ${e.message ?? 'is invalid'}`, path);
+    if (DATE_PATHS.has(path)) {
+      add('JSONL_DATE_INVALID', `"${path.slice(1)}" must be a date (an ISO string, epoch milliseconds or null), got ${describe(at(rec, path))}`, path);
+      continue;
+    }
+    add('JSONL_FIELD_TYPE', fieldTypeMessage(path, at(rec, path), e.message), path);
   }
   return out;
 }

@@ -11,14 +11,33 @@ import { diag, type DiagnosticSink, docPointer } from '../../core/diagnostics.js
 import { readOptionFile } from '../../core/option-files.js';
 import { findJsonSyntaxError } from '../../core/json-syntax.js';
 import { registerSecret } from '../../core/secrets.js';
+import type { UrlMode } from './urls.js';
 
 export interface ServerConfig {
   /** Credentials are present and well-formed: the server presigns every URL. */
   presigns: boolean;
   region?: string;
+  /**
+   * How the project serves media URLs: `presigned` with credentials, `plain` without an `s3`
+   * block (the browser gets the URL as it is), `unknown` when the config could not tell.
+   */
+  mode: UrlMode;
 }
 
 const S3_KEYS = new Set(['accessKeyId', 'secretAccessKey', 'region']);
+const UNKNOWN: ServerConfig = { presigns: false, mode: 'unknown' };
+
+/** One reading a run: a conversion from jsonl to jsonl reads the config in its reader and writer. */
+const perRun = new WeakMap<object, Map<string, Promise<ServerConfig>>>();
+
+/** The config of `path`, read once for the run whose options are `run` (its diagnostics once). */
+export function serverConfigOf(run: object, path: string, report: DiagnosticSink): Promise<ServerConfig> {
+  let m = perRun.get(run);
+  if (!m) perRun.set(run, (m = new Map()));
+  let p = m.get(path);
+  if (!p) m.set(path, (p = loadServerConfig(path, report)));
+  return p;
+}
 
 export async function loadServerConfig(path: string, report: DiagnosticSink): Promise<ServerConfig> {
   // a regular file of at most 64 MiB; one that cannot be opened is CONFIG_NOT_FOUND (exit 3)
@@ -33,17 +52,17 @@ export async function loadServerConfig(path: string, report: DiagnosticSink): Pr
     const place = bad ? lineColumn(text, bad.index) : {};
     const hint = /\/\/|\/\*/.test(text) ? ' (it holds comments, which JSON does not allow)' : '';
     report(diag('CONFIG_INVALID_JSON', `the server config is not valid JSON${hint}`, { file: path, ...place }));
-    return { presigns: false };
+    return UNKNOWN;
   }
   if (!isObject(doc)) {
     report(diag('CONFIG_INVALID_JSON', 'the server config is not a JSON object', { file: path }));
-    return { presigns: false };
+    return UNKNOWN;
   }
   const s3 = Object.hasOwn(doc, 's3') ? doc.s3 : undefined;
-  if (s3 === undefined) return { presigns: false };
+  if (s3 === undefined) return { presigns: false, mode: 'plain' };
   if (!isObject(s3)) {
     report(diag('CONFIG_S3_INVALID', `"s3" is ${typeName(s3)}, not an object with accessKeyId and secretAccessKey`, { file: path, pointer: '#/s3' }));
-    return { presigns: false };
+    return UNKNOWN;
   }
   let ok = true;
   for (const key of ['accessKeyId', 'secretAccessKey'] as const) {
@@ -64,7 +83,7 @@ export async function loadServerConfig(path: string, report: DiagnosticSink): Pr
   for (const key of Object.keys(s3)) {
     if (!S3_KEYS.has(key)) report(diag('CONFIG_S3_UNKNOWN_KEY', `s3 has a key the server does not read (its value is not shown)`, { file: path, pointer: docPointer('s3', key) }));
   }
-  return ok ? { presigns: true, ...(typeof region === 'string' ? { region } : {}) } : { presigns: false };
+  return ok ? { presigns: true, mode: 'presigned', ...(typeof region === 'string' ? { region } : {}) } : UNKNOWN;
 }
 
 /**

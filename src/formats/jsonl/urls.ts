@@ -1,107 +1,128 @@
 /**
- * URL rules of the Annotto server for media items (FORMATS.md §1.3): http(s) only; S3 shapes its
- * parser reads right (`s3-REGION.amazonaws.com/BUCKET/KEY`, `BUCKET.s3.REGION.amazonaws.com/KEY`,
- * `BUCKET.s3-REGION.amazonaws.com/KEY`) and those it silently mis-parses.
+ * Media URL findings for items.jsonlines (FORMATS.md §1.3). The Annotto server checks nothing of a
+ * URL at upload (`data.url` is any non-empty string); what breaks, breaks later, and depends on the
+ * project config:
+ * - `unknown` (no --server-config): what fails either way, or fails once the project presigns;
+ * - `plain` (a config without an `s3` block): the browser gets the URL as it is;
+ * - `presigned` (a config with S3 credentials): every URL goes through the server's presigning
+ *   (presign.ts), and a URL it cannot presign is an error: that item can never be served.
  */
 import type { Code } from '../../core/codes.js';
+import type { Severity } from '../../core/diagnostics.js';
+import { isAwsHost, presign } from './presign.js';
+
+export type UrlMode = 'unknown' | 'plain' | 'presigned';
 
 export interface UrlFinding {
   code: Code;
   message: string;
+  /** When not the code's default (an error once the project presigns). */
+  severity?: Severity;
 }
-
-const SCHEME = /^https?:\/\//i;
-const HOST_AND_KEY = /^https?:\/\/([^/?#]*)\/?([^?#]*)/i;
-const PATH_STYLE_DASH = /^s3-[a-z0-9-]+\.amazonaws\.com(?::\d+)?$/i;
-const VIRTUAL_HOST = /^(.+)\.s3[.-]([a-z0-9-]+)\.amazonaws\.com(?::\d+)?$/i;
 
 const NONE: readonly UrlFinding[] = [];
-const byOrigin = new Map<string, { findings: readonly UrlFinding[]; s3: boolean }>();
-/** The origin of the previous URL: consecutive items nearly always share it. */
-let last: { origin: string; findings: readonly UrlFinding[]; s3: boolean } | undefined;
 
 /**
- * Findings for one media URL. Everything but whitespace and the S3 key depends only on the
- * scheme and host, so that part is worked out once per origin (files repeat a handful of hosts).
+ * A URL of plain characters (no escape, query, fragment, space or "+"): what the server makes of
+ * it depends only on its origin and on whether a key follows its first path segment, so a quiet
+ * result is remembered under that signature (files repeat a handful of hosts).
  */
-export function checkMediaUrl(url: string): readonly UrlFinding[] {
-  if (/\s/.test(url)) return checkMediaUrlFull(url);
-  let origin: string;
-  let c: { findings: readonly UrlFinding[]; s3: boolean } | undefined;
-  if (last && url.startsWith(last.origin) && url.charCodeAt(last.origin.length) === 47) {
-    origin = last.origin;
-    c = last;
-    if (c.s3 && url.indexOf('+', origin.length) >= 0) return [...c.findings, PLUS];
-    return c.findings.length ? c.findings : NONE;
-  } else {
-    const m = /^https?:\/\/[^/?#]*/i.exec(url);
-    if (!m) return checkMediaUrlFull(url);
-    origin = m[0];
-    c = byOrigin.get(origin);
+const PLAIN = /^(https?:\/\/[^/?#%\s+]+)\/[^/?#%\s+]+(\/[^?#%\s+]*)?$/;
+const quiet = new Map<string, boolean>();
+
+function signature(url: string, mode: UrlMode, strict: boolean): string | undefined {
+  const m = PLAIN.exec(url);
+  if (!m) return undefined;
+  return `${mode}${strict ? '!' : ''} ${m[1]} ${m[2] !== undefined && m[2].length > 1 ? 'k' : '-'}`;
+}
+
+/**
+ * Findings for one media URL in `mode`. `strict` turns the "will not display" warnings (scheme,
+ * escape, virtual host, mis-parsed S3 forms) into errors.
+ */
+export function checkMediaUrl(url: string, mode: UrlMode, strict = false): readonly UrlFinding[] {
+  const sig = signature(url, mode, strict);
+  if (sig !== undefined && quiet.get(sig) === true) return NONE;
+  const found = findings(url, mode, strict);
+  if (sig !== undefined) {
+    if (quiet.size > 10_000) quiet.clear();
+    quiet.set(sig, found.length === 0);
   }
-  if (!c) {
-    const findings = checkMediaUrlFull(origin + '/');
-    c = { findings, s3: isS3Host(origin) };
-    if (byOrigin.size > 10_000) byOrigin.clear();
-    byOrigin.set(origin, c);
-  }
-  if (c !== last) last = { origin, findings: c.findings, s3: c.s3 };
-  if (c.s3 && url.indexOf('+', origin.length) >= 0) return [...c.findings, PLUS];
-  return c.findings.length ? c.findings : NONE;
+  return found;
 }
 
-const PLUS: UrlFinding = { code: 'JSONL_URL_S3_PLUS', message: 'S3 key contains "+": the server does not turn it into a space; encode a space as %20' };
-
-/** An https URL on an amazonaws.com S3 host (any of the forms, well parsed or not). */
-export function isS3Url(url: string): boolean {
-  const m = /^https?:\/\/[^/?#]*/i.exec(url);
-  return m !== null && isS3Host(m[0]);
-}
-
-function isS3Host(origin: string): boolean {
-  return /\.?amazonaws\.com(?::\d+)?$/i.test(origin) && /(^|[./])s3[.-]/i.test(origin);
-}
-
-function checkMediaUrlFull(url: string): UrlFinding[] {
+function findings(url: string, mode: UrlMode, strict: boolean): readonly UrlFinding[] {
   const out: UrlFinding[] = [];
-  if (!SCHEME.test(url)) {
-    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
-    out.push({
-      code: 'JSONL_URL_SCHEME',
-      message: scheme
-        ? `URL scheme "${scheme}:" is not accepted; the server takes http(s) URLs only (for S3 use https://BUCKET.s3.REGION.amazonaws.com/KEY)`
-        : 'URL is not an absolute http(s) URL',
-    });
-  }
+  const lenient: Severity = strict ? 'error' : 'warning';
+  const failing: Severity = mode === 'presigned' ? 'error' : lenient;
   if (/\s/.test(url)) out.push({ code: 'JSONL_URL_WHITESPACE', message: 'URL contains whitespace; encode it as %20' });
-  const m = HOST_AND_KEY.exec(url);
-  if (!m) return out;
-  const host = m[1]!;
-  const key = m[2]!;
-  if (!/\.?amazonaws\.com(?::\d+)?$/i.test(host)) return out;
-  let s3 = true;
-  if (PATH_STYLE_DASH.test(host)) {
-    // form 1: fine
-  } else {
-    const vh = VIRTUAL_HOST.exec(host);
-    if (vh && !vh[1]!.includes('.') && vh[2]!.toLowerCase() !== 'amazonaws') {
-      // forms 2 and 3: fine
-    } else if (vh && vh[1]!.includes('.')) {
-      out.push({
-        code: 'JSONL_URL_S3_MISPARSED',
-        message: `bucket name "${vh[1]}" contains dots: the server takes only its first label as the bucket`,
-      });
-    } else if (/^(.+\.)?s3(\.[a-z0-9-]+)?\.amazonaws\.com/i.test(host)) {
-      out.push({
-        code: 'JSONL_URL_S3_MISPARSED',
-        message: `S3 URL form "${host}" is not one the server parses (it reads the wrong bucket); use https://BUCKET.s3.REGION.amazonaws.com/KEY`,
-      });
-    } else {
-      s3 = false;
-    }
+  if (!/^https?:\/\//i.test(url)) {
+    out.push({ code: 'JSONL_URL_SCHEME', message: schemeMessage(url, mode), severity: failing });
+    return out;
   }
-  if (s3 && key.includes('+')) out.push(PLUS);
-  return out;
+  if (mode === 'plain') return out.length ? out : NONE;
+  const p = presign(url);
+  const presigned = mode === 'presigned';
+  if (p.fails === 'escape') {
+    out.push({ code: 'JSONL_URL_BAD_ESCAPE', message: `a "%" is not followed by a valid UTF-8 escape: the server's presigning (decodeURIComponent) throws on it${presigned ? ', so this item can never be served' : ' once the project has S3 credentials'}`, severity: failing });
+  } else if (p.fails !== undefined) {
+    const host = p.host ?? hostOf(url);
+    const why = p.fails === 'key' ? `it reads "${host}" and then no object key (the bucket is the last path segment), and the S3 SDK refuses an empty key` : 'it matches none of the URL shapes the server presigns (ERROR_INVALID_S3_URI; they are lower-case http(s) with a path)';
+    if (presigned) out.push({ code: 'JSONL_URL_PRESIGN_FAILS', message: `the server presigns every URL (the project has S3 credentials) and fails on this one: ${why}` });
+    else if (isAwsHost(host)) out.push(misparsed(`once the project has S3 credentials, the server's presigning fails on it: ${why}; use https://s3-REGION.amazonaws.com/BUCKET/KEY`, lenient));
+  } else if (p.form === 'virtual-host') {
+    out.push({
+      code: 'JSONL_URL_S3_VIRTUAL_HOST',
+      message: `virtual-host S3 URL: presigned (when the project has S3 credentials), the server's SDK (aws-sdk 2, path style forced) asks ${p.host} for /${p.bucket}/${p.key}, the key "${p.bucket}/${p.key}", not "${p.key}"; use https://s3-${p.region}.amazonaws.com/${p.bucket}/${pathAfterHost(url)}`,
+      severity: lenient,
+    });
+  } else if (p.form === 'generic' && isAwsHost(p.host)) {
+    out.push(misparsed(`presigned (when the project has S3 credentials), it is read as the bucket "${p.bucket}" on ${p.host} and signed for the region us-central-1 (the URL names none), which AWS refuses; use https://s3-REGION.amazonaws.com/BUCKET/KEY`, lenient));
+  } else if (presigned && /[?#]/.test(url)) {
+    out.push(misparsed('the server presigns the query or fragment as part of the object key (its "?" and "#" are escaped into the path)', lenient));
+  }
+  if (!p.fails && (p.form !== 'generic' || isAwsHost(p.host)) && p.key.includes('+')) {
+    out.push({ code: 'JSONL_URL_S3_PLUS', message: 'S3 key contains "+": the server does not turn it into a space; encode a space as %20' });
+  }
+  return out.length ? out : NONE;
+}
+
+const elsewhere = new Map<string, boolean>();
+
+/** Whether a presigning server would send this URL to a host that is not AWS S3 (Minio, a CDN...). */
+export function presignsElsewhere(url: string): boolean {
+  const sig = signature(url, 'presigned', false);
+  const known = sig !== undefined ? elsewhere.get(sig) : undefined;
+  if (known !== undefined) return known;
+  const p = presign(url);
+  const r = p.fails === undefined && p.form === 'generic' && !isAwsHost(p.host);
+  if (sig !== undefined) {
+    if (elsewhere.size > 10_000) elsewhere.clear();
+    elsewhere.set(sig, r);
+  }
+  return r;
+}
+
+function misparsed(why: string, severity: Severity): UrlFinding {
+  return { code: 'JSONL_URL_S3_MISPARSED', message: `S3 URL the server mis-reads: ${why}`, severity };
+}
+
+function schemeMessage(url: string, mode: UrlMode): string {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
+  const what = scheme ? `URL scheme "${scheme}:" is not http(s)` : 'URL is not an absolute http(s) URL';
+  const s3 = /^s3:\/\/([^/]+)\/?(.*)$/i.exec(url);
+  const hint = s3 ? `; for S3 use https://s3-REGION.amazonaws.com/${s3[1]}/${s3[2]}` : '';
+  if (mode === 'presigned') return `${what}: the server presigns every URL (the project has S3 credentials) and refuses this one (ERROR_INVALID_S3_URI), so this item can never be served${hint}`;
+  return `${what}: the server stores it, but no browser loads it, and a project with S3 credentials cannot presign it${hint}`;
+}
+
+function hostOf(url: string): string {
+  return /^[a-z]+:\/\/([^/?#]*)/i.exec(url)?.[1] ?? '';
+}
+
+/** The URL after its host, as written (not decoded): the key to suggest. */
+function pathAfterHost(url: string): string {
+  return url.replace(/^https?:\/\/[^/]*\/?/i, '');
 }
 
 /** 8-4-4-4-12 hexadecimal digits (checked by hand: it runs once per item). */

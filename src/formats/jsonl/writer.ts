@@ -1,6 +1,12 @@
 /**
  * items.jsonlines writer: valid items only. Labels have no place in an item import, so annotations
  * are counted as dropped (refused under --strict); kinds the format cannot hold are refused.
+ *
+ * Media URLs get the reader's findings (urls.ts) and the same severities: the server stores any
+ * URL at upload, so an `s3://` URL or a path is written with a warning (no browser loads it, and a
+ * project with S3 credentials cannot presign it); with a --server-config holding credentials, a
+ * URL the server cannot presign is an error and the item is refused, as it could never be served.
+ * Warnings are reported once per code and host (a --url-prefix gives every URL the same host).
  */
 import { hasScheme, mediaUrl } from '../../core/object-url.js';
 import { noun } from '../../core/noun.js';
@@ -11,7 +17,8 @@ import type { Item, JsonObject } from '../../model/types.js';
 import { JSONL_TOLERATED_KEYS } from './keys.js';
 import { setOwn } from '../../core/safe.js';
 import { CODES } from '../../core/codes.js';
-import { checkMediaUrl } from './urls.js';
+import { checkMediaUrl, type UrlFinding, type UrlMode } from './urls.js';
+import { serverConfigOf } from './server-config.js';
 
 const FIELD: Record<string, 'text' | 'url' | 'html'> = {
   text: 'text',
@@ -21,8 +28,24 @@ const FIELD: Record<string, 'text' | 'url' | 'html'> = {
   audio: 'url',
 };
 
-export function createJsonlWriter(sink: OutputSink, ctx: WriteContext): FormatWriter {
-  const urlPrefix = typeof ctx.options.format.urlPrefix === 'string' ? ctx.options.format.urlPrefix : undefined;
+export async function createJsonlWriter(sink: OutputSink, ctx: WriteContext): Promise<FormatWriter> {
+  const fo = ctx.options.format;
+  const urlPrefix = typeof fo.urlPrefix === 'string' ? fo.urlPrefix : undefined;
+  const mode: UrlMode = typeof fo.serverConfig === 'string' ? (await serverConfigOf(ctx.options, fo.serverConfig, ctx.report)).mode : 'unknown';
+  const warned = new Set<string>();
+  /** False when the URL is refused (an error was reported). */
+  const urlFindings = (item: Item, url: string, place: Place): boolean => {
+    let ok = true;
+    for (const f of checkMediaUrl(url, mode, ctx.options.strict)) {
+      const error = (f.severity ?? CODES[f.code].severity) === 'error';
+      const key = f.code + ' ' + (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(url)?.[0] ?? '');
+      if (!error && warned.has(key)) continue;
+      warned.add(key);
+      ok &&= !error;
+      ctx.report(diag(f.code, `item ${item.id}: ${f.message}${hint(f, url)}${error ? '' : ' (reported once per host)'}`, place, f.severity));
+    }
+    return ok;
+  };
   return {
     write(item: Item, place: Place): void {
       const field = FIELD[item.kind];
@@ -39,15 +62,7 @@ export function createJsonlWriter(sink: OutputSink, ctx: WriteContext): FormatWr
         ctx.report(diag('LOSS_DROPPED', `item ${item.id}: no ${field === 'url' ? 'URL' : field} to write as data.${field}${hint}`, place, 'error'));
         return;
       }
-      if (field === 'url') {
-        // the server refuses what its own rules reject (s3://, gs://, relative paths): not written
-        const refused = checkMediaUrl(value).find((f) => CODES[f.code].severity === 'error');
-        if (refused) {
-          const hint = hasScheme(value) ? '' : ' (a path: --url-prefix makes URLs of paths)';
-          ctx.report(diag(refused.code, `item ${item.id}: ${refused.message}${hint}`, place));
-          return;
-        }
-      }
+      if (field === 'url' && !urlFindings(item, value, place)) return;
       if (item.annotations.length > 0 && !ctx.lose(noun('annotation'), item.annotations.length, 'items.jsonlines holds no labels', place)) return;
       const ex = item.extras?.jsonl ?? {};
       const out: JsonObject = { uuid: item.id };
@@ -68,4 +83,8 @@ export function createJsonlWriter(sink: OutputSink, ctx: WriteContext): FormatWr
     },
     end(): void {},
   };
+}
+
+function hint(f: UrlFinding, url: string): string {
+  return f.code === 'JSONL_URL_SCHEME' && !hasScheme(url) ? ' (a path: --url-prefix makes URLs of paths)' : '';
 }
