@@ -76,7 +76,8 @@ export function itemToAnnotto(item: Item, plan: TaskPlan, prediction: boolean): 
       continue;
     }
     if (a.kind === 'relation') continue; // after the spans
-    const value = a.label;
+    // a free text has no label of its own (a Label Studio textarea): its task value is then "text"
+    const value = a.kind === 'text' && (a.label === undefined || a.label === '') ? 'text' : a.label;
     if (value === undefined || value === '') {
       lose(noun(`unlabelled ${a.kind} annotation`), 'an Annotto label is a task value: one without a label has no task');
       continue;

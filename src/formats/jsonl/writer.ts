@@ -48,7 +48,7 @@ export function createJsonlWriter(sink: OutputSink, ctx: WriteContext): FormatWr
           return;
         }
       }
-      if (item.annotations.length > 0 && !ctx.lose(noun('annotation'), item.annotations.length, 'items.jsonlines holds no labels', place)) return;
+      if (item.annotations.length > 0 && !ctx.lose(noun('annotation'), item.annotations.length, 'items.jsonlines holds no labels (--to annotto-predictions or --to annotto-annotations writes them for the same uuids)', place)) return;
       const ex = item.extras?.jsonl ?? {};
       const out: JsonObject = { uuid: item.id };
       out[ex.typeKey === 'type' ? 'type' : 'datatype'] = item.kind;
