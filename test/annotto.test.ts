@@ -192,3 +192,92 @@ describe('Label Studio text tasks to Annotto and back', () => {
     expect(codes).toContain('ANNOTTO_PROBA_FILLED');
   });
 });
+
+describe('Annotto diagnostics, as the server would fail', () => {
+  const config = join(work, 'codes-config.json');
+  writeFileSync(config, JSON.stringify({ name: 'p', client: 'c', type: 'text', tasks: [
+    { category: 'Entities', type: 'ner', value: 'PER', label: 'Person', min: 1 },
+    { category: 'Entities', type: 'ner', value: 'ORG', label: 'Org', min: 1 },
+    { category: 'Mood', type: 'classifications', value: 'calm', label: 'Calm' },
+  ], entitiesRelationsGroup: [{ name: 'g', max: 1, values: [{ value: 'knows', label: 'knows' }] }] }));
+  const item = { uuid: 'u1', datatype: 'text', data: { text: 'Zoë 👩‍💻 and Ann' } };
+  const meta = { itemMetadata: { seenAt: '2024-01-01T00:00:00Z' }, annotationMetadata: { annotatedAt: '2024-01-01T00:00:00Z' } };
+  const ner = (ents: object[], rel?: object[]): object => ({ item, ...meta, annotation: { ner: { Entities: { entities: ents }, ...(rel ? { relations: rel } : {}) } } });
+  const e = (value: string, s: number, end: number, id: number): object => ({ value, start_char: s, end_char: end, ent_id: id });
+
+  async function codesOf(format: string, records: unknown[], args: string[] = []): Promise<{ code: string; line?: number; severity: string }[]> {
+    const file = join(work, `codes-${format}.jsonlines`);
+    writeFileSync(file, records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n');
+    const r = await cli(['validate', file, '--format', format, '--diagnostics', 'json', ...args]);
+    return jsonDiagnostics(r.stderr).map((d) => ({ code: d.code, severity: d.severity, ...(d.line !== undefined ? { line: d.line } : {}) }));
+  }
+
+  it('annotations: export keys, missing times, shapes, config tasks and counts, dangling relations, spans', async () => {
+    const d = await codesOf('annotto-annotations', [
+      '{not json',
+      { ...(ner([e('PER', 0, 3, 0)]) as object), uuid: 'u1' },
+      { item, annotation: {} },
+      ner([{ value: 'PER', start_char: 0, end_char: 3 }]),
+      ner([e('NOPE', 0, 3, 0)]),
+      ner([e('PER', 0, 3, 0), e('ORG', 4, 9, 1)], [{ label: 'knows', src: 0, dest: 7 }]),
+      ner([e('PER', 0, 3, 0), e('ORG', 4, 99, 1)]),
+      { item, ...meta, annotation: { classifications: { Mood: { labels: [{ value: 'calm' }] } } } },
+      ner([e('PER', 0, 3, 0), e('ORG', 4, 9, 1)], [{ label: 'knows', src: 0, dest: 1 }, { label: 'knows', src: 1, dest: 0 }]),
+      'null',
+    ], ['--annotto-config', config]);
+    const at = (line: number): string[] => d.filter((x) => x.line === line && x.severity === 'error').map((x) => x.code);
+    expect(at(1)).toEqual(['ANNOTTO_INVALID_JSON']);
+    expect(at(2)).toEqual(['ANNOTTO_EXPORT_KEY']);
+    expect(at(3)).toContain('ANNOTTO_TIME_MISSING');
+    expect(at(4)).toEqual(['ANNOTTO_ENTITY_INVALID']);
+    expect(at(5)).toContain('ANNOTTO_TASK_UNKNOWN');
+    expect(d.filter((x) => x.line === 6).map((x) => x.code)).toEqual(['ANNOTTO_RELATION_DANGLING']);
+    expect(at(7)).toEqual(['ANNOTTO_SPAN_INVALID']);
+    expect(at(8)).toEqual(['ANNOTTO_TASK_COUNT']); // no entity: under the min of Entities' last task
+    expect(at(9)).toEqual(['ANNOTTO_TASK_COUNT']);
+    expect(at(10)).toEqual(['ANNOTTO_RECORD_INVALID']);
+  });
+
+  it('predictions: items, text, config categories', async () => {
+    const items = join(work, 'codes-items.jsonlines');
+    writeFileSync(items, JSON.stringify(item) + '\n');
+    const d = await codesOf('annotto-predictions', [
+      { uuid: 'u1', annotations: { Entities: { entities: [{ value: 'PER', start: 0, end: 3 }] }, Mood: { labels: [{ value: 'calm', proba: 0.9 }] } } },
+      { uuid: 'u2', annotations: { Mood: { labels: [{ value: 'calm', proba: 0.9 }] } } },
+      { uuid: 'u1', annotations: { Nope: { labels: [{ value: 'calm', proba: 0.9 }] } } },
+    ], ['--annotto-config', config, '--annotto-items', items]);
+    expect(d.filter((x) => x.severity === 'error').map((x) => [x.line, x.code])).toEqual([[2, 'ANNOTTO_ITEM_UNKNOWN'], [3, 'ANNOTTO_TASK_UNKNOWN']]);
+    const noItems = await cli(['convert', '--from', 'annotto-predictions', join(work, 'codes-annotto-predictions.jsonlines'), '--to', 'annoconv', '--diagnostics', 'json']);
+    expect(jsonDiagnostics(noItems.stderr).map((x) => x.code)).toContain('ANNOTTO_NO_TEXT');
+  });
+
+  it('writing: sizes, text, labels of two types, the project type, a label outside the config', async () => {
+    const model = join(work, 'codes-model.jsonl');
+    writeFileSync(model, [
+      { id: 'a', kind: 'image', url: 'https://x.org/a.jpg', metadata: {}, annotations: [{ kind: 'box', x: 1, y: 1, w: 2, h: 2, label: 'cat' }] },
+      { id: 'b', kind: 'text', metadata: {}, annotations: [{ kind: 'span', start: 0, end: 1, label: 'cat' }] },
+      { id: 'c', kind: 'image', url: 'https://x.org/c.jpg', width: 10, height: 10, metadata: {}, annotations: [{ kind: 'box', x: 1, y: 1, w: 2, h: 2, label: 'cat' }] },
+      { id: 'd', kind: 'text', text: 'hello', metadata: {}, annotations: [{ kind: 'classification', labels: ['cat'] }] },
+      { id: 'e', kind: 'text', text: 'hello', metadata: {}, annotations: [{ kind: 'classification', labels: ['calm'], score: 0.2 }] },
+    ].map((x) => JSON.stringify(x)).join('\n') + '\n');
+    const r = await cli(['convert', '--from', 'annoconv', '--to', 'annotto-predictions', model, '--diagnostics', 'json']);
+    const d = jsonDiagnostics(r.stderr).map((x) => [x.line, x.code]);
+    expect(d).toContainEqual([1, 'ANNOTTO_NO_SIZE']);
+    expect(d).toContainEqual([2, 'ANNOTTO_NO_TEXT']);
+    expect(d).toContainEqual([4, 'ANNOTTO_VALUE_TAKEN']);
+    expect(d).toContainEqual([5, 'ANNOTTO_PROJECT_TYPE']);
+    expect(d.map((x) => x[1])).toContain('ANNOTTO_SCORE_HIDDEN');
+    const withConfig = await cli(['convert', '--from', 'annoconv', '--to', 'annotto-annotations', model, '--annotto-config', config, '--diagnostics', 'json']);
+    expect(jsonDiagnostics(withConfig.stderr).map((x) => [x.line, x.code])).toContainEqual([3, 'ANNOTTO_TASK_UNKNOWN']);
+    expect(jsonDiagnostics(withConfig.stderr).map((x) => x.code)).toContain('ANNOTTO_TIME_FILLED');
+  });
+
+  it('a bad --annotto-config or --annotated-at is a usage error before anything is read', async () => {
+    writeFileSync(join(work, 'dup.json'), JSON.stringify({ tasks: [{ category: 'a', type: 'zone', value: 'x', label: 'X' }, { category: 'a', type: 'zone', value: 'x', label: 'Y' }] }));
+    const a = await cli(['validate', '--format', 'annotto-predictions', join(work, 'nothing-here'), '--annotto-config', join(work, 'dup.json')]);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/OPTION_INVALID.*value "x"/);
+    const b = await cli(['convert', '--from', 'coco', '--to', 'annotto-annotations', SAMPLE, '--annotated-at', 'soon']);
+    expect(b.code).toBe(2);
+  });
+});
