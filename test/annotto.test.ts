@@ -281,3 +281,13 @@ describe('Annotto diagnostics, as the server would fail', () => {
     expect(b.code).toBe(2);
   });
 });
+
+describe('keys from the data are data', () => {
+  it('a category named __proto__ is written as a category of its own, and no prototype changes', async () => {
+    const line = '{"uuid":"a","annotations":{"__proto__":{"labels":[{"value":"q","proba":0.5}]},"constructor":{"labels":[{"value":"r","proba":0.7}]}}}\n';
+    const r = await cli(['convert', '--from', 'annotto-predictions', '--to', 'annotto-predictions'], { stdin: line });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(line));
+    expect(Object.keys(JSON.parse(r.stdout).annotations)).toEqual(['__proto__', 'constructor']);
+  });
+});

@@ -16,6 +16,7 @@ import type { InputSource } from '../../core/io.js';
 import { lineRecords } from '../../core/lines.js';
 import { below, diag, type Place } from '../../core/diagnostics.js';
 import type { Item, ItemKind, JsonObject } from '../../model/types.js';
+import { getOwn } from '../../core/safe.js';
 import { taskOfCategory, type TaskType } from './config.js';
 import { checkPredictionCategory, predictionTypeOf } from './shapes.js';
 import { addCategory, at, parseLine, readSetup, settleZones, type ReadSetup } from './read-common.js';
@@ -64,7 +65,7 @@ function lineToItem(text: string, place: Place, ctx: ReadContext, setup: ReadSet
   if (!ok) return undefined;
   const item: Item = known ? { ...known, metadata: { ...known.metadata }, annotations: [] } : { id: uuid, kind: kindOf(setup, [...types.values()]), metadata: {}, annotations: [] };
   for (const [category, type] of types) {
-    if (!addCategory(item, type, category, cats[category] as JsonObject, { origin: 'prediction' }, place, ['annotations', category], ctx)) ok = false;
+    if (!addCategory(item, type, category, getOwn(cats, category) as JsonObject, { origin: 'prediction' }, place, ['annotations', category], ctx)) ok = false;
   }
   return ok ? item : undefined;
 }

@@ -6,6 +6,7 @@
  * other labels than classifications, authors, times and relations.
  */
 import { noun } from '../../core/noun.js';
+import { setOwn } from '../../core/safe.js';
 import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
@@ -27,7 +28,7 @@ export async function createPredictionsWriter(sink: OutputSink, ctx: WriteContex
       checkProjectType(st, item, place, ctx);
       notePredictions(st, w);
       const annotations: JsonObject = {};
-      for (const cats of Object.values(w.types)) for (const [category, cat] of Object.entries(cats)) annotations[category] = cat;
+      for (const cats of Object.values(w.types)) for (const [category, cat] of Object.entries(cats)) setOwn(annotations, category, cat);
       sink.write(JSON.stringify({ uuid: item.id, annotations }) + '\n');
     },
     async end(): Promise<void> {

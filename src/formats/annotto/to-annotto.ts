@@ -10,6 +10,7 @@
  *   annotations (predictions have none).
  */
 import { noun, type Noun } from '../../core/noun.js';
+import { getOwn, setOwn } from '../../core/safe.js';
 import type { Code } from '../../core/codes.js';
 import { clipPoints, codePointsToUtf16, ellipseToRing, pointsToFractions, rotatedCorners } from '../../model/geometry.js';
 import type { Annotation, Item, JsonObject } from '../../model/types.js';
@@ -53,7 +54,9 @@ export function itemToAnnotto(item: Item, plan: TaskPlan, prediction: boolean): 
       return false;
     }
     const byCat = (w.types[type] ??= {});
-    const cat = (byCat[placed.task.category] ??= type === 'classifications' ? { labels: [] } : { entities: [] });
+    // a category is data: "__proto__" too is a key of its own
+    let cat = getOwn(byCat, placed.task.category) as JsonObject | undefined;
+    if (!cat) setOwn(byCat, placed.task.category, (cat = type === 'classifications' ? { labels: [] } : { entities: [] }));
     (cat[type === 'classifications' ? 'labels' : 'entities'] as JsonObject[]).push(entry);
     return true;
   };
@@ -169,5 +172,5 @@ function addRelations(item: Item, entIds: Map<string, number>, prediction: boole
   }
   if (!rels.length) return;
   if (!w.types.ner) w.types.ner = {};
-  w.types.ner.relations = rels as unknown as JsonObject;
+  setOwn(w.types.ner, 'relations', rels);
 }
