@@ -193,7 +193,7 @@ describe('annoconv convert', () => {
     const model = '{"id":"1","kind":"image","url":"https://x.org/1.jpg","metadata":{},"annotations":[{"kind":"box","x":1,"y":2,"w":3,"h":4,"label":"cat"},{"kind":"box","x":0,"y":0,"w":1,"h":1}]}\n';
     const r = await cli(['convert', '--from', 'annoconv', '--to', 'jsonl'], { stdin: model });
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/dropped 2 annotations \(items.jsonlines holds no labels\)/);
+    expect(r.stderr).toMatch(/dropped 2 annotations \(items.jsonlines holds no labels \(--to annotto-predictions or --to annotto-annotations writes them/);
     const s = await cli(['convert', '--from', 'annoconv', '--to', 'jsonl', '--strict', '--diagnostics', 'json'], { stdin: model });
     expect(s.code).toBe(1);
     expect(s.stdout).toBe('');

@@ -84,17 +84,24 @@ describe('files annoconv recognises but does not read', () => {
   const predictions = '{"uuid": "d7bb0128-c478-4f56-a00a-601ee6bd0849", "annotations": {"Sentiment": {"labels": [{"value": "pos", "proba": 0.9}]}}}\n';
   const exported = '{"item": {"uuid": "e1", "datatype": "image", "data": {"url": "https://x.org/a.png"}}, "annotation": {"zone": {}}, "itemMetadata": {}, "annotationMetadata": {}}\n';
 
-  it('COCO panoptic and Annotto predictions / annotation exports are named, with or without --from, in one INPUT_FORMAT_UNSUPPORTED', async () => {
-    for (const [text, from, what] of [[panoptic, 'coco', /COCO panoptic/], [predictions, 'jsonl', /Annotto predictions/], [exported, 'jsonl', /Annotto annotation export/]] as const) {
-      await expect(detected(text)).rejects.toMatchObject({ diagnostic: { code: 'INPUT_FORMAT_UNSUPPORTED', message: expect.stringMatching(what) }, exitCode: 1 });
-      for (const f of [undefined, from]) {
-        const diags: Diagnostic[] = [];
-        const run = convert({ input: bufferInput(text, 'in'), ...(f ? { from: f } : {}), to: 'annoconv', output: new MemorySink(), onDiagnostic: (d) => diags.push(d) });
-        const e = await run.then(() => undefined, (x: unknown) => x);
-        expect(e, `${String(what)} --from ${f}`).toBeInstanceOf(AnnoconvError);
-        expect((e as AnnoconvError).diagnostic.code).toBe('INPUT_FORMAT_UNSUPPORTED');
-        expect(diags).toEqual([]);
-      }
+  it('COCO panoptic is named, with or without --from, in one INPUT_FORMAT_UNSUPPORTED', async () => {
+    await expect(detected(panoptic)).rejects.toMatchObject({ diagnostic: { code: 'INPUT_FORMAT_UNSUPPORTED', message: expect.stringMatching(/COCO panoptic/) }, exitCode: 1 });
+    for (const f of [undefined, 'coco']) {
+      const diags: Diagnostic[] = [];
+      const run = convert({ input: bufferInput(panoptic, 'in'), ...(f ? { from: f } : {}), to: 'annoconv', output: new MemorySink(), onDiagnostic: (d) => diags.push(d) });
+      const e = await run.then(() => undefined, (x: unknown) => x);
+      expect(e, `--from ${f}`).toBeInstanceOf(AnnoconvError);
+      expect((e as AnnoconvError).diagnostic.code).toBe('INPUT_FORMAT_UNSUPPORTED');
+      expect(diags).toEqual([]);
+    }
+  });
+
+  it('Annotto predictions and annotation exports are read by their formats; read as jsonl, one INPUT_FORMAT_MISMATCH names them', async () => {
+    for (const [text, id] of [[predictions, 'annotto-predictions'], [exported, 'annotto-annotations']] as const) {
+      expect(await detected(text)).toBe(id);
+      const e = await convert({ input: bufferInput(text, 'in'), from: 'jsonl', to: 'annoconv', output: new MemorySink() }).then(() => undefined, (x: unknown) => x);
+      expect(e).toBeInstanceOf(AnnoconvError);
+      expect((e as AnnoconvError).diagnostic).toMatchObject({ code: 'INPUT_FORMAT_MISMATCH', message: expect.stringContaining(`--from ${id}`) });
     }
   });
 

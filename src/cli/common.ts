@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 import type { CommonParams, RunResult } from '../core/run.js';
 import { listFormats } from '../core/registry.js';
+import type { FormatOption } from '../core/format.js';
 import { AnnoconvError, diag } from '../core/diagnostics.js';
 import { checkMaxInflatedSize, type Options } from '../core/options.js';
 import { createProgress } from './progress.js';
@@ -57,15 +58,20 @@ export function setOptions(y: Argv): Argv {
  * both for convert. An option declared by several formats is listed once.
  */
 export function formatOptions(y: Argv, sides: readonly ('read' | 'write')[]): Argv {
-  const seen = new Set<string>();
+  // an option several formats declare is listed once, its descriptions joined
+  const seen = new Map<string, FormatOption>();
   for (const f of listFormats()) {
     for (const [name, o] of Object.entries(f.options ?? {})) {
-      if (seen.has(name) || (o.scope !== undefined && !sides.includes(o.scope))) continue;
-      seen.add(name);
-      y.option(name, { type: o.type, describe: o.describe, ...(o.choices ? { choices: o.choices } : {}), ...(o.default !== undefined ? { default: o.default } : {}) });
+      if (o.scope !== undefined && !sides.includes(o.scope)) continue;
+      const first = seen.get(name);
+      if (!first) seen.set(name, o);
+      else if (!first.describe.includes(o.describe)) seen.set(name, { ...first, describe: `${first.describe}; ${o.describe}` });
     }
   }
-  return y.group([...seen], 'Format options (each names the formats it applies to):');
+  for (const [name, o] of seen) {
+    y.option(name, { type: o.type, describe: o.describe, ...(o.choices ? { choices: o.choices } : {}), ...(o.default !== undefined ? { default: o.default } : {}) });
+  }
+  return y.group([...seen.keys()], 'Format options (each names the formats it applies to):');
 }
 
 function collectFormatOptions(args: Args): Record<string, unknown> {

@@ -10,6 +10,8 @@ import { AnnoconvError, diag } from './diagnostics.js';
 /** Bytes sampled first; a larger sample is read when nothing matched and the first was cut. */
 export const SAMPLE_BYTES = 64 * 1024;
 const LARGE_SAMPLE_BYTES = 1024 * 1024;
+/** Confidence of a detection by structure (a file name alone scores below it). */
+const READ_CONFIDENCE = 0.8;
 
 export interface Detection {
   format: FormatDescriptor;
@@ -38,8 +40,14 @@ export function detectSample(sample: Sample): Detection | undefined {
   return best;
 }
 
-/** What a sample is when it is a file annoconv recognises but does not read, else undefined. */
+/**
+ * What a sample is when it is a file annoconv recognises but does not read, else undefined. A
+ * sample a format that reads it recognises by its structure is read by that format, whatever
+ * another format's family says of it.
+ */
 export function unsupportedOf(sample: Sample): string | undefined {
+  const reader = detectSample(sample);
+  if (reader && reader.format.can.read && reader.confidence >= READ_CONFIDENCE) return undefined;
   for (const format of listFormats()) {
     const what = format.unsupported?.(sample);
     if (what !== undefined) return what;

@@ -1,5 +1,6 @@
 /**
- * Files named by options (--categories, --task-map, --server-config, --gt): regular files only.
+ * Files named by options (--categories, --task-map, --server-config, --gt, --annotto-config,
+ * --annotto-items): regular files only.
  * A FIFO would wait for a writer, a device such as /dev/zero never ends, a folder has no text.
  * Files read whole are capped at MAX_OPTION_FILE_BYTES. Each file is checked with stat (which
  * never blocks on a FIFO) before it is opened, opened without blocking, checked again on the open
@@ -30,9 +31,11 @@ const OPTION_FILES: Record<string, OptionFile> = {
   taskMap: { flag: '--task-map', whole: true, missing: { code: 'OPTION_INVALID', exit: 2 } },
   serverConfig: { flag: '--server-config', whole: true, missing: { code: 'CONFIG_NOT_FOUND', exit: 2 } },
   gt: { flag: '--gt', whole: false, missing: { code: 'OPTION_INVALID', exit: 2 } },
+  annottoConfig: { flag: '--annotto-config', whole: true, missing: { code: 'OPTION_INVALID', exit: 2 } },
+  annottoItems: { flag: '--annotto-items', whole: false, missing: { code: 'OPTION_INVALID', exit: 2 } },
 };
 
-export type OptionFileKey = 'categories' | 'taskMap' | 'serverConfig' | 'gt';
+export type OptionFileKey = 'categories' | 'taskMap' | 'serverConfig' | 'gt' | 'annottoConfig' | 'annottoItems';
 
 const CHUNK = 1024 * 1024;
 
@@ -67,7 +70,7 @@ export async function checkOptionFile(key: OptionFileKey, path: string): Promise
  * MAX_OPTION_FILE_BYTES or not UTF-8 are usage errors (exit 2) naming the option; a UTF-8 BOM is
  * dropped.
  */
-export async function readOptionFile(key: Exclude<OptionFileKey, 'gt'>, path: string): Promise<string> {
+export async function readOptionFile(key: Exclude<OptionFileKey, 'gt' | 'annottoItems'>, path: string): Promise<string> {
   const spec = OPTION_FILES[key]!;
   await checkOptionFile(key, path);
   let fh: FileHandle;

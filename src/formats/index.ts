@@ -11,6 +11,7 @@ import { csv } from './csv/index.js';
 import { voc } from './voc/index.js';
 import { yolo } from './yolo/index.js';
 import { remoJson } from './remo/index.js';
+import { annottoAnnotations, annottoPredictions } from './annotto/index.js';
 
 export const FORMATS: readonly FormatDescriptor[] = [
   annoconv,
@@ -27,4 +28,6 @@ export const FORMATS: readonly FormatDescriptor[] = [
   voc,
   yolo,
   remoJson,
+  annottoPredictions,
+  annottoAnnotations,
 ];

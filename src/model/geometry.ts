@@ -417,3 +417,35 @@ export function slicePosition(position: readonly number[] | undefined, orientati
   const n = [r1 * c2 - r2 * c1, r2 * c0 - r0 * c2, r0 * c1 - r1 * c0];
   return position[0]! * n[0]! + position[1]! * n[1]! + position[2]! * n[2]!;
 }
+
+/** A flat [x1, y1, ...] pixel list as fractions (0–1) of a w x h image (Annotto zones, YOLO segments). */
+export function pointsToFractions(flat: readonly number[], w: number, h: number): number[] {
+  return flat.map((v, i) => (i % 2 === 0 ? pxToFraction(v, w) : pxToFraction(v, h)));
+}
+
+/** A flat [x1, y1, ...] list of fractions (0–1) of a w x h image as pixels. */
+export function fractionsToPoints(flat: readonly number[], w: number, h: number): number[] {
+  return flat.map((v, i) => (i % 2 === 0 ? fractionToPx(v, w) : fractionToPx(v, h)));
+}
+
+/**
+ * The axis-aligned box four points are the corners of, walked around it (from any corner, in either
+ * direction), or undefined: a zone drawn as a rectangle reads back as the box it was written from.
+ * Corners must match exactly (a writer repeats the same number), so a near-rectangle stays a polygon.
+ */
+export function rectangleOf(flat: readonly number[]): Xywh | undefined {
+  if (flat.length !== 8) return undefined;
+  const xs = [...new Set([flat[0]!, flat[2]!, flat[4]!, flat[6]!])];
+  const ys = [...new Set([flat[1]!, flat[3]!, flat[5]!, flat[7]!])];
+  if (xs.length !== 2 || ys.length !== 2) return undefined;
+  if (new Set([0, 1, 2, 3].map((i) => `${flat[2 * i]},${flat[2 * i + 1]}`)).size !== 4) return undefined;
+  for (let i = 0; i < 4; i++) {
+    const j = (i + 1) % 4;
+    const sameX = flat[2 * i] === flat[2 * j];
+    const sameY = flat[2 * i + 1] === flat[2 * j + 1];
+    if (sameX === sameY) return undefined; // a diagonal step or a repeated point
+  }
+  const [xmin, xmax] = [Math.min(...xs), Math.max(...xs)];
+  const [ymin, ymax] = [Math.min(...ys), Math.max(...ys)];
+  return { x: xmin, y: ymin, w: xmax - xmin, h: ymax - ymin };
+}

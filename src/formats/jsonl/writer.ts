@@ -63,7 +63,7 @@ export async function createJsonlWriter(sink: OutputSink, ctx: WriteContext): Pr
         return;
       }
       if (field === 'url' && !urlFindings(item, value, place)) return;
-      if (item.annotations.length > 0 && !ctx.lose(noun('annotation'), item.annotations.length, 'items.jsonlines holds no labels', place)) return;
+      if (item.annotations.length > 0 && !ctx.lose(noun('annotation'), item.annotations.length, 'items.jsonlines holds no labels (--to annotto-predictions or --to annotto-annotations writes them for the same uuids)', place)) return;
       const ex = item.extras?.jsonl ?? {};
       const out: JsonObject = { uuid: item.id };
       out[ex.typeKey === 'type' ? 'type' : 'datatype'] = item.kind;
