@@ -246,14 +246,15 @@ describe.skipIf(!ready)('Label Studio SDK converter vs annoconv on the SDK test 
     const input = DATA + 'test_export_yolo/data.json';
     const theirs = peer<Voc>({ kind: 'voc', input, config: DATA + 'test_export_yolo/label_config.xml', out: fresh('voc-sdk'), project: fresh('p') });
     // VOC keeps the last annotation written: the SDK's is the oldest, so --annotations first
-    await annoconv(input, 'voc', fresh('voc'), { vocOffset: '0' }, { annotations: 'first' });
+    // --voc-float: the unrounded continuous corners, to show the SDK's truncation of each
+    await annoconv(input, 'voc', fresh('voc'), { vocOffset: '0', vocFloat: true }, { annotations: 'first' });
     const ours = peer<Voc>({ kind: 'read-voc', out: fresh('voc') });
     for (const n of ['image1', 'image2']) {
       const a = ours[`${n}.xml`]!;
       const b = theirs[`Annotations/${md5('/' + n)}__${n}.xml`]!;
       expect(b.filename).toBe(`${md5('/' + n)}__${a.filename}`);
       expect(a.objects.map((o) => o.name)).toEqual(b.objects.map((o) => o.name));
-      // --voc-offset 0: continuous pixel corners; the SDK writes int(x), int(y), int(x) + int(w), int(y) + int(h)
+      // --voc-offset 0 --voc-float: continuous pixel corners; the SDK writes int(x), int(y), int(x) + int(w), int(y) + int(h)
       a.objects.forEach((o, i) => {
         const s = b.objects[i]!;
         expect([Math.trunc(o.xmin), Math.trunc(o.ymin)]).toEqual([s.xmin, s.ymin]);
