@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ROOT, jsonDiagnostics, jsonStderr } from './helpers/run.js';
@@ -30,6 +30,24 @@ function fifo(name: string): string {
   return p;
 }
 
+/**
+ * Waits until a thread of the process sleeps in the kernel's FIFO open (wchan `wait_for_partner`):
+ * by then its signal handlers are installed, however slow the machine. Up to 20 s; where /proc
+ * does not say, 800 ms.
+ */
+async function blockedOnFifo(pid: number): Promise<void> {
+  const tasks = `/proc/${pid}/task`;
+  if (!existsSync(tasks)) return new Promise((resolve) => setTimeout(resolve, 800));
+  for (let waited = 0; waited < 20_000; waited += 50) {
+    try {
+      if (readdirSync(tasks).some((t) => readFileSync(`${tasks}/${t}/wchan`, 'utf8').includes('wait_for_partner'))) return;
+    } catch {
+      // a thread ended between the listing and the read
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe('named pipes', () => {
   it('a JSON document read from a FIFO reports its problems without opening the FIFO again (it hung for ever)', async () => {
     const p = fifo('encord.fifo');
@@ -46,7 +64,7 @@ describe('named pipes', () => {
   it('-o onto a FIFO with no reader waits on the event loop: Ctrl-C ends it with 130 (it ignored signals)', async () => {
     const out = fifo('out.fifo');
     const p = spawn(process.execPath, [BIN, 'convert', ITEMS, '--to', 'annoconv', '-o', out]);
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    await blockedOnFifo(p.pid!);
     p.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => p.on('close', resolve));
     expect(code).toBe(130);

@@ -80,14 +80,43 @@ describe.skipIf(!existsSync(ROOT))('corpus: Annotto items.jsonlines', () => {
     expect(ids).toHaveLength(3);
   });
 
-  it('the prediction files (the invalid ones too) are not items: recognised as Annotto predictions, one INPUT_FORMAT_UNSUPPORTED with or without --from jsonl', async () => {
+  it('the prediction and annotation files (the invalid ones too) are not items: detected as annotto-predictions / annotto-annotations, and --from jsonl is one INPUT_FORMAT_MISMATCH naming that format', async () => {
     const demo = all.filter((p) => /\/(predictions|annotations)\.jsonlines$/.test(p));
     expect(demo.length).toBeGreaterThanOrEqual(10);
     for (const path of [...predictionFiles, ...demo]) {
-      await expect(detect(path), path).rejects.toMatchObject({ diagnostic: { code: 'INPUT_FORMAT_UNSUPPORTED' } });
+      const format = /annotations\.jsonlines$/.test(path) ? 'annotto-annotations' : 'annotto-predictions';
+      expect(await detect(path), path).toBe(format);
       const diags: Diagnostic[] = [];
-      await expect(validate({ input: path, from: 'jsonl', onDiagnostic: (d) => diags.push(d) }), path).rejects.toMatchObject({ diagnostic: { code: 'INPUT_FORMAT_UNSUPPORTED', message: expect.stringMatching(/Annotto (predictions file|annotation export)/) }, exitCode: 1 });
-      expect(diags).toEqual([]);
+      const r = await validate({ input: path, from: 'jsonl', onDiagnostic: (d) => diags.push(d) }).catch((e: { diagnostic: Diagnostic; exitCode: number }) => e);
+      expect(r, path).toMatchObject({ diagnostic: { code: 'INPUT_FORMAT_MISMATCH', message: expect.stringContaining(`--from ${format}`) }, exitCode: 1 });
     }
   });
+
+  // The server's own test of these files (tests/integration/predictions.test.ts): each is uploaded
+  // into the demo project named here and refused with HTTP 400 and this text in its message.
+  const INVALID: [string, string, RegExp, string][] = [
+    ['ner1', 'demo-nerWithRelations', /uuid/, '"uuid" is required'],
+    ['classification1', 'demo-ner+classification-text', /uuid/, '"uuid" is required'],
+    ['ner2', 'demo-nerWithRelations', /FOO/, 'is not in project tasks'],
+    ['ner+classif1', 'demo-ner+classification-text', /FOO/, 'is not in project tasks'],
+    ['ner+classif2', 'demo-ner+classification-text', /FOO/, 'is not in project tasks'],
+    ['ner+classif4', 'demo-zone+classification-public-image', /Sentiment/, 'is not in project tasks'],
+    ['classification2', 'demo-ner+classification-text', /FOO/, 'is not in project tasks'],
+    ['zone2', 'demo-zone+ocr', /FOO/, 'is not in project tasks'],
+    ['zone+classif1', 'demo-zone+classification-public-image', /FOO/, 'is not in project tasks'],
+    ['zone+classif2', 'demo-zone+classification-public-image', /FOO/, 'is not in project tasks'],
+    ['zone+classif3', 'demo-zone+classification-public-image', /FOO.*classifications task/, 'is not in project Classifications type tasks'],
+    ['zone+classif4', 'demo-zone+classification-public-image', /FOO.*zone task/, 'is not in project ZONE type tasks'],
+    ['text1', 'demo-classification-text-1', /Text Recognition task/, '(Text Recognition task)'],
+    ['text2', 'demo-classification-text-1', /FOO/, '(FOO)'],
+  ];
+  for (const [name, project, ours, theirs] of INVALID) {
+    it(`invalid/${name}.jsonlines with the ${project} config is refused, as the server refuses it ("${theirs}")`, async () => {
+      const diags: Diagnostic[] = [];
+      const r = await validate({ input: join(ROOT, `tests/integration/seed/predictions/invalid/${name}.jsonlines`), from: 'annotto-predictions', options: { format: { annottoConfig: join(ROOT, `statics/demo/${project}/config.json`) } }, onDiagnostic: (d) => diags.push(d) });
+      expect(r.exitCode).toBe(1);
+      const errors = diags.filter((d) => d.severity === 'error');
+      expect(errors.some((d) => ours.test(d.message)), errors.map((d) => d.message).join('; ')).toBe(true);
+    });
+  }
 });

@@ -1,7 +1,8 @@
 /**
  * The Annotto server's own Joi schemas, run here: its src/router/validation/{item,project,utils}.ts
  * transpiled with TypeScript's transpileModule to CommonJS in a temporary folder, `joi` at the
- * server's version (a devDependency) and a stub for `mongoose` (only ObjectId checks of routes use
+ * server's version (a devDependency), and its upload's line splitter (src/core/file-upload/ndjson.ts
+ * on split2 3.2.2, the server's, a devDependency), and a stub for `mongoose` (only ObjectId checks of routes use
  * it). Type-only imports (types, db models) vanish in transpiling.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
@@ -28,6 +29,10 @@ interface JoiSchema {
 }
 
 export interface Server {
+  /** The upload's item schema for each project type (its validateItem). */
+  items: Record<string, JoiSchema>;
+  /** The upload's line splitter, src/core/file-upload/ndjson.ts, on split2 at the server's version. */
+  ndjson: () => NodeJS.ReadWriteStream;
   predictions: JoiSchema;
   annotations: JoiSchema;
   config: JoiSchema;
@@ -41,17 +46,27 @@ export function loadServer(): Server {
   mkdirSync(out);
   mkdirSync(join(dir, 'node_modules/mongoose'), { recursive: true });
   writeFileSync(join(dir, 'node_modules/mongoose/index.js'), 'module.exports = { Types: { ObjectId: { isValid: () => true } } };\n');
-  symlinkSync(join(ROOT, 'node_modules/joi'), join(dir, 'node_modules/joi'));
+  for (const m of ['joi', 'split2']) symlinkSync(join(ROOT, 'node_modules', m), join(dir, 'node_modules', m));
   writeFileSync(join(dir, 'package.json'), '{"type": "commonjs"}\n');
   for (const name of ['item', 'project', 'utils']) {
     const source = readFileSync(join(ANNOTTO, `src/router/validation/${name}.ts`), 'utf8');
     const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true } }).outputText;
     writeFileSync(join(out, `${name}.js`), js);
   }
+  mkdirSync(join(dir, 'file-upload'));
+  for (const name of ['ndjson', 'error']) {
+    const source = readFileSync(join(ANNOTTO, `src/core/file-upload/${name}.ts`), 'utf8');
+    writeFileSync(join(dir, 'file-upload', `${name}.js`), ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true } }).outputText);
+  }
   const req = createRequire(join(out, 'index.js'));
-  const item = req('./item.js') as { default: { jsonlinesPredictionsSchema: JoiSchema; jsonlinesAnnotationImportSchema: JoiSchema } };
+  const ndjson = req('../file-upload/ndjson.js') as { parse: () => NodeJS.ReadWriteStream };
+  const item = req('./item.js') as { default: Record<string, JoiSchema> & { jsonlinesPredictionsSchema: JoiSchema; jsonlinesAnnotationImportSchema: JoiSchema } };
+  const items: Record<string, JoiSchema> = {};
+  for (const type of ['text', 'image', 'video', 'audio', 'html']) items[type] = item.default[`jsonlinesItem${type[0]!.toUpperCase()}${type.slice(1)}Schema`]!;
   const project = req('./project.js') as { projectConfigV2Schema: JoiSchema };
   return {
+    items,
+    ndjson: ndjson.parse,
     predictions: item.default.jsonlinesPredictionsSchema,
     annotations: item.default.jsonlinesAnnotationImportSchema,
     config: project.projectConfigV2Schema,
