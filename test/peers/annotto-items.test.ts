@@ -16,7 +16,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { cli, jsonDiagnostics, ROOT } from '../helpers/run.js';
+import { ROOT } from '../helpers/run.js';
+import { validate } from '../../src/core/run.js';
+import type { Diagnostic } from '../../src/core/diagnostics.js';
 import { ANNOTTO, annottoPresent, loadServer, type Server } from './annotto-server.js';
 import { skipping } from './peers.js';
 
@@ -73,10 +75,11 @@ async function serverUpload(file: string, projectType: string): Promise<string |
   return undefined;
 }
 
-/** annoconv's verdict: the error codes it reports for the file (empty: it would upload). */
+/** annoconv's verdict (the library's validate, as `annoconv validate --project-type T`): the error codes it reports (empty: it would upload). */
 async function ours(file: string, projectType: string): Promise<string[]> {
-  const r = await cli(['validate', file, '--format', 'jsonl', '--project-type', projectType, '--diagnostics', 'json', '--max-diagnostics', '5']);
-  return [...new Set(jsonDiagnostics(r.stderr).filter((d) => d.severity === 'error').map((d) => `${d.code}@${d.line ?? '-'}`))];
+  const diags: Diagnostic[] = [];
+  await validate({ input: file, from: 'jsonl', options: { format: { projectType } }, onDiagnostic: (d) => diags.push(d) });
+  return [...new Set(diags.filter((d) => d.severity === 'error').map((d) => `${d.code}@${d.line ?? '-'}`))];
 }
 
 type Lines = string[];
