@@ -9,7 +9,7 @@
  */
 import { open } from 'node:fs/promises';
 import { constants, createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+import { constants as zlibConstants, createGunzip, inflateRawSync } from 'node:zlib';
 import sharp from 'sharp';
 import dicomParser from 'dicom-parser';
 import * as nifti from 'nifti-reader-js';
@@ -173,13 +173,53 @@ function formatByMagic(b: Buffer): string | undefined {
 }
 
 const DEFLATED = '1.2.840.10008.1.2.1.99';
-/** Bytes read first for a DICOM header; more if the header is longer. */
+/**
+ * Bytes a deflated DICOM data set is inflated to at most, as gzip input is capped: the header is
+ * all a probe needs, and the data set was inflated whole before (a few MB of deflated zeros took
+ * GBs). Deflated bytes are read in growing prefixes until the header parses; a prefix that inflates
+ * past this is refused (DICOM_INFLATE_TOO_LARGE).
+ */
+export const MAX_DICOM_INFLATED = 64 * 1024 * 1024;
+
+class InflateTooLarge extends Error {}
+
+/**
+ * dicom-parser's inflater: the meta header, then the first `limit` deflated bytes of the data set
+ * inflated (a prefix inflates to at most about 1,032 times its size), refused past the cap.
+ * `cut` is set when the limit left deflated bytes out.
+ */
+function cappedInflater(limit: number, state: { cut: boolean }) {
+  return (byteArray: Uint8Array, position: number): Buffer => {
+    const available = byteArray.length - position;
+    state.cut = available > limit;
+    const deflated = Buffer.from(byteArray.buffer, byteArray.byteOffset + position, Math.min(available, limit));
+    let inflated: Buffer;
+    try {
+      // a prefix of the stream: what it holds, without the end-of-stream check
+      inflated = inflateRawSync(deflated, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: MAX_DICOM_INFLATED });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new InflateTooLarge();
+      throw e;
+    }
+    const out = Buffer.allocUnsafe(position + inflated.length);
+    out.set(byteArray.subarray(0, position), 0);
+    inflated.copy(out, position);
+    return out;
+  };
+}
+
+/** Deflated bytes inflated first (at most about 4 MB out); four times more at each retry. */
+const DEFLATED_FIRST = 4096;
+
 const DICOM_HEAD = 64 * 1024;
 
 export async function probeDicom(path: string, fileSize: number, first: Buffer): Promise<ProbeResult> {
   const hasPreamble = first.length >= 132 && first.toString('latin1', 128, 132) === 'DICM';
   let bytes = Math.min(fileSize, DICOM_HEAD);
+  let deflatedLimit = DEFLATED_FIRST;
+  const inflate = { cut: false };
   for (;;) {
+    inflate.cut = false;
     let buf: Buffer;
     try {
       buf = await head(path, bytes);
@@ -188,7 +228,7 @@ export async function probeDicom(path: string, fileSize: number, first: Buffer):
     }
     try {
       let ds: dicomParser.DataSet;
-      if (hasPreamble) ds = dicomParser.parseDicom(buf, { untilTag: 'x7fe00010' });
+      if (hasPreamble) ds = dicomParser.parseDicom(buf, { untilTag: 'x7fe00010', inflater: cappedInflater(deflatedLimit, inflate) } as dicomParser.ParseDicomOptions);
       else {
         // no preamble and no meta header: the transfer syntax is a guess; keep the one that reads most
         let best: dicomParser.DataSet | undefined;
@@ -204,8 +244,10 @@ export async function probeDicom(path: string, fileSize: number, first: Buffer):
         if (!best) throw err;
         ds = best;
       }
-      if (ds.string('x00020010') === DEFLATED && bytes < fileSize) {
-        bytes = fileSize;
+      if (ds.string('x00020010') === DEFLATED && (bytes < fileSize || inflate.cut) && !ds.elements.x7fe00010) {
+        // the header may go on past the deflated bytes inflated: inflate (and read) more of them
+        deflatedLimit *= 4;
+        bytes = Math.min(fileSize, Math.max(bytes, deflatedLimit + 1024));
         continue;
       }
       // the header read well, but the pixel data it announces runs past the end of the file
@@ -215,11 +257,13 @@ export async function probeDicom(path: string, fileSize: number, first: Buffer):
       }
       return dicomFacts(ds, fileSize, hasPreamble);
     } catch (e) {
+      if (e instanceof InflateTooLarge) return { error: 'DICOM_INFLATE_TOO_LARGE', message: `the deflated data set inflates to more than ${MAX_DICOM_INFLATED} bytes within its first ${bytes} bytes of file: reading stopped there` };
       const ex = e as { message?: string; exception?: string };
       const msg = String(ex.exception ?? ex.message ?? e);
       // a header longer than the bytes read: read the whole file once
-      if (bytes < fileSize && /overrun|overread|beyond|offset|exceeds/i.test(msg)) {
-        bytes = fileSize;
+      if ((bytes < fileSize || inflate.cut) && /overrun|overread|beyond|offset|exceeds/i.test(msg)) {
+        if (inflate.cut) deflatedLimit *= 4;
+        bytes = Math.min(fileSize, Math.max(bytes * (inflate.cut ? 1 : 4), deflatedLimit + 1024));
         continue;
       }
       return { error: bytes >= fileSize && /overrun|overread|beyond|exceeds/i.test(msg) ? 'DICOM_TRUNCATED' : 'DICOM_INVALID', message: msg.slice(0, 200) };

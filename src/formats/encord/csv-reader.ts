@@ -23,7 +23,7 @@ import type { Item, ItemKind } from '../../model/types.js';
 import { kindFromName } from '../../model/media-kinds.js';
 import { MAX_ENTRIES, MAX_TITLE_CHARS, MAX_URLS, type Finding } from './entries.js';
 import { objectUrl } from './urls.js';
-import { GroupCollector, type GroupType } from './csv-groups.js';
+import { GroupCollector, MAX_GROUP_ROWS, type GroupType } from './csv-groups.js';
 
 /** Input bytes between explicit collections (core/gc.ts): keeps resident memory near the live size. */
 const GC_EVERY = 32 * 1024 * 1024;
@@ -98,6 +98,12 @@ export async function* readEncordCsv(input: InputSource, ctx: ReadContext): Asyn
     onEvents(scanner.end());
     if (st.events.length) yield st.events.splice(0);
     for await (const g of st.groups.groups()) {
+      if (g.rows > MAX_GROUP_ROWS) {
+        const place = { file: ctx.file, line: g.line, offset: g.offset };
+        ctx.report(diag('ENCORD_GROUP_TOO_LARGE', `${g.type === 'dicom' ? 'series' : 'group'} ${JSON.stringify(g.title.slice(0, 120))} has ${g.rows.toLocaleString('en-US')} rows, more than the ${MAX_GROUP_ROWS.toLocaleString('en-US')} annoconv holds as one entry: refused (split it into several titles)`, place));
+        st.events.push({ type: 'reject', place });
+        continue;
+      }
       const kind: ItemKind = g.type === 'dicom' ? 'dicom_series' : g.sequence ? 'image_sequence' : 'image_group';
       const item: Item = { id: g.urls[0]!, kind, urls: g.urls, metadata: {}, annotations: [] };
       if (g.title !== '') item.title = g.title;

@@ -9,7 +9,7 @@
  */
 import type { Code } from '../../core/codes.js';
 import type { Severity } from '../../core/diagnostics.js';
-import { isAwsHost, presign } from './presign.js';
+import { isAwsHost, presign, type Form, type Presigned } from './presign.js';
 
 export type UrlMode = 'unknown' | 'plain' | 'presigned';
 
@@ -28,6 +28,7 @@ const NONE: readonly UrlFinding[] = [];
  * result is remembered under that signature (files repeat a handful of hosts).
  */
 const PLAIN = /^(https?:\/\/[^/?#%\s+]+)\/[^/?#%\s+]+(\/[^?#%\s+]*)?$/;
+// (its origin has no "/", its path a non-empty first segment and no line break: see presignPlain)
 const quiet = new Map<string, boolean>();
 
 function signature(url: string, mode: UrlMode, strict: boolean): string | undefined {
@@ -43,7 +44,7 @@ function signature(url: string, mode: UrlMode, strict: boolean): string | undefi
 export function checkMediaUrl(url: string, mode: UrlMode, strict = false): readonly UrlFinding[] {
   const sig = signature(url, mode, strict);
   if (sig !== undefined && quiet.get(sig) === true) return NONE;
-  const found = findings(url, mode, strict);
+  const found = findings(url, mode, strict, sig !== undefined);
   if (sig !== undefined) {
     if (quiet.size > 10_000) quiet.clear();
     quiet.set(sig, found.length === 0);
@@ -51,17 +52,19 @@ export function checkMediaUrl(url: string, mode: UrlMode, strict = false): reado
   return found;
 }
 
-function findings(url: string, mode: UrlMode, strict: boolean): readonly UrlFinding[] {
+function findings(url: string, mode: UrlMode, strict: boolean, plain: boolean): readonly UrlFinding[] {
   const out: UrlFinding[] = [];
   const lenient: Severity = strict ? 'error' : 'warning';
   const failing: Severity = mode === 'presigned' ? 'error' : lenient;
-  if (/\s/.test(url)) out.push({ code: 'JSONL_URL_WHITESPACE', message: 'URL contains whitespace; encode it as %20' });
-  if (!/^https?:\/\//i.test(url)) {
+  // a plain URL (PLAIN) has no whitespace and an http(s) scheme: both tests are skipped
+  if (!plain && /\s/.test(url)) out.push({ code: 'JSONL_URL_WHITESPACE', message: 'URL contains whitespace; encode it as %20' });
+  if (!plain && !/^https?:\/\//i.test(url)) {
     out.push({ code: 'JSONL_URL_SCHEME', message: schemeMessage(url, mode), severity: failing });
     return out;
   }
   if (mode === 'plain') return out.length ? out : NONE;
-  const p = presign(url);
+  // a plain URL's reading follows from its origin's (presignPlain), without the three regexes
+  const p = plain ? presignPlain(url) : presign(url);
   const presigned = mode === 'presigned';
   if (p.fails === 'escape') {
     out.push({ code: 'JSONL_URL_BAD_ESCAPE', message: `a "%" is not followed by a valid UTF-8 escape: the server's presigning (decodeURIComponent) throws on it${presigned ? ', so this item can never be served' : ' once the project has S3 credentials'}`, severity: failing });
@@ -73,7 +76,7 @@ function findings(url: string, mode: UrlMode, strict: boolean): readonly UrlFind
   } else if (p.form === 'virtual-host') {
     out.push({
       code: 'JSONL_URL_S3_VIRTUAL_HOST',
-      message: `virtual-host S3 URL: presigned (when the project has S3 credentials), the server's SDK (aws-sdk 2, path style forced) asks ${p.host} for /${p.bucket}/${p.key}, the key "${p.bucket}/${p.key}", not "${p.key}"; use https://s3-${p.region}.amazonaws.com/${p.bucket}/${pathAfterHost(url)}`,
+      message: `virtual-host S3 URL: presigned (when the project has S3 credentials), the server's SDK (aws-sdk 2, path style forced) asks ${p.host} for /${p.bucket}/${p.key}, the key "${p.bucket}/${p.key}", not "${p.key}"; use https://s3-${p.region}.amazonaws.com/${p.bucket}/${plain ? url.slice(url.indexOf('/', url.indexOf('//') + 2) + 1) : pathAfterHost(url)}`,
       severity: lenient,
     });
   } else if (p.form === 'generic' && isAwsHost(p.host)) {
@@ -94,7 +97,7 @@ export function presignsElsewhere(url: string): boolean {
   const sig = signature(url, 'presigned', false);
   const known = sig !== undefined ? elsewhere.get(sig) : undefined;
   if (known !== undefined) return known;
-  const p = presign(url);
+  const p = sig !== undefined ? presignPlain(url) : presign(url);
   const r = p.fails === undefined && p.form === 'generic' && !isAwsHost(p.host);
   if (sig !== undefined) {
     if (elsewhere.size > 10_000) elsewhere.clear();
@@ -135,4 +138,67 @@ export function isRfc4122(s: string): boolean {
     } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
   }
   return true;
+}
+
+/**
+ * How the server's presigning reads a plain URL (one PLAIN matches) of an origin, once per origin:
+ * `endpoint` characters are the endpoint, and `bucket` is the host's bucket (virtual-host form) or
+ * undefined when the bucket is the path's first segment (path and generic forms).
+ */
+interface OriginReading {
+  form: Form;
+  endpoint: number;
+  host: string;
+  bucket: string | undefined;
+  region: string;
+}
+
+const origins = new Map<string, OriginReading | null>();
+const AWS_SUFFIX = '.amazonaws.com';
+
+/**
+ * {@link presign} of a plain URL, from a reading of its origin remembered across URLs (files repeat
+ * a handful of origins, and the three shapes' regexes were a tenth of validating a file of image
+ * items). Exact, not a guess: the shapes need "amazonaws" in their endpoint, so when neither the
+ * path nor the origin holds it, or the origin ends in ".amazonaws.com" and the path does not hold
+ * it, every choice their regexes make before the key lies in the origin (a plain origin has no
+ * "/", its last label "com" cannot start a region, a plain path has no line break), and the same
+ * choices hold for every path of that origin: only the key, and in the path and generic forms the
+ * bucket (the path's first segment), differ. Other URLs go to presign itself.
+ */
+export function presignPlain(url: string): Presigned {
+  const slash = url.indexOf('/', url.indexOf('//') + 2);
+  const origin = url.slice(0, slash);
+  if (url.includes('amazonaws', slash) || (origin.includes('amazonaws') && !origin.endsWith(AWS_SUFFIX))) return presign(url);
+  let o = origins.get(origin);
+  if (o === undefined) {
+    o = readingOf(url, origin.length);
+    if (origins.size > 10_000) origins.clear();
+    origins.set(origin, o);
+  }
+  if (o === null) return presign(url);
+  let at = o.endpoint;
+  let bucket = o.bucket;
+  if (bucket === undefined) {
+    // path and generic forms: "/" BUCKET "/"? KEY after the endpoint, which is the origin
+    const end = url.indexOf('/', at + 1);
+    bucket = url.slice(at + 1, end < 0 ? url.length : end);
+    at = end < 0 ? url.length : end + 1;
+  } else if (url.charCodeAt(at) === 47) at++;
+  const key = url.slice(at);
+  if (key === '') return { fails: 'key', form: o.form, host: o.host };
+  return { form: o.form, host: o.host, bucket, key, region: o.region };
+}
+
+/** The origin's reading, from one URL of it; null when the URL fails or the forms cannot be told apart. */
+function readingOf(url: string, originChars: number): OriginReading | null {
+  const p = presign(url);
+  if (p.fails !== undefined) return null;
+  const endpoint = url.indexOf('//') + 2 + p.host.length;
+  if (p.form === 'virtual-host') {
+    if (endpoint > originChars) return null;
+    return { form: p.form, endpoint, host: p.host, bucket: p.bucket, region: p.region };
+  }
+  if (endpoint !== originChars) return null;
+  return { form: p.form, endpoint, host: p.host, bucket: undefined, region: p.region };
 }
