@@ -11,7 +11,8 @@ import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { AnnoconvError, diag, type Diagnostic, type Place } from '../../core/diagnostics.js';
 import { jsonErrorMessage } from '../../core/json-syntax.js';
-import { SpillDir } from '../../core/spill.js';
+import { SpillDir, type SpillFile } from '../../core/spill.js';
+import { openInput } from '../../core/io.js';
 import { IdSet } from '../../core/idset.js';
 import type { Category, Dataset, Item, JsonObject } from '../../model/types.js';
 import { annotationsToCoco } from './from-model.js';
@@ -69,6 +70,8 @@ export async function createCocoWriter(sink: OutputSink, ctx: WriteContext): Pro
     cats.imposed = true;
   }
   let ordinal = 0;
+  /** Annotations written per image ordinal: the image of each spilled annotation, for renumbering. */
+  const annCounts = new Counts();
 
   const warned = new Set<string>();
   const warnOnce = (key: string, d: Diagnostic): void => {
@@ -144,14 +147,18 @@ export async function createCocoWriter(sink: OutputSink, ctx: WriteContext): Pro
       if (item.url && extraImage.coco_url === undefined) image.coco_url = item.url;
       for (const k of Object.keys(extraImage)) setOwn(image, k, extraImage[k]);
       const ord = ordinal++;
-      // spill lines carry the ids apart, so that the final pass splices text instead of re-parsing
-      images.append(`${srcId ?? ''}\t${JSON.stringify(image)}`);
+      // Spill lines are final COCO text, written as if the source ids are kept (0 stands for an id
+      // that will be renumbered): when they are, the final pass copies bytes instead of strings.
+      const imageId = srcId ?? 0;
+      images.append('{"id":' + imageId + ',' + JSON.stringify(image).slice(1));
       for (const a of converted) {
         const id = a.id;
         if (!Number.isInteger(id) || (id as number) < 1 || annIds.add(String(id))) keepAnnIds = false;
         delete a.id;
-        anns.append(`${ord}\t${Number.isInteger(id) ? id : ''}\t${JSON.stringify(a)}`);
+        const rest = JSON.stringify(a);
+        anns.append('{"id":' + (Number.isInteger(id) ? id : 0) + ',"image_id":' + imageId + (rest === '{}' ? '}' : ',' + rest.slice(1)));
       }
+      annCounts.add(ord, converted.length);
     },
     async end(): Promise<void> {
       try {
@@ -172,32 +179,80 @@ export async function createCocoWriter(sink: OutputSink, ctx: WriteContext): Pro
     if (!absent.includes('licenses')) head.licenses = dataset?.licenses ?? [];
     const open = JSON.stringify(head);
     sink.write(open.length > 2 ? open.slice(0, -1) + ',"images":[' : '{"images":[');
-    // image ids by ordinal are needed for annotations' image_id: kept ids are re-read from the spill
-    const idOf: number[] = [];
-    let n = 0;
-    for await (const line of images.stream()) {
-      const tab = line.indexOf('\t');
-      const id = keepImageIds ? Number(line.slice(0, tab)) : n + 1;
-      idOf.push(id);
-      sink.write((n++ ? ',{"id":' : '{"id":') + id + ',' + line.slice(tab + 2));
-      if (n % 4096 === 0) await sink.flush();
+    if (keepImageIds) await copyJoined(images, sink);
+    else {
+      let n = 0;
+      for await (const line of images.stream()) {
+        sink.write((n++ ? ',{"id":' : '{"id":') + n + line.slice(line.indexOf(',')));
+        if (n % 4096 === 0) await sink.flush();
+      }
     }
     sink.write('],"annotations":[');
-    n = 0;
-    for await (const line of anns.stream()) {
-      const t1 = line.indexOf('\t');
-      const t2 = line.indexOf('\t', t1 + 1);
-      const id = keepAnnIds ? Number(line.slice(t1 + 1, t2)) : n + 1;
-      const rest = line.slice(t2 + 1);
-      const head = `{"id":${id},"image_id":${idOf[Number(line.slice(0, t1))]}`;
-      sink.write((n++ ? ',' : '') + head + (rest === '{}' ? '}' : ',' + rest.slice(1)));
-      if (n % 4096 === 0) await sink.flush();
+    if (keepImageIds && keepAnnIds) await copyJoined(anns, sink);
+    else {
+      let n = 0;
+      // the image ordinal of each annotation, from the counts per image (annotations are in image order)
+      let ord = 0;
+      let left = annCounts.get(0);
+      for await (const line of anns.stream()) {
+        while (left === 0) left = annCounts.get(++ord);
+        left--;
+        // line: {"id":X,"image_id":Y followed by , or }
+        const comma = line.indexOf(',');
+        const idAt = comma + 12;
+        let end = idAt;
+        while (end < line.length && line.charCodeAt(end) !== 44 && line.charCodeAt(end) !== 125) end++;
+        const id = keepAnnIds ? line.slice(6, comma) : String(n + 1);
+        const imageId = keepImageIds ? line.slice(idAt, end) : String(ord + 1);
+        sink.write((n++ ? ',{"id":' : '{"id":') + id + ',"image_id":' + imageId + line.slice(end));
+        if (n % 4096 === 0) await sink.flush();
+      }
     }
     const categories = cats.list.map(categoryRecord);
     let tail = '],"categories":' + JSON.stringify(categories);
     for (const k of Object.keys(extra)) if (k !== '$absent') tail += ',' + JSON.stringify(k) + ':' + JSON.stringify(extra[k]);
     sink.write(tail + '}\n');
     await sink.flush();
+  }
+}
+
+/**
+ * A spill file's lines copied to the sink as bytes, joined by commas (each newline becomes a comma,
+ * the last one is dropped): no strings are made for the bulk of the output.
+ */
+async function copyJoined(file: SpillFile, sink: OutputSink): Promise<void> {
+  const path = file.closedPath();
+  if (path === undefined) return;
+  const input = await openInput(path);
+  let held: Buffer | undefined;
+  for await (const chunk of input.chunks()) {
+    for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) chunk[i] = 44;
+    if (held) {
+      sink.write(held);
+      await sink.flush();
+    }
+    held = chunk;
+  }
+  // every line ends with a newline: the last one, now a comma, is dropped
+  if (held && held.length > 1) sink.write(held.subarray(0, held.length - 1));
+}
+
+/** Growable counts by ordinal (4 bytes each). */
+class Counts {
+  private a = new Uint32Array(1024);
+  private n = 0;
+  add(i: number, v: number): void {
+    if (i >= this.a.length) {
+      const b = new Uint32Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[i] = v;
+    this.n = Math.max(this.n, i + 1);
+  }
+  /** The count at i; 1 past the end, so that a walk past the last image cannot loop for ever. */
+  get(i: number): number {
+    return i < this.n ? this.a[i]! : 1;
   }
 }
 

@@ -9,6 +9,7 @@ import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
 import type { Item, JsonObject } from '../../model/types.js';
 import { ConfigCollector } from './config.js';
+import { ByteBlocks } from './byte-block.js';
 import { dataKeyOf, itemToTask, type TaskOptions } from './tasks.js';
 
 export function taskOptions(ctx: WriteContext): TaskOptions {
@@ -36,6 +37,7 @@ export function createLabelStudioWriter(sink: OutputSink, ctx: WriteContext): Fo
   const configOut = typeof ctx.options.format.configOut === 'string' ? ctx.options.format.configOut : undefined;
   const config = configOut !== undefined ? new ConfigCollector() : undefined;
   let n = 0;
+  const out = new ByteBlocks(sink);
   return {
     dataset(d) {
       if (d.info || d.licenses?.length) ctx.lose(noun('dataset description (info, licenses)', 'dataset descriptions (info, licenses)'), 1, 'Label Studio tasks have no dataset description');
@@ -44,10 +46,12 @@ export function createLabelStudioWriter(sink: OutputSink, ctx: WriteContext): Fo
       const task = taskOf(item, place, ctx, o);
       if (!task) return;
       config?.add(task as JsonObject, dataKeyOf(item) ?? 'image', item.kind, item.kind === 'text' || item.kind === 'html' ? 'text' : item.kind);
-      sink.write((n++ ? ',\n' : '[\n') + JSON.stringify(task));
+      out.write(n++ ? ',\n' : '[\n');
+      out.write(JSON.stringify(task));
     },
     async end(): Promise<void> {
-      sink.write(n ? '\n]\n' : '[]\n');
+      out.write(n ? '\n]\n' : '[]\n');
+      out.hand();
       await sink.flush();
       // put in place with the tasks once the run succeeds
       if (config && configOut !== undefined) (await ctx.openFile(configOut)).write(config.xml());
