@@ -28,6 +28,8 @@ interface State {
   width: number;
   failed: boolean;
   files: Map<string, number>;
+  /** The images seen when not materializing (a set: a third less memory an entry than the map). */
+  seen: Set<string>;
   first: Place[];
   rows: GroupedSpill;
   /**
@@ -49,7 +51,7 @@ export async function* readCsv(input: InputSource, ctx: ReadContext): AsyncGener
   const percent = f.coordinates === 'percent';
   const mediaRoot = typeof f.mediaRoot === 'string' ? f.mediaRoot : undefined;
   const st: State = {
-    ctx, events: [], layout: undefined, width: 0, failed: false, files: new Map(), first: [], rows: new GroupedSpill('annoconv-csv-'), records: 0,
+    ctx, events: [], layout: undefined, width: 0, failed: false, files: new Map(), seen: new Set(), first: [], rows: new GroupedSpill('annoconv-csv-'), records: 0,
     // fraction coordinates read with --media-root are checked against the images: items needed
     materialize: ctx.materialize || (percent && mediaRoot !== undefined),
     percent, mediaRoot, bboxForm: f.bbox === 'xywh' ? 'xywh' : 'xyxy',
@@ -71,7 +73,7 @@ export async function* readCsv(input: InputSource, ctx: ReadContext): AsyncGener
     onEvents(scanner.end());
     if (st.events.length) yield st.events.splice(0);
     // validation: the images were counted, each stands for one valid record (as its item would)
-    if (!st.materialize && st.files.size > 0) yield [{ type: 'valid', count: st.files.size }];
+    if (!st.materialize && st.seen.size > 0) yield [{ type: 'valid', count: st.seen.size }];
     for await (const [g, lines] of st.rows.groups()) {
       const place = st.first[g]!;
       const file = JSON.parse(lines[0]!) as string;
@@ -130,6 +132,13 @@ function onEvent(st: State, ev: CsvEvent, mapping: Map<string, string> | undefin
   st.records++;
   st.events.push({ type: 'reject', place, raw: ev.raw }); // no layout: every row is refused
 }
+
+/**
+ * A copy of a cell's text in its own memory: a cell is a slice of its row's string, which a kept
+ * slice would keep whole (measured: about 50 bytes an image on 250,000 images). Cells are decoded
+ * from UTF-8, so they hold no lone surrogate and the round trip is exact.
+ */
+const flat = (s: string): string => Buffer.from(s).toString();
 
 const placeOf = (st: State, ev: CsvEvent): Place => ({ file: st.ctx.file, line: ev.line, offset: ev.offset });
 
@@ -201,7 +210,7 @@ function row(st: State, l: Layout, ev: CsvRow): void {
   }
   if (!st.materialize) {
     // an image counted once; its annotations are not kept (nothing consumes them)
-    if (!st.files.has(file)) st.files.set(file, st.files.size);
+    if (!st.seen.has(file)) st.seen.add(flat(file));
     return;
   }
   let g = st.files.get(file);
