@@ -9,6 +9,7 @@ import { jsonErrorMessage } from '../../core/json-syntax.js';
 import type { Category, Item, JsonObject } from '../../model/types.js';
 import { collectGarbage } from '../../core/gc.js';
 import { readSpillLines } from '../../core/spill.js';
+import { statSync } from 'node:fs';
 import { annotationToModel, imageToItem, severityOf, type Finding, type ImageInfo } from './records.js';
 import { refuseLoneSurrogate } from '../../core/lone-surrogate.js';
 
@@ -170,23 +171,54 @@ export async function joinToText(task: PartitionTask): Promise<PartitionResult> 
     catById: new Map(task.categories.map((c) => [c.id, c])),
   };
   const serialize = ((await import(task.serializer.module)) as Record<string, (item: Item) => string>)[task.serializer.name]!;
-  const parts: string[] = [];
   const rejects: ReadEvent[] = [];
   let items = 0;
   const imageLines = task.imagePath ? readSpillLines(task.imagePath) : [];
   const annLines = task.annPath ? readSpillLines(task.annPath) : [];
+  // the output goes into one buffer batch by batch: no list of every item's text, no joined copy
+  const out = new ByteBuffer(sizeOf(task.imagePath) + sizeOf(task.annPath));
   for (const batch of joinPartition(st, task.partition, imageLines, annLines)) {
+    let text = '';
     for (const ev of batch) {
       if (ev.type === 'item') {
-        parts.push(serialize(ev.item));
+        text += serialize(ev.item);
         items++;
       } else rejects.push(ev);
     }
+    out.write(text);
   }
   // as in join(): a full collection every 8 partitions keeps this thread's heap near its live size
   if (++joinedHere % 8 === 0) collectGarbage();
-  const text = parts.join('');
-  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
-  bytes.write(text);
+  const bytes = out.bytes();
   return { bytes, transfer: [bytes.buffer as ArrayBuffer], items, diagnostics, rejects };
+}
+
+function sizeOf(path: string | undefined): number {
+  if (!path) return 0;
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** UTF-8 text gathered in one growing buffer with an ArrayBuffer of its own (to be transferred). */
+class ByteBuffer {
+  private buf: Buffer;
+  private used = 0;
+  constructor(estimate: number) {
+    this.buf = Buffer.allocUnsafeSlow(Math.max(64 * 1024, Math.ceil(estimate * 1.25)));
+  }
+  write(text: string): void {
+    const need = this.used + text.length * 3;
+    if (need > this.buf.length && this.used + Buffer.byteLength(text) > this.buf.length) {
+      const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.used + Buffer.byteLength(text)));
+      this.buf.copy(next, 0, 0, this.used);
+      this.buf = next;
+    }
+    this.used += this.buf.write(text, this.used);
+  }
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.used);
+  }
 }

@@ -22,27 +22,39 @@ import { SpillDir, oneLine, type SpillFile } from '../../core/spill.js';
 import type { Category, Dataset, JsonObject } from '../../model/types.js';
 import { setOwn } from '../../core/safe.js';
 import { checkCategory, checkImage, idRange, type Finding, type ImageInfo } from './records.js';
-import { join, parse, report, reportAll, splitTabs, IMAGES_PER_PARTITION, type PartitionResult, type PartitionTask } from './join.js';
-import { WorkerPool, workerCount } from '../../core/workers.js';
+import { join, joinToText, parse, report, reportAll, splitTabs, IMAGES_PER_PARTITION, type PartitionResult, type PartitionTask } from './join.js';
+import { WorkerPool, threadCount } from '../../core/workers.js';
 import { collectGarbage } from '../../core/gc.js';
 
 /** Bytes scanned between explicit collections (see core/gc.ts). */
 const GC_EVERY = 96 * 1024 * 1024;
 
 /**
- * Phase 2 on worker threads: each partition is joined and serialized by the writer's pure
- * serializer on the second core; results come back, and go out, in partition order.
+ * A worker's heap cap (old space): a partition's text, items and output take ~30 MB on generated
+ * files; the cap makes V8 collect before the heap grows far past that, so that the second thread
+ * adds a bounded amount to the process's memory. A partition that does not fit ends the worker and
+ * is joined on the calling thread instead (so do the partitions after it).
  */
-async function* parallelJoin(st: State, size: number, serializer: SerializerRef): AsyncGenerator<ReadEvent[]> {
-  const pool = new WorkerPool(size);
+const WORKER_HEAP_MB = 48;
+
+/**
+ * Phase 2 on `threads` threads: the calling thread joins every `threads`-th partition itself while
+ * worker threads join the others; each partition is serialized by the writer's pure serializer,
+ * and results go out in partition order.
+ */
+async function* parallelJoin(st: State, threads: number, serializer: SerializerRef): AsyncGenerator<ReadEvent[]> {
+  const pool = new WorkerPool(threads - 1, { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 });
   const module = new URL('./join.js', import.meta.url).href;
   const categories = st.categories;
-  const inflight: Promise<PartitionResult>[] = [];
+  const n = st.imageParts.length;
+  const inflight = new Map<number, Promise<PartitionResult>>();
+  const done = new Map<number, PartitionResult>();
+  let failed = false;
   let next = 0;
-  const submit = (): void => {
-    const p = next++;
+  const onMain = (p: number): boolean => failed || p % threads === threads - 1;
+  const taskOf = (p: number): PartitionTask => {
     const first = p * IMAGES_PER_PARTITION;
-    const task: PartitionTask = {
+    return {
       file: st.ctx.file,
       partition: p,
       imagePath: st.imageParts[p]!.closedPath(),
@@ -51,18 +63,43 @@ async function* parallelJoin(st: State, size: number, serializer: SerializerRef)
       categories,
       serializer,
     };
-    inflight.push(pool.run<PartitionResult>(module, 'joinToText', task));
+  };
+  const local = (p: number): Promise<PartitionResult> => joinToText(taskOf(p));
+  const fill = (upTo: number): void => {
+    for (; next < n && next <= upTo; next++) {
+      if (onMain(next)) continue;
+      const p = next;
+      inflight.set(
+        p,
+        pool.run<PartitionResult>(module, 'joinToText', taskOf(p)).catch(() => {
+          failed = true;
+          return local(p);
+        }),
+      );
+    }
   };
   try {
-    while (next < st.imageParts.length && next < size + 1) submit();
-    while (inflight.length > 0) {
-      const r = await inflight.shift()!;
-      if (next < st.imageParts.length) submit();
+    for (let p = 0; p < n; p++) {
+      fill(p + threads);
+      let r = done.get(p);
+      done.delete(p);
+      if (!r && inflight.has(p)) {
+        // while a worker joins p, this thread joins the next partition of its own
+        for (let q = p + 1; q < Math.min(n, p + threads + 1); q++) {
+          if (!inflight.has(q) && !done.has(q)) {
+            done.set(q, await local(q));
+            break;
+          }
+        }
+        r = await inflight.get(p)!;
+        inflight.delete(p);
+      }
+      r ??= await local(p);
       for (const d of r.diagnostics) st.ctx.report(d);
       yield [...r.rejects, { type: 'serialized', text: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength), count: r.items }];
     }
   } finally {
-    await Promise.allSettled(inflight);
+    await Promise.allSettled(inflight.values());
     await pool.close();
   }
 }
@@ -147,8 +184,8 @@ export async function* readCoco(input: InputSource, ctx: ReadContext): AsyncGene
     yield [{ type: 'dataset', dataset: datasetOf(st) }];
     if (!st.seenKeys.has('info')) ctx.report(diag('COCO_INFO_MISSING', 'the file has no "info" object', { file: ctx.file, pointer: '#/info' }));
     ctx.phase?.('joining', st.ordinal.size, 'images');
-    const workers = ctx.serializer ? workerCount(ctx.options.workers) : 0;
-    if (workers > 0 && st.imageParts.length > 1) yield* parallelJoin(st, workers, ctx.serializer!);
+    const threads = ctx.serializer ? threadCount(ctx.options.workers) : 1;
+    if (threads > 1 && st.imageParts.length > 1) yield* parallelJoin(st, threads, ctx.serializer!);
     else yield* join(st, st.imageParts.map((f) => f.lines.bind(f)), st.parts.map((f) => f.lines.bind(f)));
   } finally {
     spill.remove();
