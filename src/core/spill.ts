@@ -4,7 +4,7 @@
  * removal on exit, error and signals; appends are buffered and written synchronously in large
  * blocks.
  */
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
 import { openInput } from './io.js';
 import { splitLines } from './lines.js';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,7 @@ function tempError(path: string, e: unknown): AnnoconvError {
 }
 
 const FLUSH_AT = 64 * 1024;
+const READ_PIECE = 1024 * 1024;
 
 
 export class SpillFile {
@@ -87,6 +88,45 @@ export class SpillFile {
   lines(): string[] {
     this.close();
     return this.count === 0 ? [] : readSpillLines(this.path);
+  }
+
+  /**
+   * Everything appended, line by line as bytes (without the newline), read in 1 MiB pieces: memory
+   * holds one piece and one line whatever the file's size. A line is valid only during the call.
+   */
+  eachLine(fn: (line: Buffer) => void): void {
+    this.close();
+    if (this.count === 0) return;
+    let fd: number;
+    try {
+      fd = openSync(this.path, 'r');
+    } catch (e) {
+      throw tempError(this.path, e);
+    }
+    try {
+      let carry: Buffer | undefined;
+      const piece = Buffer.allocUnsafe(READ_PIECE);
+      for (;;) {
+        let got: number;
+        try {
+          got = readSync(fd, piece, 0, READ_PIECE, null);
+        } catch (e) {
+          throw tempError(this.path, e);
+        }
+        if (got === 0) break;
+        const data = carry ? Buffer.concat([carry, piece.subarray(0, got)]) : piece.subarray(0, got);
+        let start = 0;
+        for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
+          fn(data.subarray(start, nl));
+          start = nl + 1;
+        }
+        // the rest of a line continues in the next piece (copied: the piece is reused)
+        carry = start < data.length ? Buffer.from(data.subarray(start)) : undefined;
+      }
+      if (carry && carry.length) fn(carry);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /** The path to read the lines from elsewhere (a worker thread), or undefined when nothing was appended. */

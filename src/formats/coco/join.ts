@@ -26,7 +26,17 @@ export interface JoinState extends Sink {
   infos: ImageInfo[];
   infoBase: number;
   catById: Map<number, Category>;
+  /** The most one image's annotations may weigh (itemWeight), see ITEM_BUDGET_RECORDS. */
+  itemBudget: number;
 }
+
+/**
+ * One image's annotations are held as one item before it is written: their weight (text bytes, 256
+ * bytes an annotation for its objects, 8 bytes a decoded RLE run) may be at most this many times
+ * --max-record-size (16 MiB by default: 64 MiB an image). Beyond, the image is refused with
+ * COCO_ITEM_TOO_LARGE and its further annotations are passed over unparsed.
+ */
+export const ITEM_BUDGET_RECORDS = 4;
 
 export function report(st: Sink, f: Finding, base: string, offset: number): boolean {
   const d = diag(f.code, f.message, { file: st.ctx.file, pointer: below(base, f.at), offset }, f.severity ?? severityOf(f.code));
@@ -93,20 +103,41 @@ function* joinPartition(st: JoinState, p: number, imageLines: string[], lines: s
       const ord = first + k;
       const [index, offset, raw] = splitTabs(imageLines[k]!, 3);
       const item = imageToItem(JSON.parse(raw!) as JsonObject);
+      let weight = 0;
       while (next < order.length && ords[order[next]!] === ord) {
-        attach(st, item, ord, lines[order[next]!]!);
+        const line = lines[order[next]!]!;
+        // text alone past the budget: not parsed
+        if (weight <= st.itemBudget) weight += weight + line.length > st.itemBudget ? line.length : attach(st, item, ord, line);
         next++;
       }
       // a loop, not push(...): an image may have hundreds of thousands of rejected annotations
       for (const r of st.rejects.splice(0)) events.push(r);
-      events.push({ type: 'item', item, place: { file, pointer: `#/images/${index}`, offset: Number(offset) } });
+      const place = { file, pointer: `#/images/${index}`, offset: Number(offset) };
+      if (weight > st.itemBudget) {
+        item.annotations = [];
+        st.ctx.report(diag('COCO_ITEM_TOO_LARGE', `image ${item.id}: its annotations weigh more than ${st.itemBudget} bytes (${ITEM_BUDGET_RECORDS} x --max-record-size; text, 256 bytes an annotation, 8 bytes a mask run); the image is skipped`, place));
+        events.push({ type: 'reject', place, raw: raw! });
+        continue;
+      }
+      events.push({ type: 'item', item, place });
     }
     yield events;
   }
 }
 
-/** Parse, check and attach one annotation line of a partition to its item. */
-function attach(st: JoinState, item: Item, ord: number, line: string): void {
+/** Parse, check and attach one annotation line of a partition to its item; returns its weight. */
+function attach(st: JoinState, item: Item, ord: number, line: string): number {
+  const before = item.annotations.length;
+  attachChecked(st, item, ord, line);
+  let w = line.length + 256;
+  for (let k = before; k < item.annotations.length; k++) {
+    const a = item.annotations[k]!;
+    if (a.kind === 'mask') w += 8 * a.rle.counts.length;
+  }
+  return w;
+}
+
+function attachChecked(st: JoinState, item: Item, ord: number, line: string): void {
   const file = st.ctx.file;
   const [, index, offsetText, raw] = splitTabs(line, 4) as [string, string, string, string];
   const offset = Number(offsetText);
@@ -147,6 +178,7 @@ export interface PartitionTask {
   annPath: string | undefined;
   infos: ImageInfo[];
   categories: Category[];
+  itemBudget: number;
   serializer: { module: string; name: string };
 }
 
@@ -169,6 +201,7 @@ export async function joinToText(task: PartitionTask): Promise<PartitionResult> 
     infos: task.infos,
     infoBase: task.partition * IMAGES_PER_PARTITION,
     catById: new Map(task.categories.map((c) => [c.id, c])),
+    itemBudget: task.itemBudget,
   };
   const serialize = ((await import(task.serializer.module)) as Record<string, (item: Item) => string>)[task.serializer.name]!;
   const rejects: ReadEvent[] = [];

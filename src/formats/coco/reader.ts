@@ -22,7 +22,7 @@ import { SpillDir, oneLine, type SpillFile } from '../../core/spill.js';
 import type { Category, Dataset, JsonObject } from '../../model/types.js';
 import { setOwn } from '../../core/safe.js';
 import { checkCategory, checkImage, idRange, type Finding, type ImageInfo } from './records.js';
-import { join, joinToText, parse, report, reportAll, splitTabs, IMAGES_PER_PARTITION, type PartitionResult, type PartitionTask } from './join.js';
+import { ITEM_BUDGET_RECORDS, join, joinToText, parse, report, reportAll, splitTabs, IMAGES_PER_PARTITION, type PartitionResult, type PartitionTask } from './join.js';
 import { WorkerPool, threadCount } from '../../core/workers.js';
 import { collectGarbage } from '../../core/gc.js';
 
@@ -61,6 +61,7 @@ async function* parallelJoin(st: State, threads: number, serializer: SerializerR
       annPath: st.parts[p]?.closedPath(),
       infos: st.infos.slice(first, first + IMAGES_PER_PARTITION),
       categories,
+      itemBudget: st.itemBudget,
       serializer,
     };
   };
@@ -120,6 +121,7 @@ interface State {
   annIds: IdSet;
   categories: Category[];
   catById: Map<number, Category>;
+  itemBudget: number;
   top: JsonObject;
   seenKeys: Set<string>;
   rejects: ReadEvent[];
@@ -142,6 +144,7 @@ export async function* readCoco(input: InputSource, ctx: ReadContext): AsyncGene
       annIds: new IdSet(),
       categories: [],
       catById: new Map(),
+      itemBudget: ITEM_BUDGET_RECORDS * ctx.options.maxRecordSize,
       top: {},
       seenKeys: new Set(),
       rejects: [],
@@ -342,12 +345,16 @@ function route(st: State, bytes: Buffer | string, index: number, offset: number,
   else st.parts[p]!.appendParts(prefix, bytes);
 }
 
+/** Annotations that came before the images, routed now, read back line by line in pieces. */
 function routePending(st: State): void {
   if (st.pending.count === 0) return;
-  for (const line of st.pending.lines()) {
-    const [index, offset, imageId, raw] = splitTabs(line, 4);
-    route(st, raw!, Number(index), Number(offset), imageId === '' ? undefined : Number(imageId));
-  }
+  st.pending.eachLine((line) => {
+    const t1 = line.indexOf(9);
+    const t2 = line.indexOf(9, t1 + 1);
+    const t3 = line.indexOf(9, t2 + 1);
+    const imageId = line.toString('latin1', t2 + 1, t3);
+    route(st, line.subarray(t3 + 1), Number(line.toString('latin1', 0, t1)), Number(line.toString('latin1', t1 + 1, t2)), imageId === '' ? undefined : Number(imageId));
+  });
 }
 
 function datasetOf(st: State): Dataset {
