@@ -106,8 +106,10 @@ function* joinPartition(st: JoinState, p: number, imageLines: string[], lines: s
       let weight = 0;
       while (next < order.length && ords[order[next]!] === ord) {
         const line = lines[order[next]!]!;
-        // text alone past the budget: not parsed
-        if (weight <= st.itemBudget) weight += weight + line.length > st.itemBudget ? line.length : attach(st, item, ord, line);
+        // weighed before parsing: its text, and for a compressed RLE string up to one run a
+        // character (8 bytes each) more, so that no mask is decoded past the budget
+        const before = line.includes('"counts":"') || line.includes('"counts": "') ? 9 * line.length : line.length;
+        if (weight <= st.itemBudget) weight += weight + before > st.itemBudget ? before : attach(st, item, ord, line);
         next++;
       }
       // a loop, not push(...): an image may have hundreds of thousands of rejected annotations
