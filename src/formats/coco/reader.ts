@@ -292,7 +292,11 @@ function onImage(st: State, bytes: Buffer, index: number, offset: number): void 
   const ord = st.ordinal.size;
   st.ordinal.set(info.id, ord);
   const p = Math.floor(ord / IMAGES_PER_PARTITION);
-  if (st.imageParts.length <= p) st.imageParts.push(st.spill.file(`images-${p}`));
+  if (st.imageParts.length <= p) {
+    // images come in ordinal order: the previous partition is complete, and its block is freed
+    st.imageParts[p - 1]?.close();
+    st.imageParts.push(st.spill.file(`images-${p}`));
+  }
   st.imageParts[p]!.appendParts(`${index}\t${offset}\t`, bytes);
 }
 
