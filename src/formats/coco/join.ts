@@ -92,7 +92,7 @@ export function* join(st: JoinState, imageParts: (() => string[])[], annParts: (
  * 248 MB with one every 8 partitions; the same every 8 partitions let 8 M annotations on 100 k
  * images, 2.5 times larger partitions, reach 357 MiB).
  */
-const GC_STEP = 48 * 1024 * 1024;
+const GC_STEP = 16 * 1024 * 1024;
 const pacer = new RssPacer(GC_STEP);
 
 /** The decimal integer at the start of `s` (up to its first tab). */
