@@ -144,7 +144,6 @@ function* joinPartition(st: JoinState, p: number, imageLines: string[], lines: s
     const events: ReadEvent[] = [];
     const end = Math.min(imageLines.length, b + BATCH);
     for (let k = b; k < end; k++) {
-      const ord = first + k;
       const [index, offset, raw] = splitTabs(imageLines[k]!, 3);
       const image = JSON.parse(raw!) as JsonObject;
       const item = imageToItem(image);
@@ -188,7 +187,7 @@ function attach(st: JoinState, item: Item, info: ImageInfo, line: string): numbe
 
 function attachChecked(st: JoinState, item: Item, info: ImageInfo, line: string): void {
   const file = st.ctx.file;
-  // the line is `ord \t index \t offset \t raw`: index and offset are read only for a finding
+  // the line is `ord \t index \t offset \t raw`: found by its tabs, not split into four strings
   const t1 = line.indexOf('\t');
   const t2 = line.indexOf('\t', t1 + 1);
   const t3 = line.indexOf('\t', t2 + 1);
