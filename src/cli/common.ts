@@ -30,7 +30,7 @@ export function runOptions(y: Argv): Argv {
     .option('max-diagnostics', { type: 'number', default: 1000, describe: 'print at most N diagnostics, count the rest (0 = all)' })
     .option('max-record-size', { type: 'number', default: 16 * 1024 * 1024, describe: 'largest record (line) in bytes a reader holds in memory; larger ones are reported and skipped' })
     .option('max-inflated-size', { type: 'number', describe: 'most bytes a gzip input may inflate to (default 64 GiB); reading stops there with INPUT_GZIP_TOO_LARGE' })
-    .option('workers', { type: 'number', default: 0, describe: 'worker threads for parallel stages (joining large COCO files): faster, at the cost of memory' });
+    .option('workers', { type: 'number', default: 0, describe: 'threads for parallel stages (joining large COCO files): 0 or 1 = a single thread (default), 2 = the reader thread and one worker (faster, more memory)' });
 }
 
 /**

@@ -123,6 +123,7 @@ export const CODES = {
   COCO_DANGLING_CATEGORY: c('error', 'category_id names no category of the file'),
   COCO_BBOX_INVALID: c('error', 'bbox is not 4 finite numbers with non-negative width and height'),
   COCO_POLYGON_INVALID: c('error', 'a polygon has an odd number of coordinates, fewer than 3 points, or non-finite values'),
+  COCO_ITEM_TOO_LARGE: c('error', "an image's annotations weigh more than 4 x --max-record-size; the image was skipped"),
   COCO_RLE_INVALID: c('error', 'an RLE mask is malformed (counts not non-negative integers, not summing to h x w, bad string)'),
   COCO_RLE_SIZE: c('error', 'an RLE mask size [h, w] differs from its image'),
   COCO_KEYPOINTS_LENGTH: c('error', 'keypoints is not 3 x K numbers (K = the category\'s keypoint names)'),

@@ -21,6 +21,24 @@ export function collectGarbage(): void {
   gc?.();
 }
 
+/**
+ * Calls for a collection when the resident size has grown `step` bytes past what it was after the
+ * previous one: garbage is then bounded by `step` whatever the size of the pieces of work between
+ * two calls of `tick` (a count of pieces is not: a COCO partition of 8 M annotations on 100 k images
+ * is 2.5 times one of COCO L). Reading the resident size costs a few microseconds.
+ */
+export class RssPacer {
+  private base = process.memoryUsage.rss();
+  constructor(private readonly step: number) {}
+  tick(): void {
+    const now = process.memoryUsage.rss();
+    if (now > this.base + this.step) {
+      collectGarbage();
+      this.base = process.memoryUsage.rss();
+    } else if (now < this.base) this.base = now;
+  }
+}
+
 /** Calls for a collection every `every` bytes of input fed to `tick`. */
 export class GcPacer {
   private seen = 0;

@@ -7,8 +7,9 @@ import type { ReadEvent } from '../../core/format.js';
 import { diag, type Diagnostic, type DiagnosticSink, below } from '../../core/diagnostics.js';
 import { jsonErrorMessage } from '../../core/json-syntax.js';
 import type { Category, Item, JsonObject } from '../../model/types.js';
-import { collectGarbage } from '../../core/gc.js';
+import { RssPacer } from '../../core/gc.js';
 import { readSpillLines } from '../../core/spill.js';
+import { statSync } from 'node:fs';
 import { annotationToModel, imageToItem, severityOf, type Finding, type ImageInfo } from './records.js';
 import { refuseLoneSurrogate } from '../../core/lone-surrogate.js';
 
@@ -21,11 +22,18 @@ export interface Sink {
 }
 
 export interface JoinState extends Sink {
-  /** Image facts by ordinal, starting at ordinal `infoBase`. */
-  infos: ImageInfo[];
-  infoBase: number;
   catById: Map<number, Category>;
+  /** The most one image's annotations may weigh (itemWeight), see ITEM_BUDGET_RECORDS. */
+  itemBudget: number;
 }
+
+/**
+ * One image's annotations are held as one item before it is written: their weight (text bytes, 256
+ * bytes an annotation for its objects, 8 bytes a decoded RLE run) may be at most this many times
+ * --max-record-size (16 MiB by default: 64 MiB an image). Beyond, the image is refused with
+ * COCO_ITEM_TOO_LARGE and its further annotations are passed over unparsed.
+ */
+export const ITEM_BUDGET_RECORDS = 4;
 
 export function report(st: Sink, f: Finding, base: string, offset: number): boolean {
   const d = diag(f.code, f.message, { file: st.ctx.file, pointer: below(base, f.at), offset }, f.severity ?? severityOf(f.code));
@@ -68,54 +76,131 @@ export function splitTabs(line: string, n: number): string[] {
 const BATCH = 64;
 
 /** Phase 2: items in image order, each with its annotations. */
-export function* join(st: JoinState, imageParts: (() => string[])[], annParts: (() => string[])[]): Generator<ReadEvent[]> {
+export function* join(st: JoinState, imageParts: (() => string[])[], annParts: (() => string[])[], inOrder: number[] = []): Generator<ReadEvent[]> {
   for (let p = 0; p < imageParts.length; p++) {
-    // a full collection every 8 partitions: measured on L, peak RSS 320 -> 248 MB for ~2 s
-    if (p > 0 && p % 8 === 0) collectGarbage();
-    yield* joinPartition(st, p, imageParts[p]!(), annParts[p]?.() ?? []);
+    for (const events of joinPartition(st, p, imageParts[p]!(), annParts[p]?.() ?? [], inOrder[p])) {
+      yield events;
+      pacer.tick();
+    }
   }
 }
 
+/**
+ * A full collection when the resident size has grown GC_STEP past its size after the previous one
+ * (checked every batch): V8 lets the join's short-lived objects and each partition's text pile up
+ * for several times the live size (measured on L: 320 MB resident without explicit collections,
+ * 248 MB with one every 8 partitions; the same every 8 partitions let 8 M annotations on 100 k
+ * images, 2.5 times larger partitions, reach 357 MiB).
+ */
+const GC_STEP = 16 * 1024 * 1024;
+const pacer = new RssPacer(GC_STEP);
+
+/** The decimal integer at the start of `s` (up to its first tab). */
+function leadingInt(s: string, from = 0): number {
+  let n = 0;
+  for (let i = from; ; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return n;
+    n = n * 10 + c;
+  }
+}
+
+/**
+ * The partition's annotation lines in image order, stable (file order within an image): a
+ * counting sort on the image ordinal, `start[k]..start[k + 1]` indexing `order` for image k.
+ * Lines from `inOrder` on were appended after the scan (annotations whose id had to be confirmed):
+ * an image that has any is put back in file order by annotation index.
+ */
+function byImage(lines: string[], first: number, images: number, inOrder = lines.length): { order: Int32Array; start: Int32Array } {
+  const start = new Int32Array(images + 1);
+  const ords = new Int32Array(lines.length);
+  for (let k = 0; k < lines.length; k++) {
+    const o = leadingInt(lines[k]!) - first;
+    ords[k] = o;
+    start[o + 1]!++;
+  }
+  for (let k = 0; k < images; k++) start[k + 1]! += start[k]!;
+  const fill = start.slice(0, images);
+  const order = new Int32Array(lines.length);
+  for (let k = 0; k < lines.length; k++) order[fill[ords[k]!]!++] = k;
+  for (let k = inOrder; k < lines.length; k++) {
+    const o = ords[k]!;
+    if (o < 0) continue;
+    // every late line of this image is sorted in one go; mark them done
+    const idx = (j: number): number => leadingInt(lines[j]!, lines[j]!.indexOf('\t') + 1);
+    const sorted = Array.from(order.subarray(start[o]!, start[o + 1]!)).sort((a, b) => idx(a) - idx(b));
+    order.set(sorted, start[o]!);
+    for (let j = start[o]!; j < start[o + 1]!; j++) ords[order[j]!] = -1;
+  }
+  return { order, start };
+}
+
 /** One partition: its images in order, each with its annotations (lines `ord \t index \t offset \t raw`). */
-function* joinPartition(st: JoinState, p: number, imageLines: string[], lines: string[]): Generator<ReadEvent[]> {
+function* joinPartition(st: JoinState, p: number, imageLines: string[], lines: string[], inOrder?: number): Generator<ReadEvent[]> {
   const file = st.ctx.file;
   const first = p * IMAGES_PER_PARTITION;
-  // the partition's annotation lines, in image order (stable: file order within an image)
-  const ords = new Int32Array(lines.length);
-  for (let k = 0; k < lines.length; k++) ords[k] = Number(lines[k]!.slice(0, lines[k]!.indexOf('\t')));
-  const order = Array.from(lines.keys()).sort((a, b) => ords[a]! - ords[b]! || a - b);
-  let next = 0;
+  const { order, start } = byImage(lines, first, imageLines.length, inOrder);
   for (let b = 0; b < imageLines.length; b += BATCH) {
     const events: ReadEvent[] = [];
     const end = Math.min(imageLines.length, b + BATCH);
     for (let k = b; k < end; k++) {
-      const ord = first + k;
       const [index, offset, raw] = splitTabs(imageLines[k]!, 3);
-      const item = imageToItem(JSON.parse(raw!) as JsonObject);
-      while (next < order.length && ords[order[next]!] === ord) {
-        attach(st, item, ord, lines[order[next]!]!);
-        next++;
+      const image = JSON.parse(raw!) as JsonObject;
+      const item = imageToItem(image);
+      // the image's checked facts (checkImage passed it in the scan): its id, and its size when
+      // both width and height are positive integers
+      const info: ImageInfo = item.width !== undefined && item.height !== undefined ? { id: image.id as number, width: item.width, height: item.height } : { id: image.id as number };
+      let weight = 0;
+      for (let next = start[k]!; next < start[k + 1]!; next++) {
+        const line = lines[order[next]!]!;
+        // weighed before parsing: its text, and for a compressed RLE string up to one run a
+        // character (8 bytes each) more, so that no mask is decoded past the budget
+        const before = line.includes('"counts":"') || line.includes('"counts": "') ? 9 * line.length : line.length;
+        if (weight <= st.itemBudget) weight += weight + before > st.itemBudget ? before : attach(st, item, info, line);
       }
       // a loop, not push(...): an image may have hundreds of thousands of rejected annotations
       for (const r of st.rejects.splice(0)) events.push(r);
-      events.push({ type: 'item', item, place: { file, pointer: `#/images/${index}`, offset: Number(offset) } });
+      const place = { file, pointer: `#/images/${index}`, offset: Number(offset) };
+      if (weight > st.itemBudget) {
+        item.annotations = [];
+        st.ctx.report(diag('COCO_ITEM_TOO_LARGE', `image ${item.id}: its annotations weigh more than ${st.itemBudget} bytes (${ITEM_BUDGET_RECORDS} x --max-record-size; text, 256 bytes an annotation, 8 bytes a mask run); the image is skipped`, place));
+        events.push({ type: 'reject', place, raw: raw! });
+        continue;
+      }
+      events.push({ type: 'item', item, place });
     }
     yield events;
   }
 }
 
-/** Parse, check and attach one annotation line of a partition to its item. */
-function attach(st: JoinState, item: Item, ord: number, line: string): void {
+/** Parse, check and attach one annotation line of a partition to its item; returns its weight. */
+function attach(st: JoinState, item: Item, info: ImageInfo, line: string): number {
+  const before = item.annotations.length;
+  attachChecked(st, item, info, line);
+  let w = line.length + 256;
+  for (let k = before; k < item.annotations.length; k++) {
+    const a = item.annotations[k]!;
+    if (a.kind === 'mask') w += 8 * a.rle.counts.length;
+  }
+  return w;
+}
+
+function attachChecked(st: JoinState, item: Item, info: ImageInfo, line: string): void {
   const file = st.ctx.file;
-  const [, index, offsetText, raw] = splitTabs(line, 4) as [string, string, string, string];
-  const offset = Number(offsetText);
+  // the line is `ord \t index \t offset \t raw`: found by its tabs, not split into four strings
+  const t1 = line.indexOf('\t');
+  const t2 = line.indexOf('\t', t1 + 1);
+  const t3 = line.indexOf('\t', t2 + 1);
+  const raw = line.slice(t3 + 1);
   let o: unknown;
   try {
     o = JSON.parse(raw);
   } catch {
-    parse(st, raw, `#/annotations/${index}`, offset); // reports and rejects
+    parse(st, raw, `#/annotations/${line.slice(t1 + 1, t2)}`, Number(line.slice(t2 + 1, t3))); // reports and rejects
     return;
   }
+  const index = line.slice(t1 + 1, t2);
+  const offset = leadingInt(line, t2 + 1);
   if (refuseLoneSurrogate(raw, o, st.ctx.report, { file, pointer: `#/annotations/${index}`, offset })) return void st.rejects.push({ type: 'reject', place: { file, pointer: `#/annotations/${index}`, offset }, raw });
   if (o === null || typeof o !== 'object' || Array.isArray(o)) {
     const base = `#/annotations/${index}`;
@@ -123,7 +208,7 @@ function attach(st: JoinState, item: Item, ord: number, line: string): void {
     st.rejects.push({ type: 'reject', place: { file, pointer: base, offset }, raw });
     return;
   }
-  const r = annotationToModel(o as JsonObject, { image: st.infos[ord - st.infoBase]!, categories: st.catById, prediction: false, checkCategories: true });
+  const r = annotationToModel(o as JsonObject, { image: info, categories: st.catById, prediction: false, checkCategories: true });
   if (r.findings.length === 0 && r.annotations) {
     for (const a of r.annotations) item.annotations.push(a);
     return;
@@ -144,8 +229,10 @@ export interface PartitionTask {
   /** Spill files of the partition's images and annotations (undefined: none). */
   imagePath: string | undefined;
   annPath: string | undefined;
-  infos: ImageInfo[];
+  /** Lines of the annotation file appended in file order (the rest came after the scan); undefined: all. */
+  inOrder: number | undefined;
   categories: Category[];
+  itemBudget: number;
   serializer: { module: string; name: string };
 }
 
@@ -158,35 +245,63 @@ export interface PartitionResult {
   rejects: ReadEvent[];
 }
 
-let joinedHere = 0;
 
 export async function joinToText(task: PartitionTask): Promise<PartitionResult> {
   const diagnostics: Diagnostic[] = [];
   const st: JoinState = {
     ctx: { file: task.file, report: (d) => diagnostics.push(d) },
     rejects: [],
-    infos: task.infos,
-    infoBase: task.partition * IMAGES_PER_PARTITION,
     catById: new Map(task.categories.map((c) => [c.id, c])),
+    itemBudget: task.itemBudget,
   };
   const serialize = ((await import(task.serializer.module)) as Record<string, (item: Item) => string>)[task.serializer.name]!;
-  const parts: string[] = [];
   const rejects: ReadEvent[] = [];
   let items = 0;
   const imageLines = task.imagePath ? readSpillLines(task.imagePath) : [];
   const annLines = task.annPath ? readSpillLines(task.annPath) : [];
-  for (const batch of joinPartition(st, task.partition, imageLines, annLines)) {
+  // the output goes into one buffer batch by batch: no list of every item's text, no joined copy
+  const out = new ByteBuffer(sizeOf(task.imagePath) + sizeOf(task.annPath));
+  for (const batch of joinPartition(st, task.partition, imageLines, annLines, task.inOrder)) {
+    let text = '';
     for (const ev of batch) {
       if (ev.type === 'item') {
-        parts.push(serialize(ev.item));
+        text += serialize(ev.item);
         items++;
       } else rejects.push(ev);
     }
+    out.write(text);
+    pacer.tick();
   }
-  // as in join(): a full collection every 8 partitions keeps this thread's heap near its live size
-  if (++joinedHere % 8 === 0) collectGarbage();
-  const text = parts.join('');
-  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
-  bytes.write(text);
+  const bytes = out.bytes();
   return { bytes, transfer: [bytes.buffer as ArrayBuffer], items, diagnostics, rejects };
+}
+
+function sizeOf(path: string | undefined): number {
+  if (!path) return 0;
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** UTF-8 text gathered in one growing buffer with an ArrayBuffer of its own (to be transferred). */
+class ByteBuffer {
+  private buf: Buffer;
+  private used = 0;
+  constructor(estimate: number) {
+    this.buf = Buffer.allocUnsafeSlow(Math.max(64 * 1024, Math.ceil(estimate * 1.25)));
+  }
+  write(text: string): void {
+    const need = this.used + text.length * 3;
+    if (need > this.buf.length && this.used + Buffer.byteLength(text) > this.buf.length) {
+      const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.used + Buffer.byteLength(text)));
+      this.buf.copy(next, 0, 0, this.used);
+      this.buf = next;
+    }
+    this.used += this.buf.write(text, this.used);
+  }
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.used);
+  }
 }

@@ -10,59 +10,105 @@
  *    files put them last), `info`, `licenses` and unknown keys are kept in memory: they are small.
  * 2. Join: partition by partition, in image order, the annotations are parsed, checked against
  *    their image and the categories, and attached; items come out in the order of `images`.
- * Memory: one partition, the image id -> ordinal map, and 8 bytes per annotation id (duplicates).
+ * Memory: one partition, the image id -> ordinal map (16-32 bytes an image, in typed arrays), an
+ * 8 MB filter of annotation ids (core/id-filter.ts) and a 16 KiB write block per partition.
  */
 import type { ReadContext, ReadEvent, SerializerRef } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
 import { JsonScanner, oversizedMessage, type ScanEvent } from '../../core/json-scan.js';
 import { unsupportedError } from '../../core/detect.js';
 import { diag, docPointer } from '../../core/diagnostics.js';
-import { IdSet } from '../../core/idset.js';
+import { IdFilter } from '../../core/id-filter.js';
+import { IntMap } from '../../core/int-map.js';
 import { SpillDir, oneLine, type SpillFile } from '../../core/spill.js';
 import type { Category, Dataset, JsonObject } from '../../model/types.js';
 import { setOwn } from '../../core/safe.js';
 import { checkCategory, checkImage, idRange, type Finding, type ImageInfo } from './records.js';
-import { join, parse, report, reportAll, splitTabs, IMAGES_PER_PARTITION, type PartitionResult, type PartitionTask } from './join.js';
-import { WorkerPool, workerCount } from '../../core/workers.js';
+import { ITEM_BUDGET_RECORDS, join, joinToText, parse, report, reportAll, splitTabs, IMAGES_PER_PARTITION, type PartitionResult, type PartitionTask } from './join.js';
+import { WorkerPool, threadCount } from '../../core/workers.js';
 import { collectGarbage } from '../../core/gc.js';
+
+/**
+ * The write block of each annotation partition: all partitions are appended to at once (random
+ * order), so their blocks together grow with the number of partitions (293 on 600,000 images:
+ * 18 MB at 64 KiB, 4.6 MB at 16 KiB).
+ */
+const PART_BLOCK = 16 * 1024;
 
 /** Bytes scanned between explicit collections (see core/gc.ts). */
 const GC_EVERY = 96 * 1024 * 1024;
 
 /**
- * Phase 2 on worker threads: each partition is joined and serialized by the writer's pure
- * serializer on the second core; results come back, and go out, in partition order.
+ * A worker's heap cap (old space): a partition's text, items and output take ~30 MB on generated
+ * files; the cap makes V8 collect before the heap grows far past that, so that the second thread
+ * adds a bounded amount to the process's memory. A partition that does not fit ends the worker and
+ * is joined on the calling thread instead (so do the partitions after it).
  */
-async function* parallelJoin(st: State, size: number, serializer: SerializerRef): AsyncGenerator<ReadEvent[]> {
-  const pool = new WorkerPool(size);
+const WORKER_HEAP_MB = 48;
+
+/**
+ * Phase 2 on `threads` threads: the calling thread joins every `threads`-th partition itself while
+ * worker threads join the others; each partition is serialized by the writer's pure serializer,
+ * and results go out in partition order.
+ */
+async function* parallelJoin(st: State, threads: number, serializer: SerializerRef): AsyncGenerator<ReadEvent[]> {
+  const pool = new WorkerPool(threads - 1, { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 });
   const module = new URL('./join.js', import.meta.url).href;
   const categories = st.categories;
-  const inflight: Promise<PartitionResult>[] = [];
+  const n = st.imageParts.length;
+  const inflight = new Map<number, Promise<PartitionResult>>();
+  const done = new Map<number, PartitionResult>();
+  let failed = false;
   let next = 0;
-  const submit = (): void => {
-    const p = next++;
-    const first = p * IMAGES_PER_PARTITION;
-    const task: PartitionTask = {
+  const onMain = (p: number): boolean => failed || p % threads === threads - 1;
+  const taskOf = (p: number): PartitionTask => {
+    return {
       file: st.ctx.file,
       partition: p,
       imagePath: st.imageParts[p]!.closedPath(),
       annPath: st.parts[p]?.closedPath(),
-      infos: st.infos.slice(first, first + IMAGES_PER_PARTITION),
+      inOrder: st.inOrder[p],
       categories,
+      itemBudget: st.itemBudget,
       serializer,
     };
-    inflight.push(pool.run<PartitionResult>(module, 'joinToText', task));
+  };
+  const local = (p: number): Promise<PartitionResult> => joinToText(taskOf(p));
+  const fill = (upTo: number): void => {
+    for (; next < n && next <= upTo; next++) {
+      if (onMain(next)) continue;
+      const p = next;
+      inflight.set(
+        p,
+        pool.run<PartitionResult>(module, 'joinToText', taskOf(p)).catch(() => {
+          failed = true;
+          return local(p);
+        }),
+      );
+    }
   };
   try {
-    while (next < st.imageParts.length && next < size + 1) submit();
-    while (inflight.length > 0) {
-      const r = await inflight.shift()!;
-      if (next < st.imageParts.length) submit();
+    for (let p = 0; p < n; p++) {
+      fill(p + threads);
+      let r = done.get(p);
+      done.delete(p);
+      if (!r && inflight.has(p)) {
+        // while a worker joins p, this thread joins the next partition of its own
+        for (let q = p + 1; q < Math.min(n, p + threads + 1); q++) {
+          if (!inflight.has(q) && !done.has(q)) {
+            done.set(q, await local(q));
+            break;
+          }
+        }
+        r = await inflight.get(p)!;
+        inflight.delete(p);
+      }
+      r ??= await local(p);
       for (const d of r.diagnostics) st.ctx.report(d);
       yield [...r.rejects, { type: 'serialized', text: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength), count: r.items }];
     }
   } finally {
-    await Promise.allSettled(inflight);
+    await Promise.allSettled(inflight.values());
     await pool.close();
   }
 }
@@ -76,13 +122,18 @@ interface State {
   imageParts: SpillFile[];
   pending: SpillFile;
   parts: SpillFile[];
-  ordinal: Map<number, number>;
-  infos: ImageInfo[];
-  infoBase: number;
+  /** Image id -> ordinal (position among the accepted images). */
+  ordinal: IntMap;
   imagesDone: boolean;
-  annIds: IdSet;
+  /** Annotation ids so far (a fixed-size filter; ids it cannot clear wait in `suspects`). */
+  annIds: IdFilter;
+  suspects: SpillFile;
+  suspectIds: Set<number>;
+  /** Per partition, how many of its lines were appended in file order (the rest came later). */
+  inOrder: number[];
   categories: Category[];
   catById: Map<number, Category>;
+  itemBudget: number;
   top: JsonObject;
   seenKeys: Set<string>;
   rejects: ReadEvent[];
@@ -98,23 +149,20 @@ export async function* readCoco(input: InputSource, ctx: ReadContext): AsyncGene
       imageParts: [],
       pending: spill.file('pending'),
       parts: [],
-      ordinal: new Map(),
-      infos: [],
-      infoBase: 0,
+      ordinal: new IntMap(),
       imagesDone: false,
-      annIds: new IdSet(),
+      annIds: new IdFilter(spill.file('annotation-ids')),
+      suspects: spill.file('suspects'),
+      suspectIds: new Set(),
+      inOrder: [],
       categories: [],
       catById: new Map(),
+      itemBudget: ITEM_BUDGET_RECORDS * ctx.options.maxRecordSize,
       top: {},
       seenKeys: new Set(),
       rejects: [],
       failed: false,
     };
-    // about one annotation per 400 bytes in real and generated files: sizing the id set once
-    // avoids the fragmentation of growing it step by step. A pipe has no size: room for 2 million
-    // ids is reserved (22 MB of address space, resident only as far as ids fill it), so that a
-    // COCO L from a pipe stays within the memory of the same file read by name.
-    st.annIds.reserve(input.size ? Math.min(Math.ceil(input.size / 400), 50_000_000) : 2_000_000);
     const scanner = new JsonScanner({ maxElementBytes: ctx.options.maxRecordSize, capture: { array: 'annotations', keys: ['image_id', 'id'] } });
     let rootChecked = false;
     let scanned = 0;
@@ -142,14 +190,15 @@ export async function* readCoco(input: InputSource, ctx: ReadContext): AsyncGene
     if (st.rejects.length) yield st.rejects.splice(0);
     if (st.failed) return;
     routePending(st);
+    routeSuspects(st);
     collectGarbage();
     if (st.rejects.length) yield st.rejects.splice(0);
     yield [{ type: 'dataset', dataset: datasetOf(st) }];
     if (!st.seenKeys.has('info')) ctx.report(diag('COCO_INFO_MISSING', 'the file has no "info" object', { file: ctx.file, pointer: '#/info' }));
     ctx.phase?.('joining', st.ordinal.size, 'images');
-    const workers = ctx.serializer ? workerCount(ctx.options.workers) : 0;
-    if (workers > 0 && st.imageParts.length > 1) yield* parallelJoin(st, workers, ctx.serializer!);
-    else yield* join(st, st.imageParts.map((f) => f.lines.bind(f)), st.parts.map((f) => f.lines.bind(f)));
+    const threads = ctx.serializer ? threadCount(ctx.options.workers) : 1;
+    if (threads > 1 && st.imageParts.length > 1) yield* parallelJoin(st, threads, ctx.serializer!);
+    else yield* join(st, st.imageParts.map((f) => f.lines.bind(f)), st.parts.map((f) => f.lines.bind(f)), st.inOrder);
   } finally {
     spill.remove();
   }
@@ -241,11 +290,14 @@ function onImage(st: State, bytes: Buffer, index: number, offset: number): void 
   };
   const info = checked(st, bytes.toString('utf8'), `#/images/${index}`, offset, check, (id) => st.ordinal.has(id), 'image');
   if (!info) return;
-  const ord = st.infos.length;
+  const ord = st.ordinal.size;
   st.ordinal.set(info.id, ord);
-  st.infos.push(info);
   const p = Math.floor(ord / IMAGES_PER_PARTITION);
-  if (st.imageParts.length <= p) st.imageParts.push(st.spill.file(`images-${p}`));
+  if (st.imageParts.length <= p) {
+    // images come in ordinal order: the previous partition is complete, and its block is freed
+    st.imageParts[p - 1]?.close();
+    st.imageParts.push(st.spill.file(`images-${p}`));
+  }
   st.imageParts[p]!.appendParts(`${index}\t${offset}\t`, bytes);
 }
 
@@ -268,11 +320,14 @@ function onAnnotation(st: State, bytes: Buffer, index: number, offset: number, c
   const imageId = captured?.[0];
   const id = captured?.[1];
   // an id beyond 2^53 may be another's rounded: not a duplicate, refused at the join (COCO_ID_RANGE)
-  if (id !== undefined && Number.isSafeInteger(id) && st.annIds.addNumber(id)) {
-    const base = `#/annotations/${index}`;
-    report(st, { code: 'COCO_DUPLICATE_ID', message: `annotation id ${id} is used by an earlier annotation`, at: '/id' }, base, offset);
-    st.rejects.push({ type: 'reject', place: { file: st.ctx.file, pointer: base, offset }, raw: bytes.toString('utf8') });
-    return;
+  if (id !== undefined && Number.isSafeInteger(id)) {
+    const seq = st.annIds.seq;
+    if (st.annIds.add(id)) {
+      // maybe a repeated id: confirmed or cleared once every id is known (routeSuspects)
+      st.suspectIds.add(id);
+      st.suspects.appendParts(`${seq}\t${id}\t${index}\t${offset}\t${imageId ?? ''}\t`, bytes);
+      return;
+    }
   }
   if (!st.imagesDone) {
     st.pending.appendParts(`${index}\t${offset}\t${imageId ?? ''}\t`, bytes);
@@ -299,18 +354,51 @@ function route(st: State, bytes: Buffer | string, index: number, offset: number,
     return;
   }
   const p = Math.floor(ord / IMAGES_PER_PARTITION);
-  while (st.parts.length <= p) st.parts.push(st.spill.file(`part-${st.parts.length}`));
+  while (st.parts.length <= p) st.parts.push(st.spill.file(`part-${st.parts.length}`, { block: PART_BLOCK }));
   const prefix = `${ord}\t${index}\t${offset}\t`;
   if (typeof bytes === 'string') st.parts[p]!.append(prefix + oneLine(bytes));
   else st.parts[p]!.appendParts(prefix, bytes);
 }
 
+/**
+ * Annotations whose id the filter could not clear: a repeated id is reported and rejected (as it
+ * would have been in the scan), the others are routed now. They come after their partition's lines
+ * in the partition files, so the join puts them back in file order (`inOrder`).
+ */
+function routeSuspects(st: State): void {
+  if (st.suspects.count === 0) return;
+  st.inOrder = st.parts.map((f) => f.count);
+  const first = st.annIds.firstSeen(st.suspectIds);
+  st.suspectIds.clear();
+  st.suspects.eachLine((line) => {
+    const f: string[] = [];
+    let at = 0;
+    for (let k = 0; k < 5; k++) {
+      const t = line.indexOf(9, at);
+      f.push(line.toString('latin1', at, t));
+      at = t + 1;
+    }
+    const [seq, id, index, offset, imageId] = f.map((x) => (x === '' ? undefined : Number(x)));
+    if (first.get(id!)! < seq!) {
+      const base = `#/annotations/${index}`;
+      report(st, { code: 'COCO_DUPLICATE_ID', message: `annotation id ${id} is used by an earlier annotation`, at: '/id' }, base, offset!);
+      st.rejects.push({ type: 'reject', place: { file: st.ctx.file, pointer: base, offset: offset! }, raw: line.toString('utf8', at) });
+      return;
+    }
+    route(st, line.subarray(at), index!, offset!, imageId);
+  });
+}
+
+/** Annotations that came before the images, routed now, read back line by line in pieces. */
 function routePending(st: State): void {
   if (st.pending.count === 0) return;
-  for (const line of st.pending.lines()) {
-    const [index, offset, imageId, raw] = splitTabs(line, 4);
-    route(st, raw!, Number(index), Number(offset), imageId === '' ? undefined : Number(imageId));
-  }
+  st.pending.eachLine((line) => {
+    const t1 = line.indexOf(9);
+    const t2 = line.indexOf(9, t1 + 1);
+    const t3 = line.indexOf(9, t2 + 1);
+    const imageId = line.toString('latin1', t2 + 1, t3);
+    route(st, line.subarray(t3 + 1), Number(line.toString('latin1', 0, t1)), Number(line.toString('latin1', t1 + 1, t2)), imageId === '' ? undefined : Number(imageId));
+  });
 }
 
 function datasetOf(st: State): Dataset {
