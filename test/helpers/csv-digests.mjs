@@ -66,7 +66,11 @@ export function digests(bin) {
   const out = {};
   try {
     for (const [name, file, extra] of inputs(dir)) {
-      const run = (args) => spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+      // a fixture is named by its path, which holds the checkout's folder: written as <root>/
+      const run = (args) => {
+        const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+        return { stdout: r.stdout.replaceAll(root, '<root>/'), stderr: r.stderr.replaceAll(root, '<root>/'), status: r.status };
+      };
       const v = run(['validate', file, '--from', 'csv', '--diagnostics', 'json', '--max-diagnostics', '0', ...extra]);
       out[`${name} validate`] = createHash('sha256').update(v.stdout + v.stderr + v.status).digest('hex');
       rmSync(dir + '/out.jsonl', { force: true });
