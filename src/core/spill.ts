@@ -97,22 +97,11 @@ export class SpillFile {
   eachBlock(unit: number, fn: (bytes: Buffer) => void): void {
     this.close();
     if (!this.binary && this.count === 0) return;
-    let fd: number;
-    try {
-      fd = openSync(this.path, 'r');
-    } catch (e) {
-      throw tempError(this.path, e);
-    }
-    try {
+    this.reading((read) => {
       const piece = Buffer.allocUnsafeSlow(READ_PIECE - (READ_PIECE % unit));
       let have = 0;
       for (;;) {
-        let got: number;
-        try {
-          got = readSync(fd, piece, have, piece.length - have, null);
-        } catch (e) {
-          throw tempError(this.path, e);
-        }
+        const got = read(piece, have);
         have += got;
         if (got === 0 || have === piece.length) {
           const whole = have - (have % unit);
@@ -122,6 +111,26 @@ export class SpillFile {
           if (got === 0) break;
         }
       }
+    });
+  }
+
+  /** Runs fn with a reader of this file (into buf from off, to its end), closing it after; I/O errors are temp errors. */
+  private reading(fn: (read: (buf: Buffer, off: number) => number) => void): void {
+    let fd: number;
+    try {
+      fd = openSync(this.path, 'r');
+    } catch (e) {
+      throw tempError(this.path, e);
+    }
+    const read = (buf: Buffer, off: number): number => {
+      try {
+        return readSync(fd, buf, off, buf.length - off, null);
+      } catch (e) {
+        throw tempError(this.path, e);
+      }
+    };
+    try {
+      fn(read);
     } finally {
       closeSync(fd);
     }
@@ -162,22 +171,11 @@ export class SpillFile {
   eachLine(fn: (line: Buffer) => void): void {
     this.close();
     if (this.count === 0) return;
-    let fd: number;
-    try {
-      fd = openSync(this.path, 'r');
-    } catch (e) {
-      throw tempError(this.path, e);
-    }
-    try {
+    this.reading((read) => {
       let carry: Buffer | undefined;
       const piece = Buffer.allocUnsafe(READ_PIECE);
       for (;;) {
-        let got: number;
-        try {
-          got = readSync(fd, piece, 0, READ_PIECE, null);
-        } catch (e) {
-          throw tempError(this.path, e);
-        }
+        const got = read(piece, 0);
         if (got === 0) break;
         const data = carry ? Buffer.concat([carry, piece.subarray(0, got)]) : piece.subarray(0, got);
         let start = 0;
@@ -189,9 +187,7 @@ export class SpillFile {
         carry = start < data.length ? Buffer.from(data.subarray(start)) : undefined;
       }
       if (carry && carry.length) fn(carry);
-    } finally {
-      closeSync(fd);
-    }
+    });
   }
 
   /** The path to read the lines from elsewhere (a worker thread), or undefined when nothing was appended. */
