@@ -3,6 +3,9 @@
  * problems arrive through `onDiagnostic`, and fatal ones as a thrown {@link AnnoconvError}.
  */
 export { convert, validate, detect, scan } from './core/run.js';
+export { stats, StatsCollector } from './ops/stats.js';
+export type { DatasetStats, LabelStats, Distribution, StatsResult } from './ops/stats.js';
+export type { ItemTransform } from './core/pipeline.js';
 export type { ConvertParams, CommonParams, RunResult } from './core/run.js';
 export type { RunStats, Loss } from './core/pipeline.js';
 export { readItems } from './core/items.js';

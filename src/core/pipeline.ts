@@ -11,6 +11,7 @@ import { agree, type Noun } from './noun.js';
 import { FirstRecords, type RecordedInput } from './first-records.js';
 import { beforeWrite } from './before-write.js';
 import type { FormatDescriptor } from './format.js';
+import type { Item } from '../model/types.js';
 import { AnnoconvError, diag, type Diagnostic, type DiagnosticSink, type Place } from './diagnostics.js';
 
 /** One line of the loss report: what was dropped (in the number that goes with `count`), how often, why. */
@@ -39,6 +40,8 @@ export interface RunStats {
   errors: number;
   warnings: number;
   losses: Loss[];
+  /** Valid items a transform left out (filter, split): neither written nor rejected. */
+  dropped?: number;
   /** Set while a reader is in a phase after reading its input (progress only). */
   phase?: RunPhase;
 }
@@ -67,7 +70,16 @@ export interface PipelineParams {
   check?: { format: FormatDescriptor; recorded: RecordedInput };
   /** The target's descriptor: its capabilities decide how items are fitted to it (core/before-write.ts). */
   target?: FormatDescriptor;
+  /**
+   * Sees every valid item before it is written (or, when validating, instead of being written):
+   * returns the item to write, changed or not, or undefined to leave it out (counted in `dropped`).
+   * Items are then always built, and no reader hands over serialized text.
+   */
+  transform?: ItemTransform;
 }
+
+/** A step between reader and writer (dataset operations: stats, filter, remap, split). */
+export type ItemTransform = (item: Item, place: Place) => Item | undefined;
 
 export function emptyStats(): RunStats {
   return { read: 0, written: 0, rejected: 0, errors: 0, warnings: 0, losses: [] };
@@ -141,7 +153,7 @@ async function run(p: PipelineParams, first: FirstRecords | undefined): Promise<
   };
 
   // items serialized in workers skip writer.write, and so the fitting step: only without one
-  const serializer = writer && p.output && !fit ? p.writer?.serializer : undefined;
+  const serializer = writer && p.output && !fit && !p.transform ? p.writer?.serializer : undefined;
   // --media-root: sizes from the image files for items that lack them
   const mediaRoot = typeof options.format.mediaRoot === 'string' ? options.format.mediaRoot : undefined;
   const { fillSizes } = mediaRoot !== undefined ? await import('../media/fill-sizes.js') : { fillSizes: undefined as never };
@@ -149,7 +161,7 @@ async function run(p: PipelineParams, first: FirstRecords | undefined): Promise<
     stats.phase = { name, ...(total !== undefined ? { total } : {}), unit, startRead: stats.read, startedAt: Date.now() };
     p.onProgress?.(stats);
   };
-  for await (const batch of read(p.input, { file: p.input.name, options, report, materialize: writer !== undefined, ...(serializer ? { serializer } : {}), phase })) {
+  for await (const batch of read(p.input, { file: p.input.name, options, report, materialize: writer !== undefined || p.transform !== undefined, ...(serializer ? { serializer } : {}), phase })) {
     for (const ev of batch as ReadEvent[]) {
       if (ev.type === 'dataset') {
         if (writer?.dataset) await writer.dataset(ev.dataset);
@@ -169,14 +181,18 @@ async function run(p: PipelineParams, first: FirstRecords | undefined): Promise<
       first?.record(1, ev.type === 'item');
       if (ev.type === 'reject') {
         reject(ev);
-      } else if (writer) {
+      } else if (writer || p.transform) {
         const before = stats.errors;
         if (mediaRoot !== undefined) await fillSizes(ev.item, mediaRoot, ev.place, (d) => report({ ...d, severity: 'warning' }));
-        const item = fit ? fit(ev.item, ev.place) : ev.item;
-        const pending = item && writer.write(item, ev.place);
-        if (pending) await pending; // most writers are synchronous: no microtask per item
-        if (stats.errors > before) reject(ev);
-        else stats.written++;
+        const kept = p.transform ? p.transform(ev.item, ev.place) : ev.item;
+        if (!kept) stats.dropped = (stats.dropped ?? 0) + 1;
+        else if (writer) {
+          const item = fit ? fit(kept, ev.place) : kept;
+          const pending = item && writer.write(item, ev.place);
+          if (pending) await pending; // most writers are synchronous: no microtask per item
+          if (stats.errors > before) reject(ev);
+          else stats.written++;
+        }
       }
       if (first?.due) first.decide();
       if (stop) {

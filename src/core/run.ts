@@ -13,7 +13,7 @@ import { openOutput } from './output.js';
 import { Parts, removeStaleParts, splitOutput } from './split-output.js';
 import { defaultOptions, type Options } from './options.js';
 import { sweepStaleTemps } from './stale-temps.js';
-import { runPipeline, type PipelineParams, type RunStats } from './pipeline.js';
+import { runPipeline, type ItemTransform, type PipelineParams, type RunStats } from './pipeline.js';
 import { withCrowdFilter } from './crowd.js';
 import { detectFormat, resolveFormat } from './detect.js';
 import { recordHead } from './first-records.js';
@@ -41,6 +41,8 @@ export interface CommonParams {
   options?: Partial<Options>;
   onDiagnostic?: DiagnosticSink;
   onProgress?: (stats: RunStats, input: InputSource) => void;
+  /** A step every valid item passes before it is written (see PipelineParams.transform). */
+  transform?: ItemTransform;
 }
 
 export interface ConvertParams extends CommonParams {
@@ -168,6 +170,7 @@ async function convertWith(source: InputSource, fromId: string, reader: FormatIm
       onDiagnostic: report,
       onProgress: params.onProgress ? (s) => params.onProgress!(s, source) : undefined,
       ...(check ? { check } : {}),
+      ...(params.transform ? { transform: params.transform } : {}),
       target: to,
     });
     // every file is finished and renamed into place in turn; if one fails, those already in place
@@ -257,6 +260,7 @@ export async function validate(params: CommonParams): Promise<RunResult> {
     onDiagnostic: params.onDiagnostic ?? (() => undefined),
     onProgress: params.onProgress ? (s) => params.onProgress!(s, source) : undefined,
     ...(check ? { check } : {}),
+    ...(params.transform ? { transform: params.transform } : {}),
   }).catch((e: unknown) => {
     throw masked(e);
   });

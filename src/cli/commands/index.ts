@@ -7,6 +7,7 @@ import * as scan from './scan.js';
 import * as detect from './detect.js';
 import * as formats from './formats.js';
 import * as schema from './schema.js';
+import * as stats from './stats.js';
 
 export interface CommandEntry {
   command: string;
@@ -20,6 +21,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { command: 'convert [input]', describe: 'convert INPUT (a file, or stdin) from one format to another', ...convert },
   { command: 'validate [inputs..]', describe: 'validate files (or stdin) and report every problem with its place', ...validate },
   { command: 'scan <dirs..>', describe: 'make items of the media files below folders (images, DICOM series, NIfTI, ...) and write them in any format', ...scan },
+  { command: 'stats [input]', describe: 'count what is in a dataset: items, annotations by kind and label, box sizes, duplicates, shapes outside the image', ...stats },
   { command: 'detect <input>', describe: 'print the format id of INPUT, detected from its content', ...detect },
   { command: 'formats', describe: 'list the formats and what annoconv can do with each', ...formats },
   { command: 'schema <format>', describe: "print the JSON Schema a format's records are checked against", ...schema },
