@@ -47,6 +47,8 @@ export const CODES = {
   TEMP_WRITE_FAILED: c('error', 'a temporary spill file could not be created or written (disk full?); TMPDIR chooses where they go'),
   TEMP_STALE_REMOVED: c('warning', 'temporary files and folders of earlier runs that were killed (SIGKILL, out of memory) and no longer exist were removed, from TMPDIR or the output folder'),
   OPTION_INVALID: c('error', 'a command-line option or library option is invalid'),
+  LABEL_MAP_INVALID: c('error', 'remap: the --labels map is not a JSON object of names nor a two-column CSV (usage error, exit 2)'),
+  LABEL_UNMAPPED: c('error', 'remap --unmapped error: an annotation has a label the map does not name; its item is rejected'),
   OPTION_FILE_NOT_REGULAR: c('error', 'a file named by an option (--categories, --task-map, --server-config, --gt, --annotto-config, --annotto-items) is a folder, pipe, socket or device: only regular files are read'),
   OPTION_FILE_TOO_LARGE: c('error', 'a file named by an option and read whole (--categories, --task-map, --server-config, --annotto-config) is larger than 64 MiB'),
   OPTION_UNKNOWN_FORMAT: c('error', 'no format has this id or alias'),

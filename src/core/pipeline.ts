@@ -11,7 +11,7 @@ import { agree, type Noun } from './noun.js';
 import { FirstRecords, type RecordedInput } from './first-records.js';
 import { beforeWrite } from './before-write.js';
 import type { FormatDescriptor } from './format.js';
-import type { Item } from '../model/types.js';
+import type { Dataset, Item } from '../model/types.js';
 import { AnnoconvError, diag, type Diagnostic, type DiagnosticSink, type Place } from './diagnostics.js';
 
 /** One line of the loss report: what was dropped (in the number that goes with `count`), how often, why. */
@@ -72,14 +72,17 @@ export interface PipelineParams {
   target?: FormatDescriptor;
   /**
    * Sees every valid item before it is written (or, when validating, instead of being written):
-   * returns the item to write, changed or not, or undefined to leave it out (counted in `dropped`).
+   * returns the item to write, changed or not, or undefined to leave it out (counted in `dropped`);
+   * an error it reports rejects the item.
    * Items are then always built, and no reader hands over serialized text.
    */
   transform?: ItemTransform;
+  /** Sees the dataset header (categories) before the writer does; returns the one to write. */
+  transformDataset?: (dataset: Dataset) => Dataset;
 }
 
 /** A step between reader and writer (dataset operations: stats, filter, remap, split). */
-export type ItemTransform = (item: Item, place: Place) => Item | undefined;
+export type ItemTransform = (item: Item, place: Place, report: DiagnosticSink) => Item | undefined;
 
 export function emptyStats(): RunStats {
   return { read: 0, written: 0, rejected: 0, errors: 0, warnings: 0, losses: [] };
@@ -164,7 +167,7 @@ async function run(p: PipelineParams, first: FirstRecords | undefined): Promise<
   for await (const batch of read(p.input, { file: p.input.name, options, report, materialize: writer !== undefined || p.transform !== undefined, ...(serializer ? { serializer } : {}), phase })) {
     for (const ev of batch as ReadEvent[]) {
       if (ev.type === 'dataset') {
-        if (writer?.dataset) await writer.dataset(ev.dataset);
+        if (writer?.dataset) await writer.dataset(p.transformDataset ? p.transformDataset(ev.dataset) : ev.dataset);
         continue;
       }
       if (ev.type === 'valid' || ev.type === 'serialized') {
@@ -184,8 +187,9 @@ async function run(p: PipelineParams, first: FirstRecords | undefined): Promise<
       } else if (writer || p.transform) {
         const before = stats.errors;
         if (mediaRoot !== undefined) await fillSizes(ev.item, mediaRoot, ev.place, (d) => report({ ...d, severity: 'warning' }));
-        const kept = p.transform ? p.transform(ev.item, ev.place) : ev.item;
-        if (!kept) stats.dropped = (stats.dropped ?? 0) + 1;
+        const kept = p.transform ? p.transform(ev.item, ev.place, report) : ev.item;
+        if (stats.errors > before) reject(ev); // the transform refused the item
+        else if (!kept) stats.dropped = (stats.dropped ?? 0) + 1;
         else if (writer) {
           const item = fit ? fit(kept, ev.place) : kept;
           const pending = item && writer.write(item, ev.place);

@@ -31,6 +31,8 @@ export interface RunResult extends RunStats {
    * folder already there are left as they were). Absent when the output was written.
    */
   outputSkipped?: string;
+  /** What a dataset operation changed (filter, remap...): "12 annotations relabelled". */
+  changes?: { what: string; count: number }[];
 }
 
 export interface CommonParams {
@@ -43,6 +45,8 @@ export interface CommonParams {
   onProgress?: (stats: RunStats, input: InputSource) => void;
   /** A step every valid item passes before it is written (see PipelineParams.transform). */
   transform?: ItemTransform;
+  /** Changes the dataset header (categories) before it is written (see PipelineParams.transformDataset). */
+  transformDataset?: PipelineParams['transformDataset'];
 }
 
 export interface ConvertParams extends CommonParams {
@@ -171,6 +175,7 @@ async function convertWith(source: InputSource, fromId: string, reader: FormatIm
       onProgress: params.onProgress ? (s) => params.onProgress!(s, source) : undefined,
       ...(check ? { check } : {}),
       ...(params.transform ? { transform: params.transform } : {}),
+      ...(params.transformDataset ? { transformDataset: params.transformDataset } : {}),
       target: to,
     });
     // every file is finished and renamed into place in turn; if one fails, those already in place

@@ -141,7 +141,7 @@ const bump = (m: Map<string, number>, k: string, n = 1): void => {
 const sorted = (m: Map<string, number>): Record<string, number> => Object.fromEntries([...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
 
 /** The labels an annotation names: its label, or a classification's labels. */
-function labelsOf(a: Annotation): string[] {
+export function labelsOf(a: Annotation): string[] {
   if (a.label !== undefined) return [a.label];
   if (a.kind === 'classification') return a.labels;
   return [];
@@ -266,8 +266,8 @@ export async function stats(params: CommonParams): Promise<StatsResult> {
   const previous = params.transform;
   const run = await validate({
     ...params,
-    transform: (item, place) => {
-      const kept = previous ? previous(item, place) : item;
+    transform: (item, place, report) => {
+      const kept = previous ? previous(item, place, report) : item;
       if (kept) collector.add(kept);
       return kept;
     },

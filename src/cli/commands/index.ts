@@ -8,6 +8,8 @@ import * as detect from './detect.js';
 import * as formats from './formats.js';
 import * as schema from './schema.js';
 import * as stats from './stats.js';
+import * as filter from './filter.js';
+import * as remap from './remap.js';
 
 export interface CommandEntry {
   command: string;
@@ -22,6 +24,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { command: 'validate [inputs..]', describe: 'validate files (or stdin) and report every problem with its place', ...validate },
   { command: 'scan <dirs..>', describe: 'make items of the media files below folders (images, DICOM series, NIfTI, ...) and write them in any format', ...scan },
   { command: 'stats [input]', describe: 'count what is in a dataset: items, annotations by kind and label, box sizes, duplicates, shapes outside the image', ...stats },
+  { command: 'filter [input]', describe: 'keep the items and annotations that match (labels, kinds, score, area, ids), in any format', ...filter },
+  { command: 'remap [input]', describe: 'rename, merge and drop labels from a map file; category ids follow', ...remap },
   { command: 'detect <input>', describe: 'print the format id of INPUT, detected from its content', ...detect },
   { command: 'formats', describe: 'list the formats and what annoconv can do with each', ...formats },
   { command: 'schema <format>', describe: "print the JSON Schema a format's records are checked against", ...schema },
