@@ -47,6 +47,8 @@ export interface CommonParams {
   transform?: ItemTransform;
   /** Changes the dataset header (categories) before it is written (see PipelineParams.transformDataset). */
   transformDataset?: PipelineParams['transformDataset'];
+  /** Wraps the target's writer (dataset operations that route items to several outputs). */
+  wrapWriter?: (impl: FormatImpl, to: FormatDescriptor) => FormatImpl;
 }
 
 export interface ConvertParams extends CommonParams {
@@ -145,7 +147,8 @@ async function convertWith(source: InputSource, fromId: string, reader: FormatIm
   const options = defaultOptions(params.options);
   const stale = await sweepStaleTemps(tempFolders(params, to));
   if (stale) params.onDiagnostic?.(stale);
-  const writer = withCrowdFilter(await to.load(), to, options);
+  const impl = await to.load();
+  const writer = withCrowdFilter(params.wrapWriter ? params.wrapWriter(impl, to) : impl, to, options);
   const parts = new Parts();
   const split = splitOutput(params, parts);
   const tree = treeOutput(params, to);

@@ -14,7 +14,7 @@ export interface Change {
   count: number;
 }
 
-export interface OperationParams extends Omit<ConvertParams, 'to' | 'transform' | 'transformDataset'> {
+export interface OperationParams extends Omit<ConvertParams, 'to' | 'transform' | 'transformDataset' | 'wrapWriter'> {
   /** Output format; absent: `from`, else the input's detected format. */
   to?: string;
 }
@@ -45,7 +45,7 @@ export class ChangeCounter {
  */
 export async function runOperation(
   params: OperationParams,
-  steps: Pick<ConvertParams, 'transform' | 'transformDataset'>,
+  steps: Pick<ConvertParams, 'transform' | 'transformDataset'> | ((to: string) => Partial<ConvertParams>),
   changes: ChangeCounter,
 ): Promise<OperationResult> {
   let to = params.to ?? params.from;
@@ -56,6 +56,7 @@ export async function runOperation(
     if (to === undefined) throw new AnnoconvError(diag('OPTION_INVALID', `the format of ${source.name} is not recognised: give --from (and --to for another output format)`), 2);
     input = source;
   }
-  const r = await convert({ ...params, ...(input !== undefined ? { input } : {}), to, ...steps });
+  const more = typeof steps === 'function' ? steps(to) : steps;
+  const r = await convert({ ...params, ...(input !== undefined ? { input } : {}), to, ...more });
   return { ...r, changes: changes.list() };
 }
