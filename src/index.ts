@@ -9,6 +9,8 @@ export type { FilterSpec } from './ops/filter.js';
 export { remap, parseLabelMap } from './ops/remap.js';
 export type { LabelMap, Unmapped } from './ops/remap.js';
 export { split, Splitter } from './ops/split.js';
+export { merge } from './ops/merge.js';
+export type { MergeParams, MergeResult, OnDuplicate } from './ops/merge.js';
 export type { SplitSpec, SplitReport, SplitResult } from './ops/split.js';
 export type { OperationParams, OperationResult, Change } from './ops/operation.js';
 export type { DatasetStats, LabelStats, Distribution, StatsResult } from './ops/stats.js';

@@ -18,7 +18,7 @@ import { withCrowdFilter } from './crowd.js';
 import { detectFormat, resolveFormat } from './detect.js';
 import { recordHead } from './first-records.js';
 import { checkConvertUsage, checkScanUsage, checkValidateUsage } from './usage.js';
-import type { FormatDescriptor, FormatImpl, SplitOutput } from './format.js';
+import type { FormatDescriptor, FormatImpl, FormatReader, SplitOutput } from './format.js';
 
 export interface RunResult extends RunStats {
   /** Format the input was read as (detected when not given). */
@@ -128,6 +128,16 @@ export async function scan(params: ScanParams): Promise<RunResult> {
   });
   const source: InputSource = { name: params.dirs.join(' '), directory: true, bytesRead: 0, peek: async () => Buffer.alloc(0), chunks: async function* () {} };
   return convertWith(source, 'scan', { read }, to, params);
+}
+
+/**
+ * A convert run whose records come from a reader of the caller's (several inputs read one after
+ * another: `merge`); `name` names the input in the summary.
+ */
+export async function convertFromReader(read: FormatReader, name: string, fromId: string, params: Omit<ConvertParams, 'input' | 'from'>): Promise<RunResult> {
+  const to = await checkConvertUsage(params, defaultOptions(params.options));
+  const source: InputSource = { name, bytesRead: 0, peek: async () => Buffer.alloc(0), chunks: async function* () {} };
+  return convertWith(source, fromId, { read }, to, params);
 }
 
 /**

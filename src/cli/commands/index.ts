@@ -11,6 +11,7 @@ import * as stats from './stats.js';
 import * as filter from './filter.js';
 import * as remap from './remap.js';
 import * as split from './split.js';
+import * as merge from './merge.js';
 
 export interface CommandEntry {
   command: string;
@@ -28,6 +29,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { command: 'filter [input]', describe: 'keep the items and annotations that match (labels, kinds, score, area, ids), in any format', ...filter },
   { command: 'remap [input]', describe: 'rename, merge and drop labels from a map file; category ids follow', ...remap },
   { command: 'split [input]', describe: 'split items into train/val/test by a hash of their id (optionally stratified by label), one output a split', ...split },
+  { command: 'merge [inputs..]', describe: 'several inputs (any formats) as one output: categories reconciled by name, repeated items merged, renamed apart or refused', ...merge },
   { command: 'detect <input>', describe: 'print the format id of INPUT, detected from its content', ...detect },
   { command: 'formats', describe: 'list the formats and what annoconv can do with each', ...formats },
   { command: 'schema <format>', describe: "print the JSON Schema a format's records are checked against", ...schema },
