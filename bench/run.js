@@ -9,6 +9,7 @@
 //   ls: COCO M -> Label Studio tasks and back
 //   scan: probe 10,000 generated images and 2,000 DICOM slices, beside a full-decode baseline
 //   startup: median wall time of `--version` and of validating a one-line file
+//   ops: stats and split on COCO L beside convert coco -> coco
 // usage: node bench/run.js [case ...]    (default: all, in this order)
 import { readdirSync } from 'node:fs';
 import { here } from './lib.js';
