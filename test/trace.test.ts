@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_MASK_PIXELS, traceRle, ringSets } from '../src/model/trace.js';
 import { joinedRing, keyholeRings, simplifiedSets } from '../src/model/keyhole.js';
 import { rleDecode, rleEncode } from '../src/model/geometry.js';
+import { rasterizeRings } from '../src/model/rasterize.js';
 import type { Rle } from '../src/model/types.js';
 import { cocoapiC } from './helpers/cocoapi-c.js';
 import { corpusMasks, countTopology, randomMask, seeded } from './helpers/masks.js';
@@ -99,6 +100,15 @@ describe('trace: rings along the pixel edges', () => {
     for (const { m } of cases) {
       const acc = parity.get(m) ?? new Uint8Array(m.size[0] * m.size[1]);
       expect(rleEncode(acc, m.size[0], m.size[1]).counts).toEqual(m.counts);
+    }
+  });
+
+  it('annoconv\'s own rasterizer (rasterize.ts, checked against cocoapi in test/peers) gives the masks back from the keyhole and joined rings', () => {
+    for (const m of masks) {
+      const t = traceRle(m);
+      const [h, w] = m.size;
+      expect((t ? rasterizeRings(keyholeRings(t), h, w) : { counts: [h * w] })?.counts).toEqual(m.counts);
+      expect((t ? rasterizeRings([joinedRing(t)], h, w) : { counts: [h * w] })?.counts).toEqual(m.counts);
     }
   });
 

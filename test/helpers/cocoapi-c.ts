@@ -1,38 +1,17 @@
 /**
  * cocoapi's own polygon rasterizer (`rleFrPoly` in common/maskApi.c, what pycocotools'
  * `frPyObjects` + `merge` run), compiled from ../peers/cocoapi with the system C compiler into a
- * temporary folder, behind a tiny driver of ours. Tests use it as the reference that annoconv's
- * polygons must rasterize to; `cocoapiC()` is undefined (the tests skip) without the source or cc.
+ * temporary folder, behind the tests' driver test/peers/cocoapi_rle.c. Tests use it as the
+ * reference that annoconv's polygons must rasterize to; `cocoapiC()` is undefined (the tests
+ * skip) without the source or a compiler.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PEERS } from '../peers/peers.js';
 
-// reads cases "h w nrings (k x1 y1 ... xk yk)*" (one a line), prints each union's counts
-const DRIVER = `#include <stdio.h>
-#include <stdlib.h>
-#include "maskApi.h"
-int main(void) {
-  unsigned long h, w, n;
-  while (scanf("%lu %lu %lu", &h, &w, &n) == 3) {
-    RLE *R; rlesInit(&R, n > 0 ? n : 1);
-    for (unsigned long i = 0; i < n; i++) {
-      unsigned long k; if (scanf("%lu", &k) != 1) return 2;
-      double *xy = malloc(sizeof(double) * 2 * (k ? k : 1));
-      for (unsigned long j = 0; j < 2 * k; j++) if (scanf("%lf", xy + j) != 1) return 2;
-      rleFrPoly(R + i, xy, k, h, w); free(xy);
-    }
-    RLE M;
-    if (n == 0) { uint c = (uint)(h * w); rleInit(&M, h, w, 1, &c); }
-    else rleMerge(R, &M, n, 0);
-    for (unsigned long j = 0; j < M.m; j++) printf(j ? " %u" : "%u", M.cnts[j]);
-    printf("\\n"); rleFree(&M); rlesFree(&R, n > 0 ? n : 1);
-  }
-  return 0;
-}
-`;
+const DRIVER_DIR = join(import.meta.dirname, '..', 'peers');
 
 let built: string | null | undefined;
 
@@ -42,10 +21,11 @@ function binary(): string | undefined {
   built = null;
   const src = join(PEERS, 'cocoapi', 'common');
   if (!existsSync(join(src, 'maskApi.c'))) return undefined;
+  const cc = ['cc', 'gcc'].find((c) => spawnSync(c, ['--version']).status === 0);
+  if (!cc) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'annoconv-cocoapi-'));
-  writeFileSync(join(dir, 'driver.c'), DRIVER);
   const exe = join(dir, 'frpoly');
-  const r = spawnSync('cc', ['-O2', '-I', src, '-o', exe, join(dir, 'driver.c'), join(src, 'maskApi.c'), '-lm'], { encoding: 'utf8' });
+  const r = spawnSync(cc, ['-O2', '-I', src, '-o', exe, join(DRIVER_DIR, 'cocoapi_rle.c'), join(src, 'maskApi.c'), '-lm'], { encoding: 'utf8' });
   if (r.status !== 0) return undefined;
   built = exe;
   return exe;
@@ -59,9 +39,13 @@ export function cocoapiC(): FrPoly | undefined {
   const exe = binary();
   if (!exe) return undefined;
   return (cases) => {
-    const input = cases.map((c) => [c.h, c.w, c.rings.length, ...c.rings.flatMap((r) => [r.length / 2, ...r.map((v) => v.toPrecision(17))])].join(' ')).join('\n') + '\n';
-    const r = spawnSync(exe, [], { input, encoding: 'utf8', maxBuffer: 1 << 30 });
+    // no ring: an empty mask (cocoapi's merge of nothing has no size)
+    const asked = cases.filter((c) => c.rings.length);
+    const input = asked.map((c) => ['P', c.h, c.w, c.rings.length, ...c.rings.flatMap((r) => [r.length / 2, ...r.map((v) => String(v))])].join(' ')).join('\n') + '\n';
+    const r = asked.length ? spawnSync(exe, [], { input, encoding: 'utf8', maxBuffer: 1 << 30 }) : { status: 0, stdout: '', stderr: '' };
     if (r.status !== 0) throw new Error(`cocoapi driver failed: ${r.stderr}`);
-    return r.stdout.trim().split('\n').map((l) => l.split(' ').map(Number));
+    const lines = r.stdout.trim().split('\n');
+    let k = 0;
+    return cases.map((c) => (c.rings.length ? lines[k++]!.split(' ').slice(1).map(Number) : [c.h * c.w]));
   };
 }

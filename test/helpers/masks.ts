@@ -125,3 +125,26 @@ export function corpusMasks(): CorpusMask[] {
   }
   return out;
 }
+
+/**
+ * cocoapi's segmentation results (734 compressed-RLE masks on 99 COCO val2014 images) made into a
+ * COCO dataset: image sizes from the masks, one category per category id. Undefined without ../peers.
+ */
+export function fakesegmDataset(): { images: { id: number; file_name: string; width: number; height: number }[]; annotations: { id: number; image_id: number; category_id: number; segmentation: { size: [number, number]; counts: string }; iscrowd: 0 }[]; categories: { id: number; name: string }[] } | undefined {
+  const file = join(PEERS, 'cocoapi', 'results', 'instances_val2014_fakesegm100_results.json');
+  let results: { image_id: number; category_id: number; segmentation: { size: [number, number]; counts: string } }[];
+  try {
+    results = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const images = new Map<number, { id: number; file_name: string; width: number; height: number }>();
+  const cats = new Set<number>();
+  const annotations = results.map((r, i) => {
+    const [h, w] = r.segmentation.size;
+    if (!images.has(r.image_id)) images.set(r.image_id, { id: r.image_id, file_name: `${r.image_id}.jpg`, width: w, height: h });
+    cats.add(r.category_id);
+    return { id: i + 1, image_id: r.image_id, category_id: r.category_id, segmentation: r.segmentation, iscrowd: 0 as const };
+  });
+  return { images: [...images.values()], annotations, categories: [...cats].sort((a, b) => a - b).map((id) => ({ id, name: `class${id}` })) };
+}
