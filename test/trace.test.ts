@@ -50,7 +50,7 @@ describe('trace: rings along the pixel edges', () => {
   it('4-connected components are outer rings (clockwise), 8-connected holes are holes (counter-clockwise), the areas add up', () => {
     let holes = 0;
     for (const m of masks) {
-      const t = traceRle(m);
+      const t = traceRle(m, true);
       const topo = countTopology(m);
       const sets = t ? ringSets(t) : [];
       expect(sets.length).toBe(topo.components);
@@ -81,7 +81,7 @@ describe('trace: rings along the pixel edges', () => {
   });
 
   it.skipIf(!frPoly)('cocoapi rasterizes the keyhole rings, the joined ring and the ring sets (even-odd) back to the exact mask', () => {
-    const cases = masks.map((m) => ({ m, t: traceRle(m) }));
+    const cases = masks.map((m) => ({ m, t: traceRle(m, true) }));
     const keyholes = frPoly!(cases.map(({ m, t }) => ({ rings: t ? keyholeRings(t) : [], h: m.size[0], w: m.size[1] })));
     const joined = frPoly!(cases.map(({ m, t }) => ({ rings: t ? [joinedRing(t)] : [], h: m.size[0], w: m.size[1] })));
     cases.forEach(({ m }, i) => {
@@ -105,7 +105,7 @@ describe('trace: rings along the pixel edges', () => {
 
   it('annoconv\'s own rasterizer (rasterize.ts, checked against cocoapi in test/peers) gives the masks back from the keyhole and joined rings', () => {
     for (const m of masks) {
-      const t = traceRle(m);
+      const t = traceRle(m, true);
       const [h, w] = m.size;
       expect((t ? rasterizeRings(keyholeRings(t), h, w) : { counts: [h * w] })?.counts).toEqual(m.counts);
       expect((t ? rasterizeRings([joinedRing(t)], h, w) : { counts: [h * w] })?.counts).toEqual(m.counts);
@@ -133,7 +133,7 @@ describe('trace: rings along the pixel edges', () => {
     const bits = new Uint8Array(n * n);
     for (let x = 0; x < n; x++) for (let y = 0; y < n; y++) bits[x * n + y] = (Math.min(x, y, n - 1 - x, n - 1 - y) % 2 === 0 ? 1 : 0);
     const m = rleEncode(bits, n, n);
-    const t = traceRle(m)!;
+    const t = traceRle(m, true)!;
     const sets = ringSets(t);
     expect(sets.map((s) => s.holes.length)).toEqual([1, 1, 1, 0]);
     const kh = keyholeRings(t);
@@ -155,7 +155,7 @@ describe('trace: simplification', () => {
     let before = 0, after = 0;
     for (let k = 0; k < 300; k++) {
       const m = randomMask(rnd, 40);
-      const t = traceRle(m);
+      const t = traceRle(m, true);
       if (!t) continue;
       const exact = ringSets(t);
       const simple = simplifiedSets(t, 1.5);

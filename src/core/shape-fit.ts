@@ -11,7 +11,7 @@
  */
 import type { Annotation, Item } from '../model/types.js';
 import { maskAsPolygon, shapeAsMask } from '../model/mask-shapes.js';
-import { MAX_MASK_PIXELS } from '../model/trace.js';
+import { MAX_MASK_PIXELS, MAX_TRACE_RUNS } from '../model/trace.js';
 import { diag, type Place } from './diagnostics.js';
 import type { ShapeSupport, WriteContext } from './format.js';
 import { noun, type Noun } from './noun.js';
@@ -40,7 +40,7 @@ export function shapeFitter(sup: ShapeSupport, options: Options, ctx: WriteConte
         return t.polygon;
       }
       if ('tooLarge' in t) {
-        ctx.report(diag('MODEL_MASK_TOO_LARGE', `item ${JSON.stringify(item.id)}: a ${a.rle.size[1]} x ${a.rle.size[0]} mask is larger than ${MAX_MASK_PIXELS.toLocaleString('en-US')} pixels: not traced into a polygon`, place, 'warning'));
+        ctx.report(diag('MODEL_MASK_TOO_LARGE', `item ${JSON.stringify(item.id)}: a ${a.rle.size[1]} x ${a.rle.size[0]} mask of ${a.rle.counts.length.toLocaleString('en-US')} runs is over the limits of tracing (${MAX_MASK_PIXELS.toLocaleString('en-US')} pixels, ${MAX_TRACE_RUNS.toLocaleString('en-US')} runs): not traced into a polygon`, place, 'warning'));
         return a;
       }
       if (sup.masks) return a;

@@ -1,13 +1,14 @@
 /**
  * Traced masks (trace.ts) as polygons for the targets: ring sets, keyhole rings (one ring per
- * component, each hole joined to the ring above it by a zero-width cut) and one joined ring (the
- * components' keyhole rings bridged, for targets whose object is one ring), with optional
- * simplification.
+ * component, each hole joined to the ring above it by a zero-width cut) and one joined ring (every
+ * component joined to the ring above it by a zero-width bridge as well, for targets whose object
+ * is one ring), with optional simplification.
  *
  * Why cuts and bridges rasterize to nothing: cocoapi's rule toggles a pixel run where an edge
- * crosses a column centre. A cut is vertical (x = the hole's left column + 0.5), so it crosses no
- * column centre at all; a bridge between components is walked there and back over the same two
- * vertices, so its crossings come in identical pairs and cancel.
+ * crosses a column centre. Cuts and bridges are vertical (x = the left column of the hole or
+ * component + 0.5), so they cross no column centre at all; the components with nothing above them
+ * are joined along the crop's top row, walked there and back over the same vertices, so those
+ * crossings come in identical pairs and cancel.
  *
  * Simplification (`tolerance` > 0, pixels): Douglas-Peucker on each ring, with the cut and bridge
  * ends held in place; a ring that would lose its area (fewer than 3 corners, or turned over) keeps
@@ -34,33 +35,60 @@ function signedArea(xy: readonly number[]): number {
   return s / 2;
 }
 
-/** Each ring's vertices with its children's cut ends inserted on its edges (holes start at their own). */
-function anchored(rings: readonly TracedRing[]): Anchored[] {
-  const kids = new Map<number, number[]>();
+/** Adds `child` to the list of ring `parent` at row `y`. */
+function addKid(kids: Map<number, Map<number, number[]>>, parent: number, y: number, child: number): void {
+  const rows = kids.get(parent) ?? kids.set(parent, new Map()).get(parent)!;
+  (rows.get(y) ?? rows.set(y, []).get(y)!).push(child);
+}
+
+/**
+ * Each ring's vertices with its children's cut ends inserted on its edges: holes' cuts on edges
+ * walked rightwards (top edges of set pixels), and with `bridged`, components' bridges on edges
+ * walked leftwards (bottom edges). A ring that is a child starts at its own cut end.
+ */
+function anchored(rings: readonly TracedRing[], bridged: boolean): Anchored[] {
+  const kids = new Map<number, Map<number, number[]>>();
   rings.forEach((r, i) => {
-    if (r.hole) (kids.get(r.parent) ?? kids.set(r.parent, []).get(r.parent)!).push(i);
+    if (r.hole) addKid(kids, r.parent, r.cutY, i);
+    else if (bridged && r.bridgeTo! >= 0) addKid(kids, r.bridgeTo!, r.bridgeY!, i);
   });
+  const x0 = (c: number): number => rings[c]!.pts[0]!;
+  for (const rows of kids.values()) for (const list of rows.values()) list.sort((a, b) => x0(a) - x0(b));
   return rings.map((r, i) => {
     const xy: number[] = [];
     const kid: number[] = [];
-    if (r.hole) {
+    const n = r.pts.length >> 1;
+    // a hole's cut end is on its last edge (leftwards into its first vertex), a component's bridge
+    // end on its first edge (rightwards out of it): either way the ring starts there
+    const own = r.hole || bridged;
+    if (own) {
       xy.push(r.pts[0]! + 0.5, r.pts[1]!);
       kid.push(OWN);
     }
-    const mine = kids.get(i) ?? [];
-    const n = r.pts.length >> 1;
-    for (let k = 0; k < n; k++) {
+    const rows = kids.get(i);
+    const onEdge = (k: number): void => {
       const px = r.pts[2 * k]!, py = r.pts[2 * k + 1]!;
-      xy.push(px, py);
-      kid.push(-1);
       const qx = r.pts[2 * ((k + 1) % n)]!, qy = r.pts[2 * ((k + 1) % n) + 1]!;
-      if (!mine.length || qy !== py || qx <= px) continue;
-      // cuts land on edges walked rightwards (the top edges of set pixels), in order along them
-      const here = mine.filter((c) => rings[c]!.cutY === py && rings[c]!.pts[0]! >= px && rings[c]!.pts[0]! < qx).sort((a, b) => rings[a]!.pts[0]! - rings[b]!.pts[0]!);
-      for (const c of here) {
-        xy.push(rings[c]!.pts[0]! + 0.5, py);
-        kid.push(c);
+      const row = rows?.get(py);
+      if (!row || qy !== py) return;
+      if (qx > px) {
+        for (const c of row) if (rings[c]!.hole && x0(c) >= px && x0(c) < qx) (xy.push(x0(c) + 0.5, py), kid.push(c));
+      } else {
+        for (let j = row.length - 1; j >= 0; j--) {
+          const c = row[j]!;
+          if (!rings[c]!.hole && x0(c) >= qx && x0(c) < px) (xy.push(x0(c) + 0.5, py), kid.push(c));
+        }
       }
+    };
+    // a bridged component starts on its first edge: the rest of that edge (holes' cuts on it)
+    // first, its first vertex last
+    const bridgedOuter = own && !r.hole;
+    if (bridgedOuter) onEdge(0);
+    for (let m = 0; m < n; m++) {
+      const k = bridgedOuter ? (m + 1) % n : m;
+      xy.push(r.pts[2 * k]!, r.pts[2 * k + 1]!);
+      kid.push(-1);
+      if (!(bridgedOuter && k === 0)) onEdge(k);
     }
     return { xy, kid };
   });
@@ -133,7 +161,7 @@ function simplified(ring: Anchored, tolerance: number): Anchored {
 export function simplifiedSets(t: Trace, tolerance = 0): RingSet[] {
   const sets: RingSet[] = [];
   for (const r of t.rings) {
-    const pts = shift(simplified({ xy: r.pts, kid: r.pts.map(() => -1).slice(0, r.pts.length >> 1) }, tolerance).xy, t.ox, t.oy);
+    const pts = shift(simplified({ xy: r.pts, kid: new Array<number>(r.pts.length >> 1).fill(-1) }, tolerance).xy, t.ox, t.oy);
     if (!r.hole) sets.push({ outer: pts, holes: [] });
     else sets[r.comp]!.holes.push(pts);
   }
@@ -145,7 +173,7 @@ export function simplifiedSets(t: Trace, tolerance = 0): RingSet[] {
  * (down the cut, round the hole, back up). Pixels, flat [x1, y1, ...].
  */
 export function keyholeRings(t: Trace, tolerance = 0): number[][] {
-  const rings = anchored(t.rings).map((r) => simplified(r, tolerance));
+  const rings = anchored(t.rings, false).map((r) => simplified(r, tolerance));
   const out: number[][] = [];
   t.rings.forEach((r, i) => {
     if (!r.hole) out.push(shift(spliced(rings, i), t.ox, t.oy));
@@ -154,18 +182,32 @@ export function keyholeRings(t: Trace, tolerance = 0): number[][] {
 }
 
 /**
- * All components in one ring: each component's keyhole ring, joined to the next by a bridge from
- * its first vertex to the next one's, the bridges walked back at the end. Pixels, flat.
+ * All components in one ring (a trace made with bridges): each component joined to the ring
+ * straight above it by a vertical bridge, as holes are; the components with nothing above them
+ * are joined along the top row of the crop, walked there and back. Pixels, flat.
  */
 export function joinedRing(t: Trace, tolerance = 0): number[] {
-  const loops = keyholeRings(t, tolerance);
+  if (t.rings.some((r) => !r.hole && r.bridgeTo === undefined)) throw new Error('joinedRing needs a trace made with bridges');
+  const rings = anchored(t.rings, true).map((r) => simplified(r, tolerance));
+  const tops = t.rings.map((r, i) => i).filter((i) => !t.rings[i]!.hole && t.rings[i]!.bridgeTo === -1);
+  tops.sort((a, b) => t.rings[a]!.pts[0]! - t.rings[b]!.pts[0]!);
   const out: number[] = [];
-  for (const loop of loops) {
-    out.push(...loop);
-    if (loops.length > 1) out.push(loop[0]!, loop[1]!); // back to this loop's start, to bridge on
+  const put = (x: number, y: number): void => {
+    // no repeated vertex (a component on the crop's top row starts on it)
+    if (out.length && out[out.length - 2] === x && out[out.length - 1] === y) return;
+    out.push(x, y);
+  };
+  for (const i of tops) {
+    const ax = t.rings[i]!.pts[0]! + 0.5;
+    put(ax, 0);
+    const loop = spliced(rings, i);
+    for (let k = 0; k < loop.length; k += 2) put(loop[k]!, loop[k + 1]!);
+    put(loop[0]!, loop[1]!);
+    put(ax, 0);
   }
-  for (let k = loops.length - 2; k >= 1; k--) out.push(loops[k]![0]!, loops[k]![1]!);
-  return out;
+  for (let k = tops.length - 2; k >= 1; k--) put(t.rings[tops[k]!]!.pts[0]! + 0.5, 0);
+  if (out.length >= 4 && out[0] === out[out.length - 2] && out[1] === out[out.length - 1]) out.length -= 2;
+  return shift(out, t.ox, t.oy);
 }
 
 /** Ring `root` with its holes spliced in at their cut ends, walked without recursion (nesting can be deep). */

@@ -6,7 +6,7 @@
  */
 import { joinedRing, keyholeRings } from './keyhole.js';
 import { rasterizeAnnotation, rasterizeRings, rleIou } from './rasterize.js';
-import { MAX_MASK_PIXELS, traceRle } from './trace.js';
+import { MAX_MASK_PIXELS, MAX_TRACE_RUNS, traceRle } from './trace.js';
 import type { Annotation, MaskAnnotation, PolygonAnnotation } from './types.js';
 
 /**
@@ -40,13 +40,15 @@ function common(a: Annotation): Omit<Annotation, 'kind'> {
  */
 export function maskAsPolygon(a: MaskAnnotation, form: RingForm, tolerance = 0): Traced {
   const [h, w] = a.rle.size;
-  if (h * w > MAX_MASK_PIXELS) return { tooLarge: true };
-  const t = traceRle(a.rle);
+  if (h * w > MAX_MASK_PIXELS || a.rle.counts.length > MAX_TRACE_RUNS) return { tooLarge: true };
+  const t = traceRle(a.rle, form === 'ring');
   if (!t) return { empty: true };
   const rings = form === 'parts' ? keyholeRings(t, tolerance) : [joinedRing(t, tolerance)];
   const back = rasterizeRings(rings, h, w);
+  // a ring too long for the rasterizer's walk: no tool would rasterize it in reasonable time either
+  if (!back) return { tooLarge: true };
   const polygon = { ...common(a), kind: 'polygon', rings } as PolygonAnnotation;
-  return { polygon, iou: back ? rleIou(back, a.rle) : 0 };
+  return { polygon, iou: rleIou(back, a.rle) };
 }
 
 /** A polygon, box or ellipse rasterized into an h x w mask by cocoapi's rule; undefined when it cannot be. */

@@ -16,13 +16,20 @@
  * - Keyhole form (keyhole.ts) joins each hole to the ring above it by a zero-width vertical cut at
  *   x + 0.5; cocoapi's rule sees no crossing on a vertical edge, so the cut adds and removes no pixel.
  *
- * Memory: a few bytes per pixel of the mask's bounding box (the crop), for one mask at a time; masks
- * of more than MAX_MASK_PIXELS are refused (the caller reports it).
+ * Memory: 6 bytes a pixel of the mask's bounding box (the crop), and the rings (about 100 bytes a
+ * corner through the writers), for one mask at a time; masks of more than MAX_MASK_PIXELS pixels or
+ * MAX_TRACE_RUNS runs are refused (the caller reports it).
  */
 import type { Rle } from './types.js';
 
 /** Largest mask (height x width) traced, rasterized or turned into a bitmap (8K frames are 33 M). */
 export const MAX_MASK_PIXELS = 64_000_000;
+
+/**
+ * Most runs of a mask traced: its corners, and so the memory its polygon takes, grow with its runs
+ * (a blob on a 4K image has a few thousand; a million is a speckle no polygon target can use).
+ */
+export const MAX_TRACE_RUNS = 1_000_000;
 
 /** One component: its outer ring and its holes, each a flat [x1, y1, x2, y2, ...] in pixels. */
 export interface RingSet {
@@ -41,6 +48,12 @@ export interface TracedRing {
   parent: number;
   /** For a hole: the row of the edge its cut reaches on the parent (the cut runs at x = pts[0] + 0.5). */
   cutY: number;
+  /**
+   * For an outer ring, when traced with bridges: the ring whose edge is straight above its top-left
+   * pixel across unset pixels (-1: nothing above it in the crop), and that edge's row.
+   */
+  bridgeTo?: number;
+  bridgeY?: number;
 }
 
 /** A mask traced in its crop: rings in discovery order (top to bottom), offset to add. */
@@ -85,11 +98,13 @@ function rleExtent(rle: Rle): [number, number, number, number] | undefined {
 
 /**
  * Traces an RLE mask. Returns undefined for a mask with no set pixel. Throws RangeError for a mask
- * over MAX_MASK_PIXELS or whose runs do not add up to its size (callers check first).
+ * over MAX_MASK_PIXELS (callers check first). `bridges`: also find, for each component, the ring
+ * straight above it (for joinedRing; 4 more bytes a pixel of the crop).
  */
-export function traceRle(rle: Rle): Trace | undefined {
+export function traceRle(rle: Rle, bridges = false): Trace | undefined {
   const [h, w] = rle.size;
   if (h * w > MAX_MASK_PIXELS) throw new RangeError(`a ${w} x ${h} mask is larger than ${MAX_MASK_PIXELS} pixels`);
+  if (rle.counts.length > MAX_TRACE_RUNS) throw new RangeError(`a mask of ${rle.counts.length} runs has more than ${MAX_TRACE_RUNS}`);
   const ext = rleExtent(rle);
   if (!ext) return undefined;
   const [ox, oy, ex, ey] = ext;
@@ -110,11 +125,11 @@ export function traceRle(rle: Rle): Trace | undefined {
     }
     pos += run;
   }
-  return traceBitmap(bm, cw, ch, ox, oy);
+  return traceBitmap(bm, cw, ch, ox, oy, bridges);
 }
 
 /** Traces a padded row-major crop bitmap (a frame of zeros around cw x ch pixels). */
-function traceBitmap(bm: Uint8Array, cw: number, ch: number, ox: number, oy: number): Trace {
+function traceBitmap(bm: Uint8Array, cw: number, ch: number, ox: number, oy: number, bridges: boolean): Trace {
   const pw = cw + 2;
   const vw = cw + 1;
   const at = (x: number, y: number): number => bm[(y + 1) * pw + x + 1]!;
@@ -129,8 +144,9 @@ function traceBitmap(bm: Uint8Array, cw: number, ch: number, ox: number, oy: num
       if (!at(x - 1, y)) out[(y + 1) * vw + x] |= 8;
     }
   }
-  // the ring of each pixel's top edge: where a hole's cut lands
-  const tops = new Int32Array(cw * ch).fill(-1);
+  // the ring of each horizontal edge (x..x+1 at row y: a set pixel's top edge, where a hole's cut
+  // lands, or its bottom edge, where a component's bridge lands; never both)
+  const edges = new Int32Array(cw * (ch + 1)).fill(-1);
   const rings: TracedRing[] = [];
   let comps = 0;
   for (let vy = 0; vy <= ch; vy++) {
@@ -139,13 +155,21 @@ function traceBitmap(bm: Uint8Array, cw: number, ch: number, ox: number, oy: num
       // in row-major order a ring is met first at its top-left vertex: leaving right for an
       // outer ring, down for a hole (a left or up edge there belongs to a ring already traced)
       if (bits & 1) {
-        rings.push({ pts: walk(out, vw, tops, cw, vx, vy, 0, rings.length), hole: false, comp: comps++, parent: -1, cutY: -1 });
+        const ring: TracedRing = { pts: walk(out, vw, edges, cw, vx, vy, 0, rings.length), hole: false, comp: comps++, parent: -1, cutY: -1 };
+        if (bridges) {
+          // up across unset pixels to the first set one: its bottom edge
+          let Y = vy - 1;
+          while (Y >= 0 && !at(vx, Y)) Y--;
+          ring.bridgeTo = Y < 0 ? -1 : edges[(Y + 1) * cw + vx]!;
+          ring.bridgeY = Y + 1;
+        }
+        rings.push(ring);
       }
       if (out[vy * vw + vx]! & 2) {
         let Y = vy - 1;
         while (Y > 0 && at(vx, Y - 1)) Y--;
-        const parent = tops[Y * cw + vx]!;
-        rings.push({ pts: walk(out, vw, tops, cw, vx, vy, 1, rings.length), hole: true, comp: rings[parent]!.comp, parent, cutY: Y });
+        const parent = edges[Y * cw + vx]!;
+        rings.push({ pts: walk(out, vw, edges, cw, vx, vy, 1, rings.length), hole: true, comp: rings[parent]!.comp, parent, cutY: Y });
       }
     }
   }
@@ -153,10 +177,10 @@ function traceBitmap(bm: Uint8Array, cw: number, ch: number, ox: number, oy: num
 }
 
 /** Walks one ring from vertex (sx, sy) leaving in direction d; returns its corners. */
-function walk(out: Uint8Array, vw: number, tops: Int32Array, cw: number, sx: number, sy: number, d: number, id: number): number[] {
+function walk(out: Uint8Array, vw: number, edges: Int32Array, cw: number, sx: number, sy: number, d: number, id: number): number[] {
   const pts = [sx, sy];
   out[sy * vw + sx]! &= ~(1 << d);
-  if (d === 0) tops[sy * cw + sx] = id;
+  if (d === 0) edges[sy * cw + sx] = id;
   let x = sx + DX[d]!, y = sy + DY[d]!;
   while (x !== sx || y !== sy) {
     const v = y * vw + x;
@@ -166,7 +190,8 @@ function walk(out: Uint8Array, vw: number, tops: Int32Array, cw: number, sx: num
     const r = (d + 1) & 3, l = (d + 3) & 3;
     const nd = bits & (1 << r) ? r : bits & (1 << d) ? d : l;
     out[v] = bits & ~(1 << nd);
-    if (nd === 0) tops[y * cw + x] = id;
+    if (nd === 0) edges[y * cw + x] = id;
+    else if (nd === 2) edges[y * cw + x - 1] = id;
     if (nd !== d) pts.push(x, y);
     d = nd;
     x += DX[d]!;
