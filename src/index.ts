@@ -3,6 +3,20 @@
  * problems arrive through `onDiagnostic`, and fatal ones as a thrown {@link AnnoconvError}.
  */
 export { convert, validate, detect, scan } from './core/run.js';
+export { stats, StatsCollector } from './ops/stats.js';
+export { filter, filterTransform } from './ops/filter.js';
+export type { FilterSpec } from './ops/filter.js';
+export { remap, parseLabelMap } from './ops/remap.js';
+export type { LabelMap, Unmapped } from './ops/remap.js';
+export { split, Splitter } from './ops/split.js';
+export { merge } from './ops/merge.js';
+export { diff, diffAnnotations, shapeIou } from './ops/diff.js';
+export type { DiffParams, DiffReport, DiffResult, ItemDiff, AnnotationChange, LabelTotals } from './ops/diff.js';
+export type { MergeParams, MergeResult, OnDuplicate } from './ops/merge.js';
+export type { SplitSpec, SplitReport, SplitResult } from './ops/split.js';
+export type { OperationParams, OperationResult, Change } from './ops/operation.js';
+export type { DatasetStats, LabelStats, Distribution, StatsResult } from './ops/stats.js';
+export type { ItemTransform } from './core/pipeline.js';
 export type { ConvertParams, CommonParams, RunResult } from './core/run.js';
 export type { RunStats, Loss } from './core/pipeline.js';
 export { readItems } from './core/items.js';

@@ -84,7 +84,7 @@ describe('COCO masks -> YOLO segment', () => {
     writeFileSync(join(d, 'gt.json'), JSON.stringify(gt));
     const r = await cli(['convert', '--from', 'coco', '--to', 'yolo', '--yolo-task', 'segment', '-o', join(d, 'out'), join(d, 'gt.json'), '--diagnostics', 'json']);
     expect(r.code).toBe(0);
-    expect(jsonSummary(r.stderr)!.changes).toEqual([{ verb: 'traced', what: 'masks', into: 'polygons', count: 734, meanIou: 1 }]);
+    expect(jsonSummary(r.stderr)!.changes).toEqual([{ what: 'masks traced into polygons, mean IoU 1', count: 734, meanIou: 1 }]);
     const sizes = Object.fromEntries(gt!.images.map((im) => [String(im.id), [im.height, im.width] as [number, number]]));
     const back = readSegments(join(d, 'out'), sizes);
     const byImage = new Map<number, typeof gt.annotations>();
@@ -110,7 +110,7 @@ describe('COCO masks -> YOLO segment', () => {
     writeFileSync(join(d, 'in.json'), cocoOf(12, 11, [m]));
     const r = await cli(['convert', '--from', 'coco', '--to', 'yolo', '--yolo-task', 'segment', '-o', join(d, 'out'), join(d, 'in.json')]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('traced 1 mask into polygons, mean IoU 1');
+    expect(r.stderr).toContain('1 mask traced into polygons, mean IoU 1');
     const lines = readSegments(join(d, 'out'), { img: [12, 11] }).img!;
     expect(lines.length).toBe(1);
     const [counts] = frPoly!([{ rings: [lines[0]!.ring], h: 12, w: 11 }]);
@@ -141,9 +141,9 @@ describe('--masks and --polygon-tolerance', () => {
     expect(poly.annotations[0].segmentation.length).toBe(2); // the ring with its hole, and the island
     expect(poly.annotations[0].area).toBe(73);
     expect(poly.annotations[1].segmentation).toEqual(m);
-    expect(r.stderr).toContain('traced 1 mask into polygons, mean IoU 1');
+    expect(r.stderr).toContain('1 mask traced into polygons, mean IoU 1');
     const back = await cli(['convert', '--from', 'coco', '--to', 'coco', '--masks', 'rle', '-o', join(d, 'rle.json'), join(d, 'poly.json')]);
-    expect(back.stderr).toContain('rasterized 1 polygon into masks');
+    expect(back.stderr).toContain('1 polygon rasterized into masks');
     expect(JSON.parse(readFileSync(join(d, 'rle.json'), 'utf8')).annotations.map((a: { segmentation: unknown }) => a.segmentation)).toEqual([m, m]);
   });
 
@@ -160,7 +160,7 @@ describe('--masks and --polygon-tolerance', () => {
     const iou = (jsonSummary(loose.stderr)!.changes as { meanIou: number }[])[0]!.meanIou;
     expect(iou).toBeLessThan(1);
     expect(iou).toBeGreaterThan(0.97);
-    expect(jsonDiagnostics(exact.stderr).find((x) => x.code === 'MODEL_SHAPE_CHANGED')).toMatchObject({ severity: 'info', message: 'traced 1 mask into polygons, mean IoU 1' });
+    expect(jsonDiagnostics(exact.stderr).find((x) => x.code === 'MODEL_SHAPE_CHANGED')).toMatchObject({ severity: 'info', message: '1 mask traced into polygons, mean IoU 1' });
   });
 
   it('a mask over the size limit is not traced: MODEL_MASK_TOO_LARGE, then left out of YOLO segment and counted', async () => {

@@ -103,6 +103,19 @@ function rewriteHelp(argv: string[]): string[] {
   return argv[1] !== undefined ? [argv[1], ...(commandNames.includes(argv[1]) ? ['--help'] : [])] : ['--help'];
 }
 
+/**
+ * A lone "-" (stdin) among positionals is handed to yargs as "", which it keeps as a positional;
+ * yargs itself refuses "-" in a list of positionals (`validate a.json -`). After an option ("-o -")
+ * it stays: it is that option's value.
+ */
+function loneDashes(argv: string[]): string[] {
+  if (!LIST_COMMANDS.some((c) => argv.includes(c))) return argv; // yargs takes a lone "-" positional itself
+  return argv.map((a, i) => (a === '-' && i > 0 && !argv[i - 1]!.startsWith('-') ? '' : a));
+}
+
+/** The commands whose positionals are a list. */
+const LIST_COMMANDS = ['validate', 'merge'];
+
 /** One line saying what was wrong, what was probably meant, and where help is. */
 function usageMessage(e: UsageError, argv: string[], known: string[]): string {
   let msg = e.message;
@@ -154,7 +167,7 @@ export async function run(rawArgv: string[]): Promise<number> {
     process.stdout.write(formats.join('\n') + (formats.length ? '\n' : ''));
     return 0;
   }
-  const argv = rewriteHelp(rawArgv);
+  const argv = loneDashes(rewriteHelp(rawArgv));
   installSignalHandlers(jsonMode(argv) ? 'json' : 'text');
   const command = argv.find((a) => commandNames.includes(a));
   let known: string[] = [];

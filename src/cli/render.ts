@@ -1,7 +1,6 @@
 /** How diagnostics, summaries and progress look on stderr. The only place that formats output for people. */
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { RunResult } from '../core/run.js';
-import { changeText } from '../core/pipeline.js';
 
 export type DiagnosticsMode = 'text' | 'json';
 
@@ -89,7 +88,7 @@ export function summaryLine(name: string, r: RunResult, validating: boolean): st
     : [`read ${n(r.read)}`, `wrote ${n(r.written)}`, `rejected ${n(r.rejected)}`];
   parts.push(count(r.errors, 'error'), count(r.warnings, 'warning'));
   let s = `${name} (${r.from}${r.to ? ' -> ' + r.to : ''}): ${parts.join(', ')}`;
-  if (r.changes?.length) s += '; ' + r.changes.map(changeText).join(', ');
+  if (r.changes?.length) s += '; ' + r.changes.map((c) => `${n(c.count)} ${c.what}`).join(', ');
   if (r.losses.length) s += '; dropped ' + r.losses.map((l) => `${n(l.count)} ${l.what} (${l.reason})`).join(', ');
   if (r.outputSkipped) s += `; no output written: ${r.outputSkipped}`;
   return escapeControls(s);
@@ -108,7 +107,7 @@ export function summaryJson(name: string, r: RunResult, validating: boolean): st
       errors: r.errors,
       warnings: r.warnings,
       losses: r.losses.map((l) => ({ what: l.what, count: l.count, reason: l.reason })),
-      ...(r.changes?.length ? { changes: r.changes } : {}),
+      ...(r.changes ? { changes: r.changes } : {}),
       ...(r.outputSkipped ? { outputSkipped: r.outputSkipped } : {}),
       exitCode: r.exitCode,
     },

@@ -87,7 +87,7 @@ export interface WriteContext {
   /**
    * Count annotations whose shape changed kind for the target (`traced` masks `into` polygons,
    * `rasterized` polygons into masks), with the sum of their IoUs with the source shape when it was
-   * measured: reported in the summary beside the loss ("traced 734 masks into polygons, mean IoU
+   * measured: reported in the summary beside the loss ("734 masks traced into polygons, mean IoU
    * 0.997"). Absent in contexts that do not report (the writers' tests).
    */
   changed?(verb: string, what: Noun, into: string, count: number, iouSum?: number): void;

@@ -33,9 +33,11 @@ const OPTION_FILES: Record<string, OptionFile> = {
   gt: { flag: '--gt', whole: false, missing: { code: 'OPTION_INVALID', exit: 2 } },
   annottoConfig: { flag: '--annotto-config', whole: true, missing: { code: 'OPTION_INVALID', exit: 2 } },
   annottoItems: { flag: '--annotto-items', whole: false, missing: { code: 'OPTION_INVALID', exit: 2 } },
+  labelMap: { flag: '--labels', whole: true, missing: { code: 'OPTION_INVALID', exit: 2 } },
+  ids: { flag: '--ids', whole: true, missing: { code: 'OPTION_INVALID', exit: 2 } },
 };
 
-export type OptionFileKey = 'categories' | 'taskMap' | 'serverConfig' | 'gt' | 'annottoConfig' | 'annottoItems';
+export type OptionFileKey = 'categories' | 'taskMap' | 'serverConfig' | 'gt' | 'annottoConfig' | 'annottoItems' | 'labelMap' | 'ids';
 
 const CHUNK = 1024 * 1024;
 

@@ -11,6 +11,7 @@ import { agree, type Noun } from './noun.js';
 import { FirstRecords, type RecordedInput } from './first-records.js';
 import { beforeWrite } from './before-write.js';
 import type { FormatDescriptor } from './format.js';
+import type { Dataset, Item } from '../model/types.js';
 import { AnnoconvError, diag, type Diagnostic, type DiagnosticSink, type Place } from './diagnostics.js';
 
 /** One line of the loss report: what was dropped (in the number that goes with `count`), how often, why. */
@@ -39,25 +40,29 @@ export interface RunStats {
   errors: number;
   warnings: number;
   losses: Loss[];
-  /** Annotations that changed kind for the target (masks traced, shapes rasterized); absent when none did. */
-  changes?: ShapeChange[];
+  /** Valid items a transform left out (filter, split): neither written nor rejected. */
+  dropped?: number;
+  /**
+   * What the run changed: annotations that changed kind for the target ("734 masks traced into
+   * polygons, mean IoU 1"), and what a dataset operation did ("12 annotations relabelled").
+   */
+  changes?: RunChange[];
   /** Set while a reader is in a phase after reading its input (progress only). */
   phase?: RunPhase;
 }
 
-/** Annotations that changed kind: `traced` 734 `masks` `into` `polygons`, their mean IoU with the source shape when measured. */
-export interface ShapeChange {
-  verb: string;
+/** One line of what a run changed: `count` and the rest of the phrase, `what`. */
+export interface RunChange {
   what: string;
-  into: string;
   count: number;
+  /** For masks traced into polygons: the mean IoU of the polygons re-rasterized with their masks. */
   meanIou?: number;
 }
 
-/** "traced 734 masks into polygons, mean IoU 0.997": the IoU rounded down, so that 1 means exact. */
-export function changeText(c: ShapeChange): string {
-  const iou = c.meanIou === undefined ? '' : `, mean IoU ${c.meanIou === 1 ? '1' : (Math.floor(c.meanIou * 1000) / 1000).toFixed(3)}`;
-  return `${c.verb} ${c.count.toLocaleString('en-US')} ${c.what} into ${c.into}${iou}`;
+/** "masks traced into polygons, mean IoU 0.997": the IoU rounded down, so that 1 means exact. */
+function changePhrase(count: number, what: Noun, verb: string, into: string, meanIou: number | undefined): string {
+  const iou = meanIou === undefined ? '' : `, mean IoU ${meanIou === 1 ? '1' : (Math.floor(meanIou * 1000) / 1000).toFixed(3)}`;
+  return `${agree(count, what)} ${verb} into ${into}${iou}`;
 }
 
 export interface PipelineParams {
@@ -84,7 +89,19 @@ export interface PipelineParams {
   check?: { format: FormatDescriptor; recorded: RecordedInput };
   /** The target's descriptor: its capabilities decide how items are fitted to it (core/before-write.ts). */
   target?: FormatDescriptor;
+  /**
+   * Sees every valid item before it is written (or, when validating, instead of being written):
+   * returns the item to write, changed or not, or undefined to leave it out (counted in `dropped`);
+   * an error it reports rejects the item.
+   * Items are then always built, and no reader hands over serialized text.
+   */
+  transform?: ItemTransform;
+  /** Sees the dataset header (categories) before the writer does; returns the one to write. */
+  transformDataset?: (dataset: Dataset) => Dataset;
 }
+
+/** A step between reader and writer (dataset operations: stats, filter, remap, split). */
+export type ItemTransform = (item: Item, place: Place, report: DiagnosticSink) => Item | undefined;
 
 export function emptyStats(): RunStats {
   return { read: 0, written: 0, rejected: 0, errors: 0, warnings: 0, losses: [] };
@@ -168,7 +185,7 @@ async function run(p: PipelineParams, first: FirstRecords | undefined): Promise<
   };
 
   // items serialized in workers skip writer.write, and so the fitting step: only without one
-  const serializer = writer && p.output && !fit ? p.writer?.serializer : undefined;
+  const serializer = writer && p.output && !fit && !p.transform ? p.writer?.serializer : undefined;
   // --media-root: sizes from the image files for items that lack them
   const mediaRoot = typeof options.format.mediaRoot === 'string' ? options.format.mediaRoot : undefined;
   const { fillSizes } = mediaRoot !== undefined ? await import('../media/fill-sizes.js') : { fillSizes: undefined as never };
@@ -176,10 +193,10 @@ async function run(p: PipelineParams, first: FirstRecords | undefined): Promise<
     stats.phase = { name, ...(total !== undefined ? { total } : {}), unit, startRead: stats.read, startedAt: Date.now() };
     p.onProgress?.(stats);
   };
-  for await (const batch of read(p.input, { file: p.input.name, options, report, materialize: writer !== undefined, ...(serializer ? { serializer } : {}), phase })) {
+  for await (const batch of read(p.input, { file: p.input.name, options, report, materialize: writer !== undefined || p.transform !== undefined, ...(serializer ? { serializer } : {}), phase })) {
     for (const ev of batch as ReadEvent[]) {
       if (ev.type === 'dataset') {
-        if (writer?.dataset) await writer.dataset(ev.dataset);
+        if (writer?.dataset) await writer.dataset(p.transformDataset ? p.transformDataset(ev.dataset) : ev.dataset);
         continue;
       }
       if (ev.type === 'valid' || ev.type === 'serialized') {
@@ -196,14 +213,19 @@ async function run(p: PipelineParams, first: FirstRecords | undefined): Promise<
       first?.record(1, ev.type === 'item');
       if (ev.type === 'reject') {
         reject(ev);
-      } else if (writer) {
+      } else if (writer || p.transform) {
         const before = stats.errors;
         if (mediaRoot !== undefined) await fillSizes(ev.item, mediaRoot, ev.place, (d) => report({ ...d, severity: 'warning' }));
-        const item = fit ? fit(ev.item, ev.place) : ev.item;
-        const pending = item && writer.write(item, ev.place);
-        if (pending) await pending; // most writers are synchronous: no microtask per item
-        if (stats.errors > before) reject(ev);
-        else stats.written++;
+        const kept = p.transform ? p.transform(ev.item, ev.place, report) : ev.item;
+        if (stats.errors > before) reject(ev); // the transform refused the item
+        else if (!kept) stats.dropped = (stats.dropped ?? 0) + 1;
+        else if (writer) {
+          const item = fit ? fit(kept, ev.place) : kept;
+          const pending = item && writer.write(item, ev.place);
+          if (pending) await pending; // most writers are synchronous: no microtask per item
+          if (stats.errors > before) reject(ev);
+          else stats.written++;
+        }
       }
       if (first?.due) first.decide();
       if (stop) {
@@ -221,9 +243,10 @@ async function run(p: PipelineParams, first: FirstRecords | undefined): Promise<
   if (stop) throw new AnnoconvError(diag('RUN_STOPPED', `stopped at the first invalid record (${stop.code}) because of --on-invalid fail`, placeOf(stop)), 1);
   if (writer) await writer.end();
   for (const c of changes.values()) {
-    const change: ShapeChange = { verb: c.verb, what: agree(c.count, c.what), into: c.into, count: c.count, ...(c.measured ? { meanIou: c.iouSum / c.measured } : {}) };
+    const meanIou = c.measured ? c.iouSum / c.measured : undefined;
+    const change: RunChange = { what: changePhrase(c.count, c.what, c.verb, c.into, meanIou), count: c.count, ...(meanIou !== undefined ? { meanIou } : {}) };
     (stats.changes ??= []).push(change);
-    report(diag('MODEL_SHAPE_CHANGED', changeText(change), {}, 'info'));
+    report(diag('MODEL_SHAPE_CHANGED', `${c.count} ${change.what}`, {}, 'info'));
   }
   for (const [key, l] of losses) {
     const what = agree(l.count, l.what);

@@ -13,12 +13,12 @@ import { openOutput } from './output.js';
 import { Parts, removeStaleParts, splitOutput } from './split-output.js';
 import { defaultOptions, type Options } from './options.js';
 import { sweepStaleTemps } from './stale-temps.js';
-import { runPipeline, type PipelineParams, type RunStats } from './pipeline.js';
+import { runPipeline, type ItemTransform, type PipelineParams, type RunStats } from './pipeline.js';
 import { withCrowdFilter } from './crowd.js';
 import { detectFormat, resolveFormat } from './detect.js';
 import { recordHead } from './first-records.js';
 import { checkConvertUsage, checkScanUsage, checkValidateUsage } from './usage.js';
-import type { FormatDescriptor, FormatImpl, SplitOutput } from './format.js';
+import type { FormatDescriptor, FormatImpl, FormatReader, SplitOutput } from './format.js';
 
 export interface RunResult extends RunStats {
   /** Format the input was read as (detected when not given). */
@@ -41,6 +41,12 @@ export interface CommonParams {
   options?: Partial<Options>;
   onDiagnostic?: DiagnosticSink;
   onProgress?: (stats: RunStats, input: InputSource) => void;
+  /** A step every valid item passes before it is written (see PipelineParams.transform). */
+  transform?: ItemTransform;
+  /** Changes the dataset header (categories) before it is written (see PipelineParams.transformDataset). */
+  transformDataset?: PipelineParams['transformDataset'];
+  /** Wraps the target's writer (dataset operations that route items to several outputs). */
+  wrapWriter?: (impl: FormatImpl, to: FormatDescriptor) => FormatImpl;
 }
 
 export interface ConvertParams extends CommonParams {
@@ -123,6 +129,16 @@ export async function scan(params: ScanParams): Promise<RunResult> {
 }
 
 /**
+ * A convert run whose records come from a reader of the caller's (several inputs read one after
+ * another: `merge`); `name` names the input in the summary.
+ */
+export async function convertFromReader(read: FormatReader, name: string, fromId: string, params: Omit<ConvertParams, 'input' | 'from'>): Promise<RunResult> {
+  const to = await checkConvertUsage(params, defaultOptions(params.options));
+  const source: InputSource = { name, bytesRead: 0, peek: async () => Buffer.alloc(0), chunks: async function* () {} };
+  return convertWith(source, fromId, { read }, to, params);
+}
+
+/**
  * Where this run keeps temporary things, and so where a killed run may have left some: TMPDIR
  * (spill folders), beside -o FILE and --rejects (temporary files), inside -o DIR (staging).
  */
@@ -139,7 +155,8 @@ async function convertWith(source: InputSource, fromId: string, reader: FormatIm
   const options = defaultOptions(params.options);
   const stale = await sweepStaleTemps(tempFolders(params, to));
   if (stale) params.onDiagnostic?.(stale);
-  const writer = withCrowdFilter(await to.load(), to, options);
+  const impl = await to.load();
+  const writer = withCrowdFilter(params.wrapWriter ? params.wrapWriter(impl, to) : impl, to, options);
   const parts = new Parts();
   const split = splitOutput(params, parts);
   const tree = treeOutput(params, to);
@@ -168,6 +185,8 @@ async function convertWith(source: InputSource, fromId: string, reader: FormatIm
       onDiagnostic: report,
       onProgress: params.onProgress ? (s) => params.onProgress!(s, source) : undefined,
       ...(check ? { check } : {}),
+      ...(params.transform ? { transform: params.transform } : {}),
+      ...(params.transformDataset ? { transformDataset: params.transformDataset } : {}),
       target: to,
     });
     // every file is finished and renamed into place in turn; if one fails, those already in place
@@ -257,6 +276,7 @@ export async function validate(params: CommonParams): Promise<RunResult> {
     onDiagnostic: params.onDiagnostic ?? (() => undefined),
     onProgress: params.onProgress ? (s) => params.onProgress!(s, source) : undefined,
     ...(check ? { check } : {}),
+    ...(params.transform ? { transform: params.transform } : {}),
   }).catch((e: unknown) => {
     throw masked(e);
   });
