@@ -7,6 +7,7 @@
 //   coco: convert generated COCO S/M/L to annoconv and back, beside a whole-file JSON.parse converter
 //   encord: validate and convert a generated 1,000,000-entry Encord manifest (JSON and CSV)
 //   ls: COCO M -> Label Studio tasks and back
+//   masks: 1,000 Label Studio brushes -> COCO polygons (traced) -> brushes (rasterized), pixel-identical count
 //   scan: probe 10,000 generated images and 2,000 DICOM slices, beside a full-decode baseline
 //   startup: median wall time of `--version` and of validating a one-line file
 //   ops: stats and split on COCO L beside convert coco -> coco
@@ -14,7 +15,7 @@
 import { readdirSync } from 'node:fs';
 import { here } from './lib.js';
 
-const ORDER = ['jsonl', 'coco', 'encord', 'ls', 'scan', 'startup'];
+const ORDER = ['jsonl', 'coco', 'encord', 'ls', 'masks', 'scan', 'startup'];
 const known = readdirSync(here + 'cases').filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3));
 const all = [...ORDER.filter((c) => known.includes(c)), ...known.filter((c) => !ORDER.includes(c)).sort()];
 const which = process.argv.slice(2);

@@ -4,7 +4,7 @@ import type { CommonParams, RunResult } from '../core/run.js';
 import { listFormats } from '../core/registry.js';
 import type { FormatOption } from '../core/format.js';
 import { AnnoconvError, diag } from '../core/diagnostics.js';
-import { checkMaxInflatedSize, type Options } from '../core/options.js';
+import { checkMasks, checkMaxInflatedSize, checkTolerance, type Options } from '../core/options.js';
 import { createProgress } from './progress.js';
 import { summaryJson, summaryLine } from './render.js';
 import { err, handleError, printerFor, type Globals } from './output.js';
@@ -38,7 +38,10 @@ export function runOptions(y: Argv): Argv {
  * format's: it applies to every target without crowd regions, whatever the source.
  */
 export function writeOptions(y: Argv): Argv {
-  return y.option('keep-crowd', { type: 'boolean', default: false, describe: 'write crowd regions (COCO iscrowd 1) as ordinary objects to targets that have no crowd notion (yolo, voc, csv, remo, jsonl, labelstudio...); by default they are left out and counted as loss' });
+  return y
+    .option('keep-crowd', { type: 'boolean', default: false, describe: 'write crowd regions (COCO iscrowd 1) as ordinary objects to targets that have no crowd notion (yolo, voc, csv, remo, jsonl, labelstudio...); by default they are left out and counted as loss' })
+    .option('masks', { type: 'string', describe: 'region shapes where the target holds masks and polygons (coco, labelstudio): keep (default: as they are; masks traced for targets without masks, e.g. yolo segment), polygons (masks traced into polygons), rle (polygons, boxes and ellipses rasterized into masks)' })
+    .option('polygon-tolerance', { type: 'number', describe: 'simplify traced masks by this many pixels (Douglas-Peucker; default 0: the exact pixel boundary, which rasterizes back to the same mask)' });
 }
 
 /**
@@ -101,6 +104,8 @@ export function optionsFrom(args: Args): Partial<Options> {
     ...(args.maxInflatedSize !== undefined ? { maxInflatedSize: checkMaxInflatedSize(args.maxInflatedSize) } : {}),
     workers: args.workers > 0 ? args.workers : 0,
     keepCrowd: args.keepCrowd === true,
+    ...(args.masks !== undefined ? { masks: checkMasks(args.masks) } : {}),
+    ...(args.polygonTolerance !== undefined ? { polygonTolerance: checkTolerance(args.polygonTolerance) } : {}),
     ...(args.annotations !== undefined || args.predictions !== undefined ? { sets: { ...(args.annotations !== undefined ? { annotations: String(args.annotations) } : {}), ...(args.predictions !== undefined ? { predictions: String(args.predictions) } : {}) } } : {}),
     format: collectFormatOptions(args),
   };

@@ -7,12 +7,14 @@
  * - `pixels`: the target writes pixel geometry, so an item with shapes the source gave relative to
  *   an image size it does not state (`unplaced`) is refused (MODEL_NO_SIZE) rather than written
  *   without them.
+ * - `shapes`: masks traced into polygons and shapes rasterized into masks (core/shape-fit.ts).
  */
 import type { Item } from '../model/types.js';
 import { diag, type Place } from './diagnostics.js';
 import type { FormatDescriptor, WriteContext } from './format.js';
 import { noun } from './noun.js';
 import type { Options } from './options.js';
+import { shapeFitter } from './shape-fit.js';
 import { parsePredictionRule, parseSetRule, pickSets, type SetsDropped } from './annotation-sets.js';
 
 /** Fits one item to the target: the item to write, or undefined when it is refused (already reported). */
@@ -22,7 +24,9 @@ export type FitItem = (item: Item, place: Place) => Item | undefined;
 export function beforeWrite(target: FormatDescriptor | undefined, options: Options, ctx: WriteContext): FitItem | undefined {
   const oneSet = target?.can.oneSet === true;
   const pixels = target?.can.pixels === true;
-  if (!oneSet && !pixels) return undefined;
+  const sup = target?.shapes?.(options);
+  const shapes = sup ? shapeFitter(sup, options, ctx, target!.id, target!.holds?.crowd === true) : undefined;
+  if (!oneSet && !pixels && !shapes) return undefined;
   const pick = oneSet ? setPicker(target!.id, options, ctx) : undefined;
   return (item, place) => {
     const out = pick ? pick(item, place) : item;
@@ -30,7 +34,7 @@ export function beforeWrite(target: FormatDescriptor | undefined, options: Optio
       ctx.report(diag('MODEL_NO_SIZE', `item ${JSON.stringify(item.id)}: ${out.unplaced} ${out.unplaced === 1 ? 'shape is' : 'shapes are'} in percent of an image size the source does not give (original_width/original_height): ${target!.id} needs pixels`, place));
       return undefined;
     }
-    return out;
+    return out && shapes ? shapes(out, place) : out;
   };
 }
 

@@ -275,6 +275,8 @@ export const CODES = {
   MODEL_VALUE_RANGE: c('error', 'a size is not positive, or a coordinate is beyond +/- 1e9 pixels (no target could write it)'),
   MODEL_NO_SIZE: c('error', 'an item has shapes in percent of an image size the source does not give: a pixel target (COCO, YOLO, VOC, CSV, Remo) refuses it'),
   MODEL_MASK_SIZE: c('error', "a mask's RLE size differs from its item's size, or its run lengths do not add up to it"),
+  MODEL_MASK_TOO_LARGE: c('warning', 'a mask of more than 64,000,000 pixels or 1,000,000 runs is not traced into a polygon: kept as a mask, or left out (and counted) by a target without masks'),
+  MODEL_SHAPE_CHANGED: c('info', 'annotations changed kind for the target: masks traced into polygons (with the mean IoU of the polygons re-rasterized), or polygons, boxes and ellipses rasterized into masks'),
   MODEL_ID_DUPLICATE: c('warning', 'two items share an id'),
   MODEL_LABEL_CATEGORY_MISMATCH: c('warning', "an annotation's label differs from the name of its categoryId (a label edited in a pipe): the label wins, and the annotation is written under the label's category"),
   MODEL_CATEGORY_NAME_REPEATED: c('warning', 'two categories with different ids share a name: kept apart (an annotation with only the name goes to the first)'),

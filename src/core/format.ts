@@ -84,6 +84,25 @@ export interface WriteContext {
    * `chosen`: the user's options asked for this drop (a selection): counted, never refused.
    */
   lose(what: Noun, count: number, reason: string, place?: Place, chosen?: boolean): boolean;
+  /**
+   * Count annotations whose shape changed kind for the target (`traced` masks `into` polygons,
+   * `rasterized` polygons into masks), with the sum of their IoUs with the source shape when it was
+   * measured: reported in the summary beside the loss ("734 masks traced into polygons, mean IoU
+   * 0.997"). Absent in contexts that do not report (the writers' tests).
+   */
+  changed?(verb: string, what: Noun, into: string, count: number, iouSum?: number): void;
+}
+
+/**
+ * The region shapes a target holds, for fitting masks and polygons to it (core/shape-fit.ts):
+ * `masks` (COCO RLE, Label Studio brushes); `polygons`: `parts` when an object's rings are unioned
+ * (COCO), `ring` when it is one ring (YOLO segment, a Label Studio polygon), false when none.
+ */
+export interface ShapeSupport {
+  masks: boolean;
+  polygons: 'parts' | 'ring' | false;
+  /** Crowd regions stay masks (COCO): they are not traced even under --masks polygons. */
+  crowdAsMask?: boolean;
 }
 
 /** Writes items to a sink. `write` may refuse an item by reporting an error diagnostic for it. */
@@ -149,6 +168,12 @@ export interface FormatDescriptor {
    * written as ordinary objects under --keep-crowd (core/crowd.ts).
    */
   holds?: { crowd?: boolean };
+  /**
+   * The region shapes the target holds with these options: masks the target cannot hold are
+   * traced into polygons, and --masks polygons|rle converts where both are held (core/shape-fit.ts).
+   * Absent: shapes go to the writer as they are.
+   */
+  shapes?(options: Options): ShapeSupport | undefined;
   /**
    * True when every item written needs a media URL (a manifest registers URLs): `scan`, which finds
    * paths, then requires --url-prefix before it starts.

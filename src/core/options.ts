@@ -29,9 +29,21 @@ export interface Options {
    * `--predictions`); absent fields take their defaults: the latest annotation, no predictions.
    */
   sets?: SetChoice;
+  /**
+   * Region shapes where the target holds both masks and polygons (`--masks`): keep (default) writes
+   * each as it is, tracing masks only for targets without masks; polygons traces masks; rle
+   * rasterizes polygons, boxes and ellipses into masks.
+   */
+  masks?: MasksChoice;
+  /** Douglas-Peucker tolerance in pixels for traced masks (`--polygon-tolerance`); 0 (default) = the exact pixel boundary. */
+  polygonTolerance?: number;
   /** Format-specific options by name (camelCase), e.g. projectType, urlPrefix. */
   format: Record<string, unknown>;
 }
+
+/** What `--masks` may say. */
+export const MASKS_CHOICES = ['keep', 'polygons', 'rle'] as const;
+export type MasksChoice = (typeof MASKS_CHOICES)[number];
 
 export const DEFAULT_MAX_RECORD_SIZE = 16 * 1024 * 1024;
 
@@ -52,6 +64,8 @@ export function defaultOptions(partial: Partial<Options> = {}): Options {
     workers: partial.workers ?? 0,
     keepCrowd: partial.keepCrowd ?? false,
     ...(partial.sets !== undefined ? { sets: checkSetChoice(partial.sets) } : {}),
+    ...(partial.masks !== undefined ? { masks: checkMasks(partial.masks) } : {}),
+    ...(partial.polygonTolerance !== undefined ? { polygonTolerance: checkTolerance(partial.polygonTolerance) } : {}),
     format: partial.format ?? {},
   };
 }
@@ -60,6 +74,22 @@ export function defaultOptions(partial: Partial<Options> = {}): Options {
 export function checkMaxInflatedSize(value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
     throw new AnnoconvError(diag('OPTION_INVALID', `--max-inflated-size must be a whole number of bytes, at least 1 (got ${String(value)})`), 2);
+  }
+  return value;
+}
+
+/** `--masks`: keep, polygons or rle (else a usage error, exit 2). */
+export function checkMasks(value: unknown): MasksChoice {
+  if (typeof value !== 'string' || !(MASKS_CHOICES as readonly string[]).includes(value)) {
+    throw new AnnoconvError(diag('OPTION_INVALID', `--masks must be one of ${MASKS_CHOICES.join(', ')} (got ${String(value)})`), 2);
+  }
+  return value as MasksChoice;
+}
+
+/** `--polygon-tolerance`: a finite number of pixels, 0 or more (else a usage error, exit 2). */
+export function checkTolerance(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new AnnoconvError(diag('OPTION_INVALID', `--polygon-tolerance must be a number of pixels, 0 or more (got ${String(value)})`), 2);
   }
   return value;
 }

@@ -42,8 +42,27 @@ export interface RunStats {
   losses: Loss[];
   /** Valid items a transform left out (filter, split): neither written nor rejected. */
   dropped?: number;
+  /**
+   * What the run changed: annotations that changed kind for the target ("734 masks traced into
+   * polygons, mean IoU 1"), and what a dataset operation did ("12 annotations relabelled").
+   */
+  changes?: RunChange[];
   /** Set while a reader is in a phase after reading its input (progress only). */
   phase?: RunPhase;
+}
+
+/** One line of what a run changed: `count` and the rest of the phrase, `what`. */
+export interface RunChange {
+  what: string;
+  count: number;
+  /** For masks traced into polygons: the mean IoU of the polygons re-rasterized with their masks. */
+  meanIou?: number;
+}
+
+/** "masks traced into polygons, mean IoU 0.997": the IoU rounded down, so that 1 means exact. */
+function changePhrase(count: number, what: Noun, verb: string, into: string, meanIou: number | undefined): string {
+  const iou = meanIou === undefined ? '' : `, mean IoU ${meanIou === 1 ? '1' : (Math.floor(meanIou * 1000) / 1000).toFixed(3)}`;
+  return `${agree(count, what)} ${verb} into ${into}${iou}`;
 }
 
 export interface PipelineParams {
@@ -123,6 +142,7 @@ async function run(p: PipelineParams, first: FirstRecords | undefined): Promise<
   };
   const losses = new Map<string, { what: Noun; count: number; reason: string }>();
   const lossPlaces = new Map<string, Place | undefined>();
+  const changes = new Map<string, { verb: string; what: Noun; into: string; count: number; iouSum: number; measured: number }>();
   const wctx: WriteContext = {
     options,
     ...(p.split ? { split: p.split } : {}),
@@ -142,6 +162,15 @@ async function run(p: PipelineParams, first: FirstRecords | undefined): Promise<
         lossPlaces.set(key, place);
       }
       return true;
+    },
+    changed(verb, what, into, count, iouSum) {
+      const key = verb + '\u0000' + what.many + '\u0000' + into;
+      const c = changes.get(key) ?? changes.set(key, { verb, what, into, count: 0, iouSum: 0, measured: 0 }).get(key)!;
+      c.count += count;
+      if (iouSum !== undefined) {
+        c.iouSum += iouSum;
+        c.measured += count;
+      }
     },
   };
   const writer = p.writer && p.output ? await p.writer.createWriter?.(p.output, wctx) : undefined;
@@ -213,6 +242,12 @@ async function run(p: PipelineParams, first: FirstRecords | undefined): Promise<
   for (const d of p.input.problems ?? []) report(d);
   if (stop) throw new AnnoconvError(diag('RUN_STOPPED', `stopped at the first invalid record (${stop.code}) because of --on-invalid fail`, placeOf(stop)), 1);
   if (writer) await writer.end();
+  for (const c of changes.values()) {
+    const meanIou = c.measured ? c.iouSum / c.measured : undefined;
+    const change: RunChange = { what: changePhrase(c.count, c.what, c.verb, c.into, meanIou), count: c.count, ...(meanIou !== undefined ? { meanIou } : {}) };
+    (stats.changes ??= []).push(change);
+    report(diag('MODEL_SHAPE_CHANGED', `${c.count} ${change.what}`, {}, 'info'));
+  }
   for (const [key, l] of losses) {
     const what = agree(l.count, l.what);
     stats.losses.push({ what, count: l.count, reason: l.reason });

@@ -31,8 +31,6 @@ export interface RunResult extends RunStats {
    * folder already there are left as they were). Absent when the output was written.
    */
   outputSkipped?: string;
-  /** What a dataset operation changed (filter, remap...): "12 annotations relabelled". */
-  changes?: { what: string; count: number }[];
 }
 
 export interface CommonParams {

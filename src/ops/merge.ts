@@ -189,7 +189,7 @@ export async function merge(params: MergeParams): Promise<MergeResult> {
     if (held.size) yield [...held.values()].map(({ item, place }): ReadEvent => ({ type: 'item', item, place }));
   };
   const r = await convertFromReader(read, params.inputs.join(' + '), 'merge', params);
-  return { ...r, changes: changes.list() };
+  return { ...r, changes: [...(r.changes ?? []), ...changes.list()] };
 }
 
 const describe = (item: Item): string => (item.url ?? item.path ?? `id ${item.id}`);

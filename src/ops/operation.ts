@@ -58,5 +58,6 @@ export async function runOperation(
   }
   const more = typeof steps === 'function' ? steps(to) : steps;
   const r = await convert({ ...params, ...(input !== undefined ? { input } : {}), to, ...more });
-  return { ...r, changes: changes.list() };
+  // the run's own changes (masks traced for the target) first, then the operation's
+  return { ...r, changes: [...(r.changes ?? []), ...changes.list()] };
 }

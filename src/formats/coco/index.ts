@@ -44,6 +44,8 @@ export const coco: FormatDescriptor = {
   extensions: ['.json'],
   can: { read: true, write: true, validate: true, oneSet: true, pixels: true },
   holds: { crowd: true },
+  // segmentation polygons are unioned: a traced mask is one keyhole ring per component
+  shapes: () => ({ masks: true, polygons: 'parts', crowdAsMask: true }),
   detect: detectDataset,
   unsupported,
   options: {

@@ -32,6 +32,8 @@ export const labelStudio: FormatDescriptor = {
   title: 'Label Studio tasks: import JSON and full export JSON',
   extensions: ['.json'],
   can: { read: true, write: true, validate: true },
+  // brushes and polygons; a polygon result is one ring: a traced mask's components are bridged
+  shapes: () => ({ masks: true, polygons: 'ring' }),
   detect,
   options: {
     as: {

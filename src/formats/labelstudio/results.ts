@@ -74,8 +74,9 @@ export interface ReadResult {
   unsized?: true;
 }
 
-/** Largest brush or mask turned into a bitmap (8K video frames are 33 million pixels). */
-export const MAX_MASK_PIXELS = 64_000_000;
+/** Largest brush or mask turned into a bitmap: the model's limit for masks (8K video frames are 33 million pixels). */
+export { MAX_MASK_PIXELS } from '../../model/trace.js';
+import { MAX_MASK_PIXELS } from '../../model/trace.js';
 
 /** Percent tolerance before a coordinate outside 0-100 is warned. */
 const OVERSHOOT = 0.01;

@@ -17,6 +17,8 @@ export const yolo: FormatDescriptor = {
   title: 'YOLO label folders (detection, segmentation, oriented boxes, pose); written as labels/, classes.txt and data.yaml into -o DIR',
   extensions: [],
   can: { read: true, write: true, validate: true, directory: true, oneSet: true, pixels: true },
+  // a segment line is one ring per object (Ultralytics): a mask's components are bridged into it
+  shapes: (o) => (o.format.yoloTask === 'segment' ? { masks: false, polygons: 'ring' } : undefined),
   detectDirectory,
   options: {
     'yolo-task': {
