@@ -4,6 +4,7 @@
 import type { FormatDescriptor } from '../core/format.js';
 import { annoconv } from './annoconv/index.js';
 import { coco, cocoResults } from './coco/index.js';
+import { cocoPanoptic } from './coco-panoptic/index.js';
 import { annottoExport, jsonl } from './jsonl/index.js';
 import { encordCsv, encordJson } from './encord/index.js';
 import { labelStudio, labelStudioBulk, labelStudioMin } from './labelstudio/index.js';
@@ -19,6 +20,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   annottoExport,
   coco,
   cocoResults,
+  cocoPanoptic,
   encordJson,
   encordCsv,
   labelStudio,

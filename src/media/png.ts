@@ -3,7 +3,10 @@
  * (sharp turns them into RGB, losing the class index a mask stores) and writes a given palette
  * with given indices. Decoding and encoding hold one image at a time.
  */
+import { stat } from 'node:fs/promises';
 import { decode, encode } from 'fast-png';
+import { diag, type DiagnosticSink } from '../core/diagnostics.js';
+import { readRegularFile } from '../core/io.js';
 
 /** A decoded PNG: row-major samples, `channels` per pixel, and the palette of a palette PNG. */
 export interface PngPixels {
@@ -56,4 +59,22 @@ export function encodeGreyPng(width: number, height: number, values: Uint8Array 
 /** An 8-bit RGB PNG from interleaved [r, g, b] samples. */
 export function encodeRgbPng(width: number, height: number, rgb: Uint8Array): Uint8Array {
   return encode({ width, height, data: rgb, channels: 3, depth: 8 });
+}
+
+/** The decoded PNG at `path`, or undefined after reporting why not (MASK_PNG_MISSING, MASK_PNG_INVALID). */
+export async function readMaskPng(path: string, report: DiagnosticSink): Promise<PngPixels | undefined> {
+  let bytes: Buffer;
+  try {
+    if (!(await stat(path)).isFile()) throw new Error('not a file');
+    bytes = await readRegularFile(path);
+  } catch {
+    report(diag('MASK_PNG_MISSING', `no mask PNG at ${path}`, { file: path }));
+    return undefined;
+  }
+  try {
+    return decodePng(bytes);
+  } catch (e) {
+    report(diag('MASK_PNG_INVALID', `not a readable PNG: ${(e as Error).message}`, { file: path }));
+    return undefined;
+  }
 }
