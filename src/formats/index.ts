@@ -11,6 +11,7 @@ import { labelStudio, labelStudioBulk, labelStudioMin } from './labelstudio/inde
 import { csv } from './csv/index.js';
 import { voc } from './voc/index.js';
 import { yolo } from './yolo/index.js';
+import { masks } from './masks/index.js';
 import { remoJson } from './remo/index.js';
 import { annottoAnnotations, annottoPredictions } from './annotto/index.js';
 
@@ -29,6 +30,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   csv,
   voc,
   yolo,
+  masks,
   remoJson,
   annottoPredictions,
   annottoAnnotations,
