@@ -5,11 +5,17 @@
 import type { Annotation, Item, Rle } from './types.js';
 import { indexMapToRles, paintRle, type IndexMap } from './index-map.js';
 import { rleArea } from './geometry.js';
+import { rasterizeAnnotation } from './rasterize.js';
 
-/** The pixels of a shape on an h x w image, or null when it has none there (keypoints, text...). */
+/**
+ * The pixels of a region on an h x w image (masks as they are, polygons and ellipses rasterized by
+ * cocoapi's rule), or null when it has none to paint: keypoints, labels, text, and boxes (a box
+ * is an object's extent, not its pixels: painting it would claim the background around it).
+ */
 export function shapeRle(a: Annotation, h: number, w: number): Rle | null {
   if (a.kind === 'mask') return a.rle;
-  return null;
+  if (a.kind === 'box') return null;
+  return rasterizeAnnotation(a, h, w);
 }
 
 /** The size [h, w] to paint an item at: its masks' size when they agree (the PNG they came from), else the item's. */

@@ -4,7 +4,8 @@
  * its segment id (R + 256·G + 256²·B), 0 unlabelled.
  *
  * Quirks worth knowing:
- * - Every shape with pixels is one segment: masks as they are; an annotation whose id is a whole
+ * - Every region is one segment: masks as they are, polygons and ellipses rasterized by cocoapi's
+ *   rule (boxes are not segments, and are counted); an annotation whose id is a whole
  *   number from 1 to 2^24 - 1, unique in its image, keeps it as its segment id (so colours come
  *   back as they were), others get the next free ids.
  * - Segments are painted in the items' order, later over earlier (a panoptic map has one segment
@@ -128,7 +129,7 @@ function segmentsOf(item: Item, [h, w]: [number, number], cats: CategoryIds, ctx
     strokes.push({ rle, value: id });
     anns.push(a);
   }
-  if (unpainted && !ctx.lose(noun('annotation without pixels', 'annotations without pixels'), unpainted, 'COCO panoptic holds segments of pixels (keypoints, classifications and text have none)', place)) return undefined;
+  if (unpainted && !ctx.lose(noun('annotation without pixels', 'annotations without pixels'), unpainted, 'COCO panoptic holds segments of pixels (boxes, keypoints, classifications and text are not painted)', place)) return undefined;
   if (unlabelled && !ctx.lose(noun('unlabelled shape'), unlabelled, 'a panoptic segment needs a category', place)) return undefined;
   return { strokes, anns };
 }

@@ -10,7 +10,8 @@
  * - Instances are painted in the item's order, later over earlier (`--paint-order area`: largest
  *   first, so that small objects stay on top). Pixels of one class covered by another are counted,
  *   and so are instances merged into their class (a semantic mask has no instances).
- * - Masks are painted; keypoints, classifications, text and boxes are not (counted).
+ * - Masks are painted as they are, polygons and ellipses rasterized by cocoapi's rule (the
+ *   rasterizer in src/model); keypoints, classifications, text and boxes are not (counted).
  * - One image is painted at a time: memory is O(image), never O(dataset).
  */
 import { noun } from '../../core/noun.js';
@@ -58,7 +59,7 @@ export function createMasksWriter(_sink: OutputSink, ctx: WriteContext): FormatW
       let unpainted = 0;
       let unlabelled = 0;
       for (const a of item.annotations) {
-        const rle = a.kind === 'box' ? null : shapeRle(a, h, w);
+        const rle = shapeRle(a, h, w);
         if (!rle) {
           unpainted++;
           continue;

@@ -9,7 +9,8 @@
  *   get 21, 22, ... in the order the dataset's categories, then the items, name them.
  * - Instance k is the k-th object of the XML (the devkit's rule), painted in object order, later
  *   over earlier; 255 is void: the source's void band (`extras.voc.void`) is painted last.
- * - Boxes are not painted (a box is not a segmentation); at most 254 instances an image.
+ * - Masks are painted as they are, polygons and ellipses rasterized by cocoapi's rule; boxes are
+ *   not painted (a box is not a segmentation). At most 254 instances an image.
  */
 import { noun } from '../../core/noun.js';
 import type { WriteContext } from '../../core/format.js';
@@ -28,9 +29,9 @@ export interface SegInstance {
   object: number;
 }
 
-/** Whether a shape is painted into the segmentation PNGs (masks and, with a rasterizer, regions). */
+/** Whether a shape is painted into the segmentation PNGs: masks, polygons, ellipses (not boxes). */
 export function paintable(a: Annotation): boolean {
-  return a.kind !== 'box' && a.kind !== 'keypoints' && shapeRle(a, 1, 1) !== null;
+  return a.kind === 'mask' || a.kind === 'polygon' || a.kind === 'ellipse';
 }
 
 export class VocSegWriter {
@@ -74,7 +75,8 @@ export class VocSegWriter {
     const classStrokes = [];
     const objectStrokes = [];
     for (const { annotation: a, object } of instances) {
-      const rle = shapeRle(a, h, w)!;
+      const rle = shapeRle(a, h, w);
+      if (!rle) continue;
       const c = a.label === undefined ? undefined : this.indexOf(a.label);
       if (c === undefined) unlabelled++;
       else classStrokes.push({ rle, value: c });
