@@ -22,7 +22,9 @@ export function pngIndices(png: PngPixels, colours: Map<number, number>, unknown
   const { channels, data } = png;
   let unknownColours = 0;
   let values: Uint8Array | Uint16Array;
-  if (channels <= 2) {
+  if (channels === 1) {
+    values = data; // the decoded samples are the indices: no copy of a large image
+  } else if (channels === 2) {
     values = png.depth === 16 ? new Uint16Array(n) : new Uint8Array(n);
     for (let p = 0; p < n; p++) values[p] = data[p * channels]!;
   } else {
