@@ -33,23 +33,24 @@ function folder(name: string, n: number, png: Uint8Array): string {
 
 describe('masks: memory is O(image), not O(dataset)', () => {
   let one = '';
-  let three = '';
+  let five = '';
   beforeAll(() => {
     const v = new Uint8Array(SIDE * SIDE);
     for (let y = 0; y < SIDE; y++) for (let x = 0; x < SIDE; x++) v[y * SIDE + x] = ((x >> 10) + (y >> 10)) % 4;
     const png = encodeGreyPng(SIDE, SIDE, v);
     one = folder('one', 1, png);
-    three = folder('three', 3, png);
+    five = folder('five', 5, png);
   });
 
-  it('reading a 10k x 10k mask peaks under 600 MB (6 bytes a pixel with the runtime), and three of them less than 150 MB above one', () => {
+  it('reading a 10k x 10k mask peaks under 600 MB, and five of them less than 250 MB above one', () => {
     const a = peak(['convert', one, '--to', 'annoconv', '-o', join(dir, 'one.jsonl')]);
     expect(a.status, a.stderr).toBe(0);
     expect(a.peakMB).toBeLessThan(600);
-    const b = peak(['convert', three, '--to', 'annoconv', '-o', join(dir, 'three.jsonl')]);
+    const b = peak(['convert', five, '--to', 'annoconv', '-o', join(dir, 'five.jsonl')]);
     expect(b.status, b.stderr).toBe(0);
-    // each image held to the end would add 100 MB or more: two more images stay well under that
-    expect(b.peakMB).toBeLessThan(a.peakMB + 150);
+    // each image held to the end would add 100 MB or more (400 MB for four more); measured: about 140 MB, the runtime's lag in freeing one image's buffers
+    expect(b.peakMB).toBeLessThan(a.peakMB + 250);
+    process.stdout.write(`masks memory: one 10k x 10k mask ${a.peakMB.toFixed(0)} MB, five ${b.peakMB.toFixed(0)} MB\n`);
   }, 120_000);
 
   it('painting a 10k x 10k mask (masks -> masks) peaks under 700 MB', () => {
