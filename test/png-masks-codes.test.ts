@@ -117,7 +117,7 @@ describe('masks: writing', () => {
     const annotations = [{ kind: 'box', x: 0, y: 0, w: 1, h: 1, label: 'cat' }, { kind: 'keypoints', points: [[0, 0, 2]], label: 'cat' }];
     const r = run(['convert', '-', '--from', 'annoconv', '--to', 'masks', '-o', join(dir, 'loss')], item('a.jpg', { annotations }) + '\n');
     expect(r.code).toBe(0);
-    expect(jsonSummary(r.stderr)).toMatchObject({ losses: [expect.objectContaining({ count: 2, what: 'annotations without pixels to paint' })] });
+    expect((jsonSummary(r.stderr)!.losses as { what: string; count: number }[]).map((l) => [l.what, l.count])).toEqual([['box annotation', 1], ['keypoints annotation', 1]]);
   });
 });
 

@@ -41,8 +41,10 @@ export interface Stroke {
 
 /** What painting left of each stroke: hidden wholly (`hidden`), pixels covered by later ones (`coveredPixels`). */
 export interface PaintResult {
-  /** Indices of strokes no pixel of which shows. */
+  /** Indices of strokes with pixels, none of which shows. */
   hidden: number[];
+  /** Indices of strokes with no pixel at all (a polygon thinner than a pixel centre). */
+  empty: number[];
   coveredPixels: number;
   /** The visible pixels of each value painted, from the finished map. */
   shown: Map<number, Rle>;
@@ -63,6 +65,7 @@ export function paintStrokes(map: IndexMap, strokes: readonly Stroke[], byArea =
   let coveredPixels = 0;
   for (const i of order) coveredPixels += paintRle(map, strokes[i]!.rle, strokes[i]!.value, background);
   const shown = indexMapToRles(map, (v) => v === background);
+  const empty = strokes.flatMap((s, i) => (rleArea(s.rle) === 0 ? [i] : []));
   const hidden = strokes.flatMap((s, i) => (rleArea(s.rle) > 0 && !shown.has(s.value) ? [i] : []));
-  return { hidden, coveredPixels, shown };
+  return { hidden, empty, coveredPixels, shown };
 }

@@ -11,11 +11,15 @@ function detect(sample: Sample): number {
 export const cocoPanoptic: FormatDescriptor = {
   id: 'coco-panoptic',
   aliases: ['panoptic'],
-  title: 'COCO panoptic: panoptic_*.json with its folder of PNG segment maps; written as panoptic.json and panoptic/ into -o DIR',
+  title: 'COCO panoptic: panoptic_*.json with its folder of PNG segment maps (the file, or a folder holding panoptic.json or annotations/panoptic_*.json); written as panoptic.json and panoptic/ into -o DIR',
   extensions: ['.json'],
   can: { read: true, write: true, validate: true, directory: true, oneSet: true, pixels: true },
   holds: { crowd: true },
   detect,
+  async detectDirectory(path: string): Promise<number> {
+    const { panopticFiles } = await import('./reader.js');
+    return (await panopticFiles(path)).length ? 0.9 : 0;
+  },
   options: {
     'panoptic-masks': {
       type: 'string', scope: 'read',

@@ -14,11 +14,13 @@
  * - The JSON is parsed whole (it holds no geometry: about 1 KB an image); the PNGs are read one
  *   image at a time.
  */
+import { readdir } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
 import { safeRelative } from '../../core/file-tree.js';
+import { readRegularFile } from '../../core/io.js';
 import { setOwn } from '../../core/safe.js';
 import { readMaskPng } from '../../media/png.js';
 import { indexMapToRles, rgbToId } from '../../model/index-map.js';
@@ -33,21 +35,42 @@ export function pngFolderOf(jsonPath: string, option: unknown): string {
   return join(dirname(jsonPath), basename(jsonPath).replace(/\.json$/i, ''));
 }
 
+/**
+ * The panoptic JSONs of a folder: `panoptic.json` (what the writer writes), else the
+ * `panoptic_*.json` files in it or in its `annotations/` (COCO's layout).
+ */
+export async function panopticFiles(dir: string): Promise<string[]> {
+  const list = async (d: string): Promise<string[]> => (await readdir(d).catch(() => [] as string[])).filter((n) => /^panoptic(_.*)?\.json$/i.test(n)).sort().map((n) => join(d, n));
+  const here = await list(dir);
+  if (here.some((f) => basename(f) === 'panoptic.json')) return [join(dir, 'panoptic.json')];
+  return here.length ? here : list(join(dir, 'annotations'));
+}
+
 export async function* readCocoPanoptic(input: InputSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
-  const file = ctx.file;
-  const doc = await parseDocument(input, ctx);
+  if (!input.directory) {
+    yield* readOne(input.path, () => input.chunks(), ctx.file, ctx, true);
+    return;
+  }
+  const files = await panopticFiles(input.path!);
+  if (!files.length) ctx.report(diag('INPUT_EMPTY', `no panoptic.json or panoptic_*.json in ${input.path} or its annotations/`, { file: input.path! }));
+  // the files of one dataset (train, val) share its categories: the first file's header stands for all
+  for (let i = 0; i < files.length; i++) yield* readOne(files[i], async function* () { yield await readRegularFile(files[i]!); }, files[i]!, ctx, i === 0);
+}
+
+async function* readOne(path: string | undefined, chunks: () => AsyncIterable<Buffer>, file: string, ctx: ReadContext, header: boolean): AsyncGenerator<ReadEvent[]> {
+  const doc = await parseDocument(chunks, file, ctx);
   if (!doc) {
     yield [{ type: 'reject', place: { file } }];
     return;
   }
-  const categories = categoriesOf(doc, ctx);
+  const categories = categoriesOf(doc, file, ctx);
   const dataset: Dataset = { categories: [...categories.values()] };
   if (isObj(doc.info)) dataset.info = doc.info;
   if (Array.isArray(doc.licenses)) dataset.licenses = doc.licenses.filter(isObj);
-  yield [{ type: 'dataset', dataset }];
+  if (header) yield [{ type: 'dataset', dataset }];
   const images = Array.isArray(doc.images) ? doc.images : [];
   const byImage = annotationsByImage(doc, file, ctx);
-  const folder = input.path ? pngFolderOf(input.path, ctx.options.format.panopticMasks) : undefined;
+  const folder = path ? pngFolderOf(path, ctx.options.format.panopticMasks) : undefined;
   for (let i = 0; i < images.length; i++) {
     const im = images[i];
     const place: Place = { file, pointer: `#/images/${i}`, record: i + 1 };
@@ -59,7 +82,7 @@ export async function* readCocoPanoptic(input: InputSource, ctx: ReadContext): A
     const item = imageItem(im);
     const ann = byImage.get(im.id);
     byImage.delete(im.id);
-    if (ann && !(await addSegments(item, ann, folder, categories, ctx))) {
+    if (ann && !(await addSegments(item, ann, folder, categories, file, ctx))) {
       yield [{ type: 'reject', place }];
       continue;
     }
@@ -71,28 +94,28 @@ export async function* readCocoPanoptic(input: InputSource, ctx: ReadContext): A
 }
 
 /** The whole JSON document, or undefined after reporting why not. */
-async function parseDocument(input: InputSource, ctx: ReadContext): Promise<JsonObject | undefined> {
+async function parseDocument(chunks: () => AsyncIterable<Buffer>, file: string, ctx: ReadContext): Promise<JsonObject | undefined> {
   const parts: Buffer[] = [];
-  for await (const chunk of input.chunks()) parts.push(chunk);
+  for await (const chunk of chunks()) parts.push(chunk);
   let doc: unknown;
   try {
     doc = JSON.parse(Buffer.concat(parts).toString('utf8'));
   } catch (e) {
-    ctx.report(diag('COCO_INVALID_JSON', `not valid JSON: ${(e as Error).message}`, { file: ctx.file }));
+    ctx.report(diag('COCO_INVALID_JSON', `not valid JSON: ${(e as Error).message}`, { file }));
     return undefined;
   }
   if (!isObj(doc)) {
-    ctx.report(diag('COCO_NOT_OBJECT', 'a COCO panoptic file must be a JSON object', { file: ctx.file }));
+    ctx.report(diag('COCO_NOT_OBJECT', 'a COCO panoptic file must be a JSON object', { file }));
     return undefined;
   }
   return doc;
 }
 
-function categoriesOf(doc: JsonObject, ctx: ReadContext): Map<number, Category> {
+function categoriesOf(doc: JsonObject, file: string, ctx: ReadContext): Map<number, Category> {
   const out = new Map<number, Category>();
   const list = Array.isArray(doc.categories) ? doc.categories : [];
   list.forEach((c, i) => {
-    const place: Place = { file: ctx.file, pointer: `#/categories/${i}` };
+    const place: Place = { file, pointer: `#/categories/${i}` };
     if (!isObj(c) || !isId(c.id) || typeof c.name !== 'string') {
       ctx.report(diag('COCO_FIELD_MISSING', 'a category needs an integer id and a name', place));
       return;
@@ -148,9 +171,9 @@ function imageItem(im: JsonObject): Item {
 }
 
 /** Reads the PNG of one image and adds a mask per segment; false when the image is refused. */
-async function addSegments(item: Item, ann: PanopticAnnotation, folder: string | undefined, categories: Map<number, Category>, ctx: ReadContext): Promise<boolean> {
+async function addSegments(item: Item, ann: PanopticAnnotation, folder: string | undefined, categories: Map<number, Category>, file: string, ctx: ReadContext): Promise<boolean> {
   const a = ann.record;
-  const at = (k: string): Place => ({ file: ctx.file, pointer: `#/annotations/${ann.index}${k}` });
+  const at = (k: string): Place => ({ file, pointer: `#/annotations/${ann.index}${k}` });
   const rel = safeRelative(a.file_name as string);
   if (!folder || rel === undefined) {
     ctx.report(diag('MASK_PNG_MISSING', `segment map ${JSON.stringify(a.file_name)} cannot be opened ${folder ? '(the name leaves the folder)' : '(the input is not a file: give --panoptic-masks DIR)'}`, at('/file_name')));

@@ -20,7 +20,7 @@ import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
 import { nameClash, safeRelative } from '../../core/file-tree.js';
-import { loseMetadata } from '../../core/loss.js';
+import { loseMetadata, loseProvenance, loseRasterized, loseScore, loseUnpainted } from '../../core/loss.js';
 import { setOwn } from '../../core/safe.js';
 import { encodeRgbPng } from '../../media/png.js';
 import { idToRgb } from '../../model/index-map.js';
@@ -65,9 +65,12 @@ export function createCocoPanopticWriter(_sink: OutputSink, ctx: WriteContext): 
       const canvas = { width: w, height: h, values: new Uint32Array(w * h) };
       const painted = paintStrokes(canvas, segs.strokes);
       if (painted.coveredPixels && !ctx.lose(noun('pixel of a segment under a later one', 'pixels of segments under later ones'), painted.coveredPixels, 'a panoptic map holds one segment a pixel: later segments were painted over earlier ones', place)) return;
-      if (painted.hidden.length && !ctx.lose(noun('segment hidden by later ones', 'segments hidden by later ones'), painted.hidden.length, 'every pixel of these segments is under later segments', place)) return;
+      if (painted.hidden.length && !ctx.lose(noun('shape hidden by later ones', 'shapes hidden by later ones'), painted.hidden.length, 'every pixel of these shapes is under later segments of the panoptic map', place)) return;
       if (!loseMetadata(item, 'COCO panoptic', ctx, place)) return;
-      const hidden = new Set(painted.hidden);
+      if (!loseProvenance(item, 'COCO panoptic', ctx, place)) return;
+      for (const a of segs.anns) if (!loseScore(a.score, 'COCO panoptic', ctx, place)) return;
+      if (painted.empty.length && !ctx.lose(noun('segment without a pixel', 'segments without a pixel'), painted.empty.length, 'these shapes cover no pixel centre, and a panoptic segment is its pixels', place)) return;
+      const hidden = new Set([...painted.hidden, ...painted.empty]);
       const info = segs.strokes.flatMap((s, i) => (hidden.has(i) ? [] : [segmentInfo(s, segs.anns[i]!, painted.shown, cats)]));
       const image = imageRecord(item, imageIds, images.length + 1);
       images.push(image);
@@ -102,13 +105,13 @@ function segmentsOf(item: Item, [h, w]: [number, number], cats: CategoryIds, ctx
   const strokes: Stroke[] = [];
   const anns: Annotation[] = [];
   let next = 1;
-  let unpainted = 0;
+  const unpainted: Annotation[] = [];
   let unlabelled = 0;
   for (let i = 0; i < item.annotations.length; i++) {
     const a = item.annotations[i]!;
     const rle = shapeRle(a, h, w);
     if (!rle) {
-      unpainted++;
+      unpainted.push(a);
       continue;
     }
     if (a.label === undefined && a.categoryId === undefined) {
@@ -129,7 +132,7 @@ function segmentsOf(item: Item, [h, w]: [number, number], cats: CategoryIds, ctx
     strokes.push({ rle, value: id });
     anns.push(a);
   }
-  if (unpainted && !ctx.lose(noun('annotation without pixels', 'annotations without pixels'), unpainted, 'COCO panoptic holds segments of pixels (boxes, keypoints, classifications and text are not painted)', place)) return undefined;
+  if (!loseUnpainted(unpainted, 'COCO panoptic', ctx, place) || !loseRasterized(anns, 'COCO panoptic', ctx, place)) return undefined;
   if (unlabelled && !ctx.lose(noun('unlabelled shape'), unlabelled, 'a panoptic segment needs a category', place)) return undefined;
   return { strokes, anns };
 }
@@ -181,7 +184,8 @@ class CategoryIds {
   }
 
   idOf(a: Annotation): number {
-    if (a.categoryId !== undefined && this.byId.get(a.categoryId)?.name === (a.label ?? this.byId.get(a.categoryId)!.name)) return a.categoryId;
+    const byId = a.categoryId === undefined ? undefined : this.byId.get(a.categoryId);
+    if (byId && (a.label === undefined || a.label === byId.name)) return byId.id;
     const name = a.label ?? String(a.categoryId);
     const known = this.byName.get(name);
     if (known) return known.id;

@@ -19,11 +19,11 @@ import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { diag, type Place } from '../../core/diagnostics.js';
 import { nameClash, safeRelative } from '../../core/file-tree.js';
-import { loseMetadata } from '../../core/loss.js';
+import { loseMetadata, loseProvenance, loseRasterized, loseScore, loseUnpainted } from '../../core/loss.js';
 import { encodeIndexedPng } from '../../media/png.js';
 import { vocColormap } from '../../model/index-map.js';
 import { canvasSize, paintStrokes, shapeRle, type Stroke } from '../../model/paint.js';
-import type { Dataset, Item } from '../../model/types.js';
+import type { Annotation, Dataset, Item } from '../../model/types.js';
 import { formatLabelMap, type LabelEntry } from './labelmap.js';
 import { maskValues } from './reader.js';
 
@@ -56,12 +56,13 @@ export function createMasksWriter(_sink: OutputSink, ctx: WriteContext): FormatW
       const [h, w] = size;
       const strokes: Stroke[] = [];
       const perClass = new Map<number, number>();
-      let unpainted = 0;
+      const unpainted: Annotation[] = [];
+      const painted: Annotation[] = [];
       let unlabelled = 0;
       for (const a of item.annotations) {
         const rle = shapeRle(a, h, w);
         if (!rle) {
-          unpainted++;
+          unpainted.push(a);
           continue;
         }
         const c = a.label === undefined ? undefined : classes.indexOf(a.label);
@@ -75,15 +76,20 @@ export function createMasksWriter(_sink: OutputSink, ctx: WriteContext): FormatW
         }
         perClass.set(c, (perClass.get(c) ?? 0) + 1);
         strokes.push({ rle, value: c });
+        painted.push(a);
       }
       const merged = [...perClass.values()].reduce((n, k) => n + (k > 1 ? k : 0), 0);
-      if (unpainted && !ctx.lose(noun('annotation without pixels to paint', 'annotations without pixels to paint'), unpainted, 'a semantic mask holds masks (boxes, keypoints, classifications and text are not painted)', place)) return;
+      if (!loseUnpainted(unpainted, 'a semantic mask', ctx, place) || !loseRasterized(painted, 'a semantic mask', ctx, place)) return;
+      const attributes = painted.filter((a) => a.attributes && Object.keys(a.attributes).length).length;
+      if (attributes && !ctx.lose(noun("mask's attributes", "masks' attributes"), attributes, 'a semantic mask holds a class a pixel', place)) return;
+      if (painted.some((a) => a.score !== undefined) && !loseScore(1, 'a semantic mask', ctx, place)) return;
       if (unlabelled && !ctx.lose(noun('unlabelled mask'), unlabelled, 'a semantic mask paints classes', place)) return;
       const canvas = { width: w, height: h, values: new Uint8Array(w * h).fill(background) };
-      const painted = paintStrokes(canvas, strokes, byArea, background);
-      if (painted.coveredPixels && !ctx.lose(noun('pixel of a class under another', 'pixels of classes under others'), painted.coveredPixels, `a semantic mask holds one class a pixel: ${byArea ? 'smaller instances were painted over larger ones' : 'later instances were painted over earlier ones'}`, place)) return;
+      const paint = paintStrokes(canvas, strokes, byArea, background);
+      if (paint.coveredPixels && !ctx.lose(noun('pixel of a class under another', 'pixels of classes under others'), paint.coveredPixels, `a semantic mask holds one class a pixel: ${byArea ? 'smaller instances were painted over larger ones' : 'later instances were painted over earlier ones'}`, place)) return;
+      if (paint.empty.length && !ctx.lose(noun('shape without a pixel', 'shapes without a pixel'), paint.empty.length, 'these shapes cover no pixel centre', place)) return;
       if (merged && !ctx.lose(noun('instance merged into its class', 'instances merged into their class'), merged, 'a semantic mask holds classes, not instances', place)) return;
-      if (!loseMetadata(item, 'a mask PNG', ctx, place)) return;
+      if (!loseMetadata(item, 'a mask PNG', ctx, place) || !loseProvenance(item, 'a mask PNG', ctx, place)) return;
       await files.write(rel, Buffer.from(encodeIndexedPng(w, h, canvas.values, palette)));
     },
     async end(): Promise<void> {

@@ -19,7 +19,7 @@ import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { diag, fragment, type Place } from '../../core/diagnostics.js';
 import { nameClash, safeRelative } from '../../core/file-tree.js';
-import { loseForeignExtras, loseMetadata, loseScore, loseProvenance } from '../../core/loss.js';
+import { loseForeignExtras, loseMetadata, loseScore, loseProvenance, loseRasterized } from '../../core/loss.js';
 import { setOwn } from '../../core/safe.js';
 import { cornersMoved, envelopeLoss, envelopeOf, wholeCorners, xywhToInclusive, type Xyxy } from '../../model/geometry.js';
 import type { Annotation, Item, JsonObject } from '../../model/types.js';
@@ -89,6 +89,7 @@ export function createVocWriter(_sink: OutputSink, ctx: WriteContext): FormatWri
         const object = position.get(pairs.get(i) ?? i);
         if (paintable(a) && object !== undefined) instances.push({ annotation: a, object });
       });
+      if (!loseRasterized(instances.map((x) => x.annotation), 'a VOC segmentation', ctx, place)) return;
       if (!(await seg.write(item, stem, instances, place))) return;
       if (!loseForeignExtras(item, 'voc', 'a VOC file', ctx, place)) return;
       if (!loseMetadata(item, 'a VOC file', ctx, place)) return;
