@@ -87,6 +87,11 @@ describe('masks: reading', () => {
     const bad = run(['convert', root, '--to', 'annoconv', '--background', 'x']);
     expect(bad.code).toBe(2);
     expect(codes(bad.stderr)).toEqual(['OPTION_INVALID']);
+    // a 16-bit value is read, but the PNGs written are 8-bit palette PNGs
+    expect(run(['convert', root, '--to', 'annoconv', '--background', '300']).code).toBe(0);
+    const wide = run(['convert', root, '--to', 'masks', '-o', join(dir, 'wide'), '--background', '300']);
+    expect(wide.code).toBe(2);
+    expect(codes(wide.stderr)).toEqual(['OPTION_INVALID']);
   });
 });
 

@@ -2,13 +2,13 @@ import type { FormatDescriptor } from '../../core/format.js';
 import { AnnoconvError, diag } from '../../core/diagnostics.js';
 import type { Options } from '../../core/options.js';
 
-/** A value option that must be a whole number 0-65535. */
-function checkValue(options: Options, key: 'background' | 'ignore'): void {
+/** A value option that must be a pixel value: 0-65535 read (16-bit masks), 0-255 written (8-bit palette PNGs). */
+function checkValue(options: Options, key: 'background' | 'ignore', max: number): void {
   const v = options.format[key];
   if (v === undefined) return;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    throw new AnnoconvError(diag('OPTION_INVALID', `--${key} must be a whole number 0-65535 (a pixel value), got ${JSON.stringify(v)}`), 2);
+  if (!Number.isInteger(n) || n < 0 || n > max) {
+    throw new AnnoconvError(diag('OPTION_INVALID', `--${key} must be a whole number 0-${max} (a pixel value${max === 255 ? ' of the 8-bit PNGs written' : ''}), got ${JSON.stringify(v)}`), 2);
   }
 }
 
@@ -30,9 +30,10 @@ export const masks: FormatDescriptor = {
       describe: 'masks output: items (default): later annotations over earlier ones; area: largest first, so that small objects stay on top',
     },
   },
-  checkOptions(options) {
-    checkValue(options, 'background');
-    checkValue(options, 'ignore');
+  checkOptions(options, role) {
+    const max = role === 'write' ? 255 : 65535;
+    checkValue(options, 'background', max);
+    checkValue(options, 'ignore', max);
   },
   async load() {
     const [{ readMasks }, { createMasksWriter }] = await Promise.all([import('./reader.js'), import('./writer.js')]);
