@@ -173,7 +173,7 @@ describe('option files and detection', () => {
     }
   });
 
-  it('a COCO panoptic file whose images fill the detection sample is still one INPUT_FORMAT_UNSUPPORTED', () => {
+  it('a COCO panoptic file whose images fill the detection sample is one INPUT_FORMAT_UNSUPPORTED naming --from coco-panoptic, which reads it', () => {
     const pan = join(dir, 'panoptic.json');
     const images = Array.from({ length: 30_000 }, (_, i) => ({ id: i + 1, file_name: `${i}.jpg`, width: 640, height: 480 }));
     const annotations = images.map((im) => ({ image_id: im.id, file_name: `${im.id}.png`, segments_info: [{ id: 1, category_id: 1, area: 1, bbox: [0, 0, 1, 1], iscrowd: 0 }] }));
@@ -181,8 +181,14 @@ describe('option files and detection', () => {
     for (const extra of [[], ['--format', 'coco']]) {
       const r = run(['validate', pan, '--diagnostics', 'json', ...extra]);
       expect(r.code).toBe(1);
-      expect(jsonDiagnostics(r.stderr).map((d) => d.code)).toEqual(['INPUT_FORMAT_UNSUPPORTED']);
+      const d = jsonDiagnostics(r.stderr);
+      expect(d.map((x) => x.code)).toEqual(['INPUT_FORMAT_UNSUPPORTED']);
+      expect(d[0]!.message).toContain('--from coco-panoptic');
     }
+    // read as panoptic, whose segment maps are not there
+    const p = run(['validate', pan, '--diagnostics', 'json', '--format', 'coco-panoptic']);
+    expect(p.code).toBe(1);
+    expect(new Set(jsonDiagnostics(p.stderr).map((x) => x.code))).toEqual(new Set(['MASK_PNG_MISSING', 'DIAGNOSTICS_TRUNCATED']));
   });
 });
 

@@ -117,7 +117,7 @@ describe('help and completion', () => {
     const options = await cli(['--get-yargs-completions', 'annoconv', 'convert', '--on-']);
     expect(options.stdout.split('\n')).toContain('--on-invalid');
     const formats = await cli(['--get-yargs-completions', 'annoconv', 'convert', 'x.json', '--to', 'c']);
-    expect(formats.stdout.trim().split('\n').sort()).toEqual(['coco', 'coco-json', 'coco-predictions', 'coco-results', 'csv']);
+    expect(formats.stdout.trim().split('\n').sort()).toEqual(['coco', 'coco-json', 'coco-panoptic', 'coco-predictions', 'coco-results', 'csv']);
     const schema = await cli(['--get-yargs-completions', 'annoconv', 'schema', 'enc']);
     expect(schema.stdout.trim().split('\n').sort()).toEqual(['encord', 'encord-csv', 'encord-json']);
   });

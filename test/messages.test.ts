@@ -31,8 +31,8 @@ describe('messages naming an option', () => {
 describe('files recognised but not read', () => {
   it('INPUT_FORMAT_UNSUPPORTED says what the file is', async () => {
     const panoptic = JSON.stringify({ images: [], annotations: [{ image_id: 1, file_name: 'b.png', segments_info: [] }], categories: [] });
-    await expect(validate({ input: bufferInput(panoptic, 'in') })).rejects.toMatchObject({
-      diagnostic: { code: 'INPUT_FORMAT_UNSUPPORTED', file: 'in', message: 'this is a COCO panoptic segmentation file (annotations of segments_info over PNG segment maps; annoconv reads COCO instances, keypoints and captions): annoconv recognises it but does not read it' },
+    await expect(validate({ input: bufferInput(panoptic, 'in'), from: 'coco' })).rejects.toMatchObject({
+      diagnostic: { code: 'INPUT_FORMAT_UNSUPPORTED', file: 'in', message: 'this is a COCO panoptic segmentation file (annotations of segments_info over segment maps, which --from coco does not read: use --from coco-panoptic): annoconv recognises it but does not read it' },
     });
   });
 });

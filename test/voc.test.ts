@@ -43,8 +43,9 @@ describe('voc', () => {
       const r = await convert({ input: src, to: 'voc', output: dir, options: { format: { vocFloat: true } } });
       expect(r).toMatchObject({ from: 'voc', read: 1, written: 1, exitCode: 0, losses: [] });
       expect(readFileSync(join(dir, '2007_000001.xml'), 'utf8')).toBe(readFileSync(src + 'Annotations/2007_000001.xml', 'utf8'));
-      // beside the XML, the folder's record of the files annoconv wrote
-      expect(readdirSync(dir).sort()).toEqual(['.annoconv-files', '2007_000001.xml']);
+      // beside the XML, the folder's record of the files annoconv wrote, and the segmentation read
+      // from SegmentationClass/Object written back (test/png-masks.test.ts checks its pixels)
+      expect(readdirSync(dir).sort()).toEqual(['.annoconv-files', '2007_000001.xml', 'ImageSets', 'SegmentationClass', 'SegmentationObject', 'labelmap.txt']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,7 +1,7 @@
 /** Loss counting shared by writers. */
 import type { WriteContext } from './format.js';
 import type { Place } from './diagnostics.js';
-import type { Item } from '../model/types.js';
+import type { Annotation, Item } from '../model/types.js';
 import { noun, type Noun } from './noun.js';
 
 /**
@@ -58,4 +58,33 @@ export function loseProvenance(item: Item, target: string, ctx: WriteContext, pl
     lose(noun('prediction written as an annotation', 'predictions written as annotations'), predictions, `${target} has no predictions: they were written as ground truth`) &&
     lose(noun('part link'), parts, `${target} does not record which object a part (a VOC <part>, such as a person's head) belongs to: the part was written as an annotation of its own`)
   );
+}
+
+/**
+ * Counts, a kind at a time, annotations a pixel target does not paint (`${kind} annotation`:
+ * boxes, keypoints, labels, text). Returns false when loss is refused.
+ */
+export function loseUnpainted(annotations: readonly Annotation[], target: string, ctx: WriteContext, place: Place): boolean {
+  for (const [kind, n] of kindCounts(annotations)) {
+    const why = kind === 'box' ? 'a box is an object\'s extent, not its pixels' : 'it has no pixels';
+    if (!ctx.lose(noun(`${kind} annotation`), n, `${target} holds painted regions, and ${why}`, place)) return false;
+  }
+  return true;
+}
+
+/**
+ * Counts shapes that a pixel target keeps only as the pixels they cover (polygons and ellipses
+ * rasterized: their outline is gone), a kind at a time. Returns false when loss is refused.
+ */
+export function loseRasterized(shapes: readonly Annotation[], target: string, ctx: WriteContext, place: Place): boolean {
+  for (const [kind, n] of kindCounts(shapes.filter((a) => a.kind !== 'mask'))) {
+    if (!ctx.lose(noun(`${kind} rasterized into a mask`, `${kind}s rasterized into masks`), n, `${target} holds pixels: the outline is kept as the pixels it covers (cocoapi's rule)`, place)) return false;
+  }
+  return true;
+}
+
+function kindCounts(annotations: readonly Annotation[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const a of annotations) out.set(a.kind, (out.get(a.kind) ?? 0) + 1);
+  return out;
 }

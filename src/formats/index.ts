@@ -4,12 +4,14 @@
 import type { FormatDescriptor } from '../core/format.js';
 import { annoconv } from './annoconv/index.js';
 import { coco, cocoResults } from './coco/index.js';
+import { cocoPanoptic } from './coco-panoptic/index.js';
 import { annottoExport, jsonl } from './jsonl/index.js';
 import { encordCsv, encordJson } from './encord/index.js';
 import { labelStudio, labelStudioBulk, labelStudioMin } from './labelstudio/index.js';
 import { csv } from './csv/index.js';
 import { voc } from './voc/index.js';
 import { yolo } from './yolo/index.js';
+import { masks } from './masks/index.js';
 import { remoJson } from './remo/index.js';
 import { annottoAnnotations, annottoPredictions } from './annotto/index.js';
 
@@ -19,6 +21,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   annottoExport,
   coco,
   cocoResults,
+  cocoPanoptic,
   encordJson,
   encordCsv,
   labelStudio,
@@ -27,6 +30,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   csv,
   voc,
   yolo,
+  masks,
   remoJson,
   annottoPredictions,
   annottoAnnotations,

@@ -34,7 +34,7 @@ function unsupported(sample: Sample): string | undefined {
   const first = itemsOf(field(doc, 'annotations'))[0];
   if (!isObject(doc) || !isObject(first) || !has(first, 'segments_info')) return undefined;
   const png = /\.png$/i.test(textOf(field(first, 'file_name')) ?? '');
-  return `a COCO panoptic segmentation file (annotations of segments_info over ${png ? 'PNG segment maps' : 'segment maps'}; annoconv reads COCO instances, keypoints and captions)`;
+  return `a COCO panoptic segmentation file (annotations of segments_info over ${png ? 'PNG segment maps' : 'segment maps'}, which --from coco does not read: use --from coco-panoptic)`;
 }
 
 export const coco: FormatDescriptor = {

@@ -315,7 +315,7 @@ function onCategory(st: State, raw: string, index: number, offset: number): void
 function onAnnotation(st: State, bytes: Buffer, index: number, offset: number, captured: (number | undefined)[] | undefined): void {
   // a panoptic file whose images fill the detection sample is known by its first annotation
   if (index === 0 && bytes.includes('"segments_info"')) {
-    throw unsupportedError('a COCO panoptic segmentation file (annotations of segments_info over segment maps; annoconv reads COCO instances, keypoints and captions)', st.ctx.file);
+    throw unsupportedError('a COCO panoptic segmentation file (annotations of segments_info over segment maps, which --from coco does not read: use --from coco-panoptic)', st.ctx.file);
   }
   const imageId = captured?.[0];
   const id = captured?.[1];

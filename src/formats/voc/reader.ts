@@ -23,9 +23,10 @@ import type { ReadContext, ReadEvent } from '../../core/format.js';
 import type { InputSource } from '../../core/io.js';
 import { diag, fragment, pointerSegment, type Place } from '../../core/diagnostics.js';
 import type { Code } from '../../core/codes.js';
-import type { JsonObject } from '../../model/types.js';
+import type { Item, JsonObject } from '../../model/types.js';
 import { annotationToItem, isObj } from './objects.js';
 import { codePoint, decodeText, lineColumn, notXmlChar } from './xml.js';
+import { addSegmentation, vocSegmentation, type VocSegmentation } from './segmentation.js';
 
 const CDATA = '#cdata';
 
@@ -61,6 +62,8 @@ export async function* readVoc(input: InputSource, ctx: ReadContext): AsyncGener
   const base = (await isDir(annotations)) ? annotations : root;
   const { files, skipped } = await filesBelow(base, (f) => f.toLowerCase().endsWith('.xml'));
   if (skipped) ctx.report(diag('INPUT_LINKS_SKIPPED', `${skipped} symbolic link(s) or special file(s) below ${base} skipped`, { file: base }));
+  const seg = await vocSegmentation(root, ctx);
+  const stems = new Set<string>();
   let batch: ReadEvent[] = [];
   for (const f of files) {
     const path = join(base, f);
@@ -78,14 +81,30 @@ export async function* readVoc(input: InputSource, ctx: ReadContext): AsyncGener
       batch.push({ type: 'reject', place: { file: path } });
       continue;
     }
-    batch.push(onXmlBytes(xml, relative(process.cwd(), path) || path, ctx, offset));
-    if (batch.length >= 256) {
+    const ev = onXmlBytes(xml, relative(process.cwd(), path) || path, ctx, offset);
+    const stem = f.replace(/^.*\//, '').replace(/\.xml$/i, '');
+    stems.add(stem);
+    if (seg && ev.type === 'item') await addSegmentation(ev.item, stem, seg, ctx);
+    batch.push(ev);
+    // masks weigh O(image): a batch of them is handed over at once
+    if (batch.length >= (seg ? 1 : 256)) {
       yield batch;
       batch = [];
     }
   }
   if (batch.length) yield batch;
-  if (files.length === 0) ctx.report(diag('INPUT_EMPTY', `no .xml files in ${base}`, { file: root }));
+  if (seg) yield* segmentationOnly(seg, stems, ctx);
+  if (files.length === 0 && !seg?.stems.size) ctx.report(diag('INPUT_EMPTY', `no .xml files in ${base}`, { file: root }));
+}
+
+/** Images with segmentation PNGs and no XML: items of their own (`<stem>.jpg`, VOC's images being JPEGs). */
+async function* segmentationOnly(seg: VocSegmentation, seen: Set<string>, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
+  for (const stem of [...seg.stems].sort()) {
+    if (seen.has(stem)) continue;
+    const item: Item = { id: stem + '.jpg', kind: 'image', path: stem + '.jpg', metadata: {}, annotations: [] };
+    await addSegmentation(item, stem, seg, ctx);
+    yield [{ type: 'item', item, place: { file: join(seg.classDir ?? seg.objectDir!, stem + '.png') } }];
+  }
 }
 
 async function isDir(p: string): Promise<boolean> {

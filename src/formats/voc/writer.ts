@@ -9,7 +9,9 @@
  *   object (a person's head); one whose parent is not there becomes an object of its own.
  * - Keys from the data (extras, action names) become element names only when XML allows them as
  *   names; text XML 1.0 cannot carry (control characters) refuses the item (VOC_TEXT_INVALID).
- * - VOC has boxes only: other shapes are written as their envelope or dropped, and counted.
+ * - VOC XML has boxes only: other shapes are written as their envelope or dropped, and counted;
+ *   masks are also painted into SegmentationClass/ and SegmentationObject/ (seg-writer.ts), and
+ *   a mask paired with a box (`extras.voc.object`, as the reader pairs them) is that box's object.
  */
 import { noun, type Noun } from '../../core/noun.js';
 import { XMLBuilder } from 'fast-xml-parser';
@@ -17,11 +19,12 @@ import type { FormatWriter, WriteContext } from '../../core/format.js';
 import type { OutputSink } from '../../core/io.js';
 import { diag, fragment, type Place } from '../../core/diagnostics.js';
 import { nameClash, safeRelative } from '../../core/file-tree.js';
-import { loseForeignExtras, loseMetadata, loseScore, loseProvenance } from '../../core/loss.js';
+import { loseForeignExtras, loseMetadata, loseScore, loseProvenance, loseRasterized } from '../../core/loss.js';
 import { setOwn } from '../../core/safe.js';
 import { cornersMoved, envelopeLoss, envelopeOf, wholeCorners, xywhToInclusive, type Xyxy } from '../../model/geometry.js';
 import type { Annotation, Item, JsonObject } from '../../model/types.js';
 import { xmlTree, type TreeProblems } from './tree.js';
+import { paintable, VocSegWriter, type SegInstance } from './seg-writer.js';
 
 // text is escaped by xmlTree (xml.ts), so the builder writes it as it is
 const builder = new XMLBuilder({ format: true, ignoreAttributes: true, suppressEmptyNode: false, processEntities: false });
@@ -45,6 +48,7 @@ export function createVocWriter(_sink: OutputSink, ctx: WriteContext): FormatWri
   const offset: 0 | 1 = String(ctx.options.format.vocOffset ?? '1') === '0' ? 0 : 1;
   const whole = ctx.options.format.vocFloat !== true;
   const files = ctx.files!;
+  const seg = new VocSegWriter(ctx);
   const cornersOf = (a: Annotation): Corners => {
     const box = envelopeOf(a);
     if (!box) return { lost: noun(`${a.kind} annotation`), reason: 'VOC holds boxes only' };
@@ -58,6 +62,9 @@ export function createVocWriter(_sink: OutputSink, ctx: WriteContext): FormatWri
     return { c: { xmin: c.xmin, ymin: c.ymin, xmax: c.xmax, ymax: c.ymax }, moved: whole && cornersMoved(exact, c) };
   };
   return {
+    dataset(d): void {
+      seg.setCategories(d.categories);
+    },
     async write(item: Item, place: Place): Promise<void> {
       const stem = stemOf(item);
       const rel = safeRelative(stem + '.xml');
@@ -72,9 +79,18 @@ export function createVocWriter(_sink: OutputSink, ctx: WriteContext): FormatWri
       }
       const lose: Lose = (what, n, reason) => n === 0 || ctx.lose(what, n, reason, place);
       const ann = header(item);
-      const objects = objectsOf(item, cornersOf, lose, ctx, place);
-      if (!objects) return;
+      const pairs = pairedMasks(item);
+      const written = objectsOf(item, cornersOf, lose, ctx, place, pairs);
+      if (!written) return;
+      const { objects, position } = written;
       if (objects.length) ann.object = objects;
+      const instances: SegInstance[] = [];
+      item.annotations.forEach((a, i) => {
+        const object = position.get(pairs.get(i) ?? i);
+        if (paintable(a) && object !== undefined) instances.push({ annotation: a, object });
+      });
+      if (!loseRasterized(instances.map((x) => x.annotation), 'a VOC segmentation', ctx, place)) return;
+      if (!(await seg.write(item, stem, instances, place))) return;
       if (!loseForeignExtras(item, 'voc', 'a VOC file', ctx, place)) return;
       if (!loseMetadata(item, 'a VOC file', ctx, place)) return;
       if (!loseProvenance(item, 'a VOC file', ctx, place, true)) return;
@@ -87,7 +103,9 @@ export function createVocWriter(_sink: OutputSink, ctx: WriteContext): FormatWri
       if (!lose(noun('field whose name is not an XML element name', 'fields whose names are not XML element names'), p.dropped.length, 'VOC fields are XML elements, and these names cannot be element names: a space, a leading digit, a colon, "<", or "xml" first')) return;
       await files.write(rel, '<?xml version="1.0" encoding="UTF-8"?>\n' + (builder.build({ annotation: tree }) as string));
     },
-    end(): void {},
+    async end(): Promise<void> {
+      await seg.end();
+    },
   };
 }
 
@@ -99,7 +117,7 @@ function header(item: Item): JsonObject {
   if (ex.noFilename !== true) ann.filename = (item.path ?? item.url ?? item.id).split(/[?#]/)[0]!.replace(/^.*[\\/]/, '');
   const size = item.width !== undefined && item.height !== undefined ? { width: item.width, height: item.height, depth: ex.depth ?? 3 } : undefined;
   for (const k of Object.keys(ex)) {
-    if (['folder', 'depth', 'noFilename', 'object'].includes(k) || ann[k] !== undefined) continue;
+    if (['folder', 'depth', 'noFilename', 'object', 'void'].includes(k) || ann[k] !== undefined) continue;
     if (k === 'segmented' && size) ann.size = size; // the devkit's order: size, then segmented
     setOwn(ann, k, ex[k]);
   }
@@ -111,7 +129,21 @@ function header(item: Item): JsonObject {
  * The `<object>` elements of an item, each with its `<part>`s; undefined when a loss was refused
  * (--strict). Parts are boxes whose `parent` is the id of a box written as an object.
  */
-function objectsOf(item: Item, cornersOf: (a: Annotation) => Corners, lose: Lose, ctx: WriteContext, place: Place): JsonObject[] | undefined {
+/** Masks paired with a top-level box of the item (by `extras.voc.object`, the box's id): mask index -> box index. */
+function pairedMasks(item: Item): Map<number, number> {
+  const boxes = new Map<string, number>();
+  item.annotations.forEach((a, i) => {
+    if (a.kind === 'box' && a.parent === undefined && a.id !== undefined && !boxes.has(a.id)) boxes.set(a.id, i);
+  });
+  const out = new Map<number, number>();
+  item.annotations.forEach((a, i) => {
+    const to = a.kind === 'mask' ? a.extras?.voc?.object : undefined;
+    if (typeof to === 'string' && boxes.has(to)) out.set(i, boxes.get(to)!);
+  });
+  return out;
+}
+
+function objectsOf(item: Item, cornersOf: (a: Annotation) => Corners, lose: Lose, ctx: WriteContext, place: Place, pairs: Map<number, number>): { objects: JsonObject[]; position: Map<number, number> } | undefined {
   const corners = item.annotations.map(cornersOf);
   const holders = new Map<string, number>();
   item.annotations.forEach((a, i) => {
@@ -128,8 +160,9 @@ function objectsOf(item: Item, cornersOf: (a: Annotation) => Corners, lose: Lose
   if (!lose(noun('part link'), orphans, 'the object a part belongs to is not written or not there, so the part was written as an object of its own')) return undefined;
   const isPart = new Set([...partsOf.values()].flat());
   const out: JsonObject[] = [];
+  const position = new Map<number, number>();
   for (let i = 0; i < item.annotations.length; i++) {
-    if (isPart.has(i)) continue;
+    if (isPart.has(i) || pairs.has(i)) continue;
     const o = objectElement(item.annotations[i]!, corners[i]!, lose, ctx, place);
     if (o === false) return undefined;
     if (!o) continue;
@@ -139,15 +172,17 @@ function objectsOf(item: Item, cornersOf: (a: Annotation) => Corners, lose: Lose
       if (p === false) return undefined;
       if (p) parts.push(p);
     }
+    position.set(i, out.length);
     out.push(parts.length ? withParts(o, parts) : o);
   }
-  return out;
+  return { objects: out, position };
 }
 
 /** Common to objects and parts: what is lost of a box, counted; false when refused. */
 function countBoxLoss(a: Annotation, r: Corners, lose: Lose): boolean | 'skip' {
   if ('lost' in r) return lose(r.lost, 1, r.reason) ? 'skip' : false;
-  const lost = envelopeLoss(a);
+  // a painted shape keeps its pixels in the segmentation PNGs: its box is no loss
+  const lost = paintable(a) ? undefined : envelopeLoss(a);
   if (lost && !lose(noun(lost), 1, 'VOC holds axis-aligned boxes (the envelope was written)')) return false;
   return !r.moved || lose(noun("box's sub-pixel corners", "boxes' sub-pixel corners"), 1, 'VOC corners are whole pixels, as the devkit and LabelImg write them and Python readers take them with int(); --voc-float writes fractions');
 }
@@ -165,7 +200,7 @@ function objectElement(a: Annotation, r: Corners, lose: Lose, ctx: WriteContext,
   const other = Object.keys(attrs).filter((k) => !OBJECT_ATTRIBUTES.includes(k));
   if (!lose(noun('attribute'), other.length, 'VOC objects hold pose, truncated, difficult, occluded, parts and actions only')) return false;
   const rest = a.extras?.voc;
-  if (isObj(rest)) for (const k of Object.keys(rest)) if (o[k] === undefined && k !== 'part') setOwn(o, k, rest[k]);
+  if (isObj(rest)) for (const k of Object.keys(rest)) if (o[k] === undefined && k !== 'part' && k !== 'object') setOwn(o, k, rest[k]);
   if (!loseScore(a.score, 'VOC', ctx, place)) return false;
   return o;
 }
