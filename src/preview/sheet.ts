@@ -1,0 +1,59 @@
+/**
+ * `contact-sheet.png`: every drawn item's thumbnail in a grid, in reading order, each with its id
+ * below it; an item without a picture gets a grey cell saying why. Thumbnails shrink as the count
+ * grows (240 px up to 64 items, 160 up to 400, then 112) so that the sheet stays a few thousand
+ * pixels wide. Written as a palette PNG: a sheet is for looking, the item PNGs hold exact pixels.
+ */
+import sharp from 'sharp';
+import type { OverlayOptions } from 'sharp';
+
+export interface SheetCell {
+  id: string;
+  /** PNG thumbnail and its size; absent when the item has no picture. */
+  thumb?: { data: Buffer; width: number; height: number };
+  /** Why there is no picture. */
+  missing?: string;
+}
+
+/** The thumbnail size for a sheet of n items. */
+export function sheetThumbSize(n: number): number {
+  return n <= 64 ? 240 : n <= 400 ? 160 : 112;
+}
+
+const PAD = 8;
+const TEXT = 18;
+const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const clip = (s: string, n: number): string => (s.length <= n ? s : s.slice(0, n - 1) + '…');
+
+/** The contact sheet of the cells (see the module comment). */
+export async function contactSheet(cells: readonly SheetCell[]): Promise<Buffer> {
+  const T = sheetThumbSize(cells.length);
+  const cols = Math.max(1, Math.min(cells.length, Math.ceil(Math.sqrt(cells.length * 1.6))));
+  const rows = Math.max(1, Math.ceil(cells.length / cols));
+  // rows as tall as the tallest thumbnail: landscape pictures leave no empty band
+  const heights = cells.flatMap((c) => (c.thumb ? [c.thumb.height] : []));
+  const th = heights.length ? Math.max(...heights) : Math.round(T * 0.75);
+  const cw = T + PAD;
+  const ch = th + TEXT + PAD;
+  const width = cols * cw + PAD;
+  const height = rows * ch + PAD;
+  const layers: OverlayOptions[] = [];
+  const svg: string[] = [];
+  const chars = Math.floor(T / 7);
+  cells.forEach((c, i) => {
+    const x = PAD + (i % cols) * cw;
+    const y = PAD + Math.floor(i / cols) * ch;
+    if (c.thumb) layers.push({ input: c.thumb.data, left: x + ((T - c.thumb.width) >> 1), top: y + ((th - c.thumb.height) >> 1) });
+    else {
+      svg.push(`<rect x="${x}" y="${y}" width="${T}" height="${th}" fill="#d8d8d8"/>`);
+      svg.push(`<text x="${x + T / 2}" y="${y + th / 2}" text-anchor="middle" font-size="11" fill="#444">${esc(clip(c.missing ?? 'not drawn', chars))}</text>`);
+    }
+    svg.push(`<text x="${x}" y="${y + th + 13}" font-size="12" fill="#222">${esc(clip(c.id, chars))}</text>`);
+  });
+  const text = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans, sans-serif">${svg.join('')}</svg>`;
+  layers.push({ input: Buffer.from(text), left: 0, top: 0 });
+  return sharp({ create: { width, height, channels: 3, background: '#f4f4f4' } })
+    .composite(layers)
+    .png({ palette: true, compressionLevel: 9 })
+    .toBuffer();
+}
