@@ -4,7 +4,7 @@
  * Nothing is fetched: an http(s) URL with no local file is "not found". Names resolving outside
  * DIR (`..`, links) are not looked up (media-root.ts), and are "not found" too.
  */
-import { basename, isAbsolute, join } from 'node:path';
+import { basename, isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fileUnder } from '../media/media-root.js';
 import type { Item } from '../model/types.js';
@@ -60,5 +60,6 @@ export async function findImage(item: Item, root: string): Promise<Found> {
   }
   const url = item.url ?? item.urls?.[0];
   const remote = url !== undefined && /^https?:/i.test(url) ? `; ${url} is not fetched` : '';
-  return { missing: tried.length ? `no file ${tried.join(', ')}${remote}` : `no path or URL to look up${remote}` };
+  const shown = tried.map((t) => (isAbsolute(t) && !t.startsWith(root) ? t : relative(root, t)));
+  return { missing: tried.length ? `no file ${shown.join(', ')}${remote}` : `no path or URL to look up${remote}` };
 }

@@ -194,7 +194,7 @@ async function drawOne(item: Item, place: Place, params: PreviewParams, skeleton
   const without = (missing: string): { d: Drawn } => ({ d: { item, place, missing, notDrawn: [] } });
   if (item.kind !== 'image') return without(`a ${item.kind} item, not an image`);
   const found = await findImage(item, params.mediaRoot);
-  if ('missing' in found) return without(`no image under --media-root: ${found.missing}`);
+  if ('missing' in found) return without(`no image under --media-root ${params.mediaRoot}: ${found.missing}`);
   let pic: Picture;
   try {
     pic = await drawPicture(item, found.file, max, skeletons, params);
@@ -239,6 +239,7 @@ function cardOf(d: Drawn, folder: string): PageCard {
     ...(d.file ? { full: `${encodeURIComponent(folder)}/${encodeURIComponent(d.file)}` } : {}),
     ...(d.missing !== undefined ? { missing: d.missing } : {}),
     ...(d.picture ? { size: `${d.picture.w}x${d.picture.h}` } : {}),
+    ...(d.item.path ?? d.item.url ? { source: (d.item.path ?? d.item.url)! } : {}),
   };
 }
 

@@ -27,6 +27,8 @@ export interface PageCard {
   missing?: string;
   /** "640x480" of the image file. */
   size?: string;
+  /** The item's path or URL, shown when it is not its id. */
+  source?: string;
 }
 
 export interface PageData {
@@ -52,9 +54,10 @@ h1{font-size:18px;margin:0 0 4px}
 .card{background:#fff;border:1px solid #ddd;border-radius:4px;padding:6px;cursor:zoom-in}
 .card[hidden]{display:none}
 .card img{width:100%;height:170px;object-fit:contain;background:#eee;display:block}
-.card .none{height:170px;background:#e4e4e4;color:#555;display:flex;align-items:center;justify-content:center;text-align:center;font-size:12px;padding:4px}
+.card .none{height:170px;background:#e4e4e4;color:#555;display:flex;align-items:center;justify-content:center;text-align:center;font-size:12px;padding:4px;overflow:hidden;word-break:break-all}
 .id{font-weight:600;word-break:break-all;margin-top:4px}
-.counts,.warn{font-size:12px;color:#555}
+.counts,.warn,.src{font-size:12px;color:#555}
+.src{word-break:break-all}
 .warn{color:#a05000}
 .info{display:none}
 #view{position:fixed;inset:0;background:rgba(0,0,0,.85);display:none;flex-direction:column;align-items:center;justify-content:center;color:#fff;cursor:zoom-out;padding:12px}
@@ -112,8 +115,9 @@ function card(c: PageCard, index: Map<string, number>): string {
   const counts = c.labels.map(([l, k]) => `${esc(l)} ${n(k)}`).join(', ') || 'no labels';
   const missed = c.notDrawn.filter((d) => !d.partly).length;
   const warn = missed ? `<div class="warn">${n(missed)} not drawn</div>` : '';
-  const info = `<div class="info"><div class="id">${esc(c.id)}${c.size ? ` (${c.size})` : ''}</div><div>${counts}</div>${c.missing ? `<div class="warn">${esc(c.missing)}</div>` : ''}${c.notDrawn.map((d) => `<div class="warn">${esc(d.annotation ?? 'item')}: ${esc(d.why)}</div>`).join('')}</div>`;
-  return `<div class="card" data-l="${keys}"${c.full ? ` data-full="${esc(c.full)}"` : ''}>${pic}<div class="id">${esc(c.id)}</div><div class="counts">${counts}</div>${warn}${info}</div>`;
+  const info = `<div class="info"><div class="id">${esc(c.id)}${c.size ? ` (${c.size})` : ''}</div>${c.source !== undefined && c.source !== c.id ? `<div>${esc(c.source)}</div>` : ''}<div>${counts}</div>${c.missing ? `<div class="warn">${esc(c.missing)}</div>` : ''}${c.notDrawn.map((d) => `<div class="warn">${esc(d.annotation ?? 'item')}: ${esc(d.why)}</div>`).join('')}</div>`;
+  const source = c.source !== undefined && c.source !== c.id ? `<div class="src">${esc(c.source)}</div>` : '';
+  return `<div class="card" data-l="${keys}"${c.full ? ` data-full="${esc(c.full)}"` : ''}>${pic}<div class="id">${esc(c.id)}</div>${source}<div class="counts">${counts}</div>${warn}${info}</div>`;
 }
 
 function notDrawnTable(cards: readonly PageCard[]): string {
@@ -131,7 +135,7 @@ export function previewPage(data: PageData): string {
   const index = new Map<string, number>();
   for (const c of data.cards) for (const [l] of c.labels) if (!index.has(l)) index.set(l, index.size);
   const style = STYLE + [...index].map(([l, k]) => `.k${k}{--c:${labelColour(l)}}`).join('\n') + '\n';
-  const csp = `default-src 'none'; img-src data: 'self' file:; style-src ${sha(style)}; script-src ${sha(SCRIPT)}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+  const csp = `default-src 'none'; img-src data: 'self' file:; style-src ${sha(style)}; script-src ${sha(SCRIPT)}; base-uri 'none'; form-action 'none'`;
   const drawn = data.cards.filter((c) => c.thumb).length;
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
