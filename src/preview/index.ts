@@ -158,7 +158,7 @@ async function run(params: PreviewParams, page: boolean, folder: string, tree: F
     } else {
       d.file = `${name}.png`;
       await tree.write(d.file, await pngOf(pic));
-      d.thumb = await thumbOf(pic, sheetThumbSize(chosen.length), 'png');
+      d.thumb = await thumbOf(pic, sheetThumbSize(chosen.length), 'raw');
     }
   });
   const report = reportOf(selection.matched, drawn);

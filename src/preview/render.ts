@@ -33,23 +33,21 @@ export async function drawPicture(item: Item, file: string, maxSize: number, ske
   const layers: OverlayOptions[] = [];
   if (o.masks) layers.push({ input: o.masks, raw: { width: o.W, height: o.H, channels: 4 } });
   layers.push({ input: Buffer.from(o.svg) });
-  const { data, info } = await sharp(file)
-    .rotate()
-    .resize(o.W, o.H, { fit: 'fill' })
-    .flatten({ background: '#ffffff' })
-    .toColourspace('srgb')
-    .composite(layers)
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  // each step only when it changes something: most images are upright sRGB JPEGs at their size
+  let img = sharp(file);
+  if ((meta.orientation ?? 1) !== 1) img = img.rotate();
+  if (o.W !== w || o.H !== h) img = img.resize(o.W, o.H, { fit: 'fill' });
+  if (meta.hasAlpha) img = img.flatten({ background: '#ffffff' });
+  if (meta.space !== 'srgb' || meta.channels !== 3) img = img.toColourspace('srgb');
+  const { data, info } = await img.composite(layers).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const notDrawn = [...o.notDrawn];
   if (item.width !== undefined && item.height !== undefined && (item.width !== w || item.height !== h))
     notDrawn.unshift({ why: `the item says ${item.width}x${item.height}, its image is ${w}x${h}: shapes are drawn in the image's pixels` });
-  return { raw: sharp3(data, info.channels), W: info.width, H: info.height, w, h, notDrawn };
+  return { raw: rgbOf(data, info.channels), W: info.width, H: info.height, w, h, notDrawn };
 }
 
-/** The first 3 channels of raw pixels (a grey image composited stays grey-plus-colour as sRGB). */
-function sharp3(data: Buffer, channels: number): Buffer {
+/** Raw pixels as 3 channels (a grey image is spread to r, g and b). */
+function rgbOf(data: Buffer, channels: number): Buffer {
   if (channels === 3) return data;
   const n = data.length / channels;
   const out = Buffer.alloc(n * 3);
@@ -64,9 +62,12 @@ function sharp3(data: Buffer, channels: number): Buffer {
 
 const rawOf = (p: Picture): Sharp => sharp(p.raw, { raw: { width: p.W, height: p.H, channels: 3 } });
 
-/** The picture as PNG (exact pixels). */
+/**
+ * The picture as PNG (exact pixels). Fast deflate without adaptive filtering: a third of level
+ * 6's time on photographs, for files about a quarter larger (measured on 640 x 480 JPEG photos).
+ */
 export function pngOf(p: Picture): Promise<Buffer> {
-  return rawOf(p).png({ compressionLevel: 6 }).toBuffer();
+  return rawOf(p).png({ compressionLevel: 2, adaptiveFiltering: false }).toBuffer();
 }
 
 /** The picture as JPEG (the page's enlarged view). */
@@ -74,8 +75,8 @@ export function jpegOf(p: Picture): Promise<Buffer> {
   return rawOf(p).jpeg({ quality: 85 }).toBuffer();
 }
 
-/** A thumbnail within size x size, as JPEG (page) or PNG (contact sheet). */
-export function thumbOf(p: Picture, size: number, as: 'jpeg' | 'png'): Promise<{ data: Buffer; width: number; height: number }> {
+/** A thumbnail within size x size: JPEG for the page, raw RGB for the contact sheet. */
+export function thumbOf(p: Picture, size: number, as: 'jpeg' | 'raw'): Promise<{ data: Buffer; width: number; height: number }> {
   const t = rawOf(p).resize(size, size, { fit: 'inside', withoutEnlargement: true });
-  return (as === 'jpeg' ? t.jpeg({ quality: 80 }) : t.png({ compressionLevel: 1 })).toBuffer({ resolveWithObject: true }).then(({ data, info }) => ({ data, width: info.width, height: info.height }));
+  return (as === 'jpeg' ? t.jpeg({ quality: 80 }) : t.raw()).toBuffer({ resolveWithObject: true }).then(({ data, info }) => ({ data, width: info.width, height: info.height }));
 }
