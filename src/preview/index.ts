@@ -24,8 +24,8 @@ import { labelsOf } from '../ops/stats.js';
 import { findImage } from './find-image.js';
 import { Skeletons, type DrawOptions, type NotDrawn } from './overlay.js';
 import { previewPage, type PageCard } from './page.js';
-import { drawPicture, jpegOf, pngOf, thumbOf, type Picture } from './render.js';
-import { contactSheet, sheetThumbSize, type SheetCell } from './sheet.js';
+import type { Picture } from './render.js';
+import { sheetThumbSize, type SheetCell } from './sheet-size.js';
 import { Selection, type SelectionSpec } from './select.js';
 
 export interface PreviewParams extends Omit<CommonParams, 'transformDataset' | 'wrapWriter'>, SelectionSpec, DrawOptions {
@@ -124,6 +124,8 @@ export async function preview(params: PreviewParams): Promise<PreviewResult> {
 }
 
 async function run(params: PreviewParams, page: boolean, folder: string, tree: FileTree): Promise<{ result: PreviewResult; html?: string }> {
+  // sharp is loaded when a preview runs, not with the CLI (startup of every other command)
+  const [{ drawPicture, jpegOf, pngOf, thumbOf }, { contactSheet }] = await Promise.all([import('./render.js'), import('./sheet.js')]);
   const selection = new Selection(params);
   let categories: Category[] = [];
   const options = params.options ?? {};
@@ -147,7 +149,7 @@ async function run(params: PreviewParams, page: boolean, folder: string, tree: F
   const drawn: Drawn[] = new Array(chosen.length);
   const digits = Math.max(4, String(chosen.length).length);
   await pool(chosen, params.concurrency ?? Math.min(4, availableParallelism()), async ({ item, place }, i) => {
-    const { d, pic } = await drawOne(item, place, params, skeletons, max);
+    const { d, pic } = await drawOne(drawPicture, item, place, params, skeletons, max);
     drawn[i] = d;
     if (!pic) return; // only the thumbnail stays in memory, not the picture
     const name = `${String(i + 1).padStart(digits, '0')}-${fileStem(item.id)}`;
@@ -190,14 +192,14 @@ async function run(params: PreviewParams, page: boolean, folder: string, tree: F
 }
 
 /** One item drawn (its picture, to be written and dropped), or why it cannot be. */
-async function drawOne(item: Item, place: Place, params: PreviewParams, skeletons: Skeletons, max: number): Promise<{ d: Drawn; pic?: Picture }> {
+async function drawOne(draw: typeof import('./render.js').drawPicture, item: Item, place: Place, params: PreviewParams, skeletons: Skeletons, max: number): Promise<{ d: Drawn; pic?: Picture }> {
   const without = (missing: string): { d: Drawn } => ({ d: { item, place, missing, notDrawn: [] } });
   if (item.kind !== 'image') return without(`a ${item.kind} item, not an image`);
   const found = await findImage(item, params.mediaRoot);
   if ('missing' in found) return without(`no image under --media-root ${params.mediaRoot}: ${found.missing}`);
   let pic: Picture;
   try {
-    pic = await drawPicture(item, found.file, max, skeletons, params);
+    pic = await draw(item, found.file, max, skeletons, params);
   } catch (e) {
     return without(`image ${found.file} cannot be read: ${(e as Error).message}`);
   }

@@ -6,19 +6,7 @@
  * item PNGs hold exact pixels); larger sheets skip the quantizing, which would take seconds.
  */
 import sharp from 'sharp';
-
-export interface SheetCell {
-  id: string;
-  /** Raw RGB thumbnail (3 channels) and its size; absent when the item has no picture. */
-  thumb?: { data: Buffer; width: number; height: number };
-  /** Why there is no picture. */
-  missing?: string;
-}
-
-/** The thumbnail size for a sheet of n items. */
-export function sheetThumbSize(n: number): number {
-  return n <= 64 ? 240 : n <= 400 ? 160 : 112;
-}
+import { sheetThumbSize, type SheetCell } from './sheet-size.js';
 
 const PAD = 8;
 const TEXT = 18;
