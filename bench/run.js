@@ -9,13 +9,14 @@
 //   ls: COCO M -> Label Studio tasks and back
 //   masks: 1,000 Label Studio brushes -> COCO polygons (traced) -> brushes (rasterized), pixel-identical count
 //   scan: probe 10,000 generated images and 2,000 DICOM slices, beside a full-decode baseline
+//   preview: draw 1,000 generated 640 x 480 images with boxes and polygons as a page and as PNGs, beside sharp alone
 //   startup: median wall time of `--version` and of validating a one-line file
 //   ops: stats and split on COCO L beside convert coco -> coco
 // usage: node bench/run.js [case ...]    (default: all, in this order)
 import { readdirSync } from 'node:fs';
 import { here } from './lib.js';
 
-const ORDER = ['jsonl', 'coco', 'encord', 'ls', 'masks', 'scan', 'startup'];
+const ORDER = ['jsonl', 'coco', 'encord', 'ls', 'masks', 'scan', 'preview', 'startup', 'ops'];
 const known = readdirSync(here + 'cases').filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3));
 const all = [...ORDER.filter((c) => known.includes(c)), ...known.filter((c) => !ORDER.includes(c)).sort()];
 const which = process.argv.slice(2);

@@ -11,6 +11,8 @@ export type { LabelMap, Unmapped } from './ops/remap.js';
 export { split, Splitter } from './ops/split.js';
 export { merge } from './ops/merge.js';
 export { diff, diffAnnotations, shapeIou } from './ops/diff.js';
+export { preview } from './preview/index.js';
+export type { PreviewParams, PreviewReport, PreviewResult } from './preview/index.js';
 export type { DiffParams, DiffReport, DiffResult, ItemDiff, AnnotationChange, LabelTotals } from './ops/diff.js';
 export type { MergeParams, MergeResult, OnDuplicate } from './ops/merge.js';
 export type { SplitSpec, SplitReport, SplitResult } from './ops/split.js';

@@ -275,6 +275,9 @@ export const CODES = {
   MEDIA_UNKNOWN: c('info', 'a file that is not an image, DICOM or NIfTI by its name or first bytes (skipped by scan)'),
   MEDIA_NOT_FOUND: c('warning', '--media-root: no readable image for an item without sizes (the item goes on without them)'),
   MEDIA_CORRUPT: c('error', 'an image whose header cannot be read (corrupt or truncated)'),
+  // Preview
+  PREVIEW_NO_IMAGE: c('warning', 'preview: an item without a picture (no image file under --media-root by path, name or URL path, http(s) not fetched; not an image; or unreadable): listed on the page or contact sheet'),
+  PREVIEW_NOT_DRAWN: c('info', 'preview: annotations of an item that are not drawn (outside the image, a kind without a place on an image, a mask of another size): listed on the page'),
   DICOM_INFLATE_TOO_LARGE: c('error', 'a deflated DICOM whose data set inflates to more than 64 MiB before its header ends: not read further'),
   DICOM_INVALID: c('error', 'a DICOM file that cannot be parsed'),
   DICOM_TRUNCATED: c('error', 'a DICOM file that ends inside its header'),

@@ -197,6 +197,8 @@ async function run(p: PipelineParams, first: FirstRecords | undefined): Promise<
     for (const ev of batch as ReadEvent[]) {
       if (ev.type === 'dataset') {
         if (writer?.dataset) await writer.dataset(p.transformDataset ? p.transformDataset(ev.dataset) : ev.dataset);
+        // a run without a writer (validate) still shows the header to an operation that reads it (preview's skeletons)
+        else if (!writer) p.transformDataset?.(ev.dataset);
         continue;
       }
       if (ev.type === 'valid' || ev.type === 'serialized') {

@@ -277,6 +277,7 @@ export async function validate(params: CommonParams): Promise<RunResult> {
     onProgress: params.onProgress ? (s) => params.onProgress!(s, source) : undefined,
     ...(check ? { check } : {}),
     ...(params.transform ? { transform: params.transform } : {}),
+    ...(params.transformDataset ? { transformDataset: params.transformDataset } : {}),
   }).catch((e: unknown) => {
     throw masked(e);
   });

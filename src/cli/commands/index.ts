@@ -13,6 +13,7 @@ import * as remap from './remap.js';
 import * as split from './split.js';
 import * as merge from './merge.js';
 import * as diff from './diff.js';
+import * as preview from './preview.js';
 
 export interface CommandEntry {
   command: string;
@@ -32,6 +33,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { command: 'split [input]', describe: 'split items into train/val/test by a hash of their id (optionally stratified by label), one output a split', ...split },
   { command: 'merge [inputs..]', describe: 'several inputs (any formats) as one output: categories reconciled by name, repeated items merged, renamed apart or refused', ...merge },
   { command: 'diff [a] [b]', describe: 'what changed between two versions of a dataset: items only in one, annotations added, removed, moved (with IoU) and relabelled; exit 1 when they differ', ...diff },
+  { command: 'preview [input]', describe: 'draw the annotations on their images: a static HTML page (-o NAME.html) or one PNG per item and a contact sheet (-o DIR)', ...preview },
   { command: 'detect <input>', describe: 'print the format id of INPUT, detected from its content', ...detect },
   { command: 'formats', describe: 'list the formats and what annoconv can do with each', ...formats },
   { command: 'schema <format>', describe: "print the JSON Schema a format's records are checked against", ...schema },
