@@ -1,6 +1,7 @@
 /** `annoconv split`: deterministic train/val/test splits, one output a split. */
 import type { Argv } from 'yargs';
-import { defaultNames, split, type SplitReport, type SplitSpec } from '../../ops/split.js';
+import { checkSplit, defaultNames, split, type SplitReport, type SplitSpec } from '../../ops/split.js';
+import { findFormat } from '../../core/registry.js';
 import { AnnoconvError, diag } from '../../core/diagnostics.js';
 import { EXIT_CODES, formatOptions, optionsFrom, reporting, runOptions, setOptions, writeOptions, type Args } from '../common.js';
 import { ioOptions, ioParams } from './io-options.js';
@@ -32,6 +33,9 @@ export async function handler(a: Args): Promise<number> {
   const io = ioParams(a);
   const spec = specFrom(a);
   const options = optionsFrom(a);
+  // before anything is opened (the input is read for detection only when --to and --from are absent)
+  const to = (a.to ?? a.from) as string | undefined;
+  checkSplit(spec, to !== undefined ? findFormat(to) : undefined, io.output as string | undefined);
   return reporting(a, io.input as string | undefined, false, async (hooks) => {
     const r = await split({ ...io, output: io.output as string, ...(a.to !== undefined ? { to: a.to as string } : {}), splits: spec, options, ...hooks });
     process.stdout.write(a.json ? JSON.stringify({ outputs: r.outputs, ...r.report }, null, 2) + '\n' : splitTable(r.report, r.outputs));
