@@ -88,6 +88,7 @@ export function summaryLine(name: string, r: RunResult, validating: boolean): st
     : [`read ${n(r.read)}`, `wrote ${n(r.written)}`, `rejected ${n(r.rejected)}`];
   parts.push(count(r.errors, 'error'), count(r.warnings, 'warning'));
   let s = `${name} (${r.from}${r.to ? ' -> ' + r.to : ''}): ${parts.join(', ')}`;
+  if (r.leftOut !== undefined) s += `; left out ${count(r.leftOut, 'record')} of other shards`;
   if (r.changes?.length) s += '; ' + r.changes.map((c) => `${n(c.count)} ${c.what}`).join(', ');
   if (r.losses.length) s += '; dropped ' + r.losses.map((l) => `${n(l.count)} ${l.what} (${l.reason})`).join(', ');
   if (r.outputSkipped) s += `; no output written: ${r.outputSkipped}`;
@@ -95,8 +96,16 @@ export function summaryLine(name: string, r: RunResult, validating: boolean): st
 }
 
 /** The summary as one JSON object, `{"summary": {...}}`, so that stderr stays NDJSON. */
-export function summaryJson(name: string, r: RunResult, validating: boolean): string {
-  return JSON.stringify({
+export function summaryJson(name: string, r: RunResult, validating: boolean, shard?: string): string {
+  return JSON.stringify(summaryObject(name, r, validating, shard));
+}
+
+/**
+ * The summary object. With `--shard`, `shard` ("I/N") and `leftOut` (records of other shards,
+ * not in `read`); `dropped` when a transform left items out: read = written + rejected + dropped.
+ */
+export function summaryObject(name: string, r: RunResult, validating: boolean, shard?: string): { summary: Record<string, unknown> } {
+  return ({
     summary: {
       file: name,
       command: validating ? 'validate' : 'convert',
@@ -109,6 +118,9 @@ export function summaryJson(name: string, r: RunResult, validating: boolean): st
       losses: r.losses.map((l) => ({ what: l.what, count: l.count, reason: l.reason })),
       ...(r.changes ? { changes: r.changes } : {}),
       ...(r.outputSkipped ? { outputSkipped: r.outputSkipped } : {}),
+      ...(r.dropped !== undefined ? { dropped: r.dropped } : {}),
+      ...(shard !== undefined ? { shard } : {}),
+      ...(r.leftOut !== undefined ? { leftOut: r.leftOut } : {}),
       exitCode: r.exitCode,
     },
   });

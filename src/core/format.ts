@@ -41,6 +41,11 @@ export interface ReadContext {
    * counts the records yielded from here, against `total` when known, in `unit`s.
    */
   phase?(name: string, total?: number, unit?: string): void;
+  /**
+   * A reader that selects `options.shard` itself (scan, before probing files) counts here the
+   * records of other shards it left out.
+   */
+  leftOut?(count: number): void;
 }
 
 export type FormatReader = (input: InputSource, ctx: ReadContext) => AsyncIterable<ReadEvent[]>;

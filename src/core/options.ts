@@ -1,5 +1,6 @@
 import { AnnoconvError, diag } from './diagnostics.js';
 import { checkSetChoice, type SetChoice } from './annotation-sets.js';
+import { checkShard, type Shard } from './shard.js';
 /** Options shared by every command and format. Formats read their own keys from `format`. */
 export interface Options {
   /** skip (default): report and drop invalid records; fail: stop at the first. */
@@ -29,6 +30,11 @@ export interface Options {
    * `--predictions`); absent fields take their defaults: the latest annotation, no predictions.
    */
   sets?: SetChoice;
+  /**
+   * `--shard I/N`: only the items of shard `index` (from 0) of `count` are read, by a stable hash
+   * of the item id (core/shard.ts); the others are counted in `leftOut`.
+   */
+  shard?: Shard;
   /** Format-specific options by name (camelCase), e.g. projectType, urlPrefix. */
   format: Record<string, unknown>;
 }
@@ -52,6 +58,7 @@ export function defaultOptions(partial: Partial<Options> = {}): Options {
     workers: partial.workers ?? 0,
     keepCrowd: partial.keepCrowd ?? false,
     ...(partial.sets !== undefined ? { sets: checkSetChoice(partial.sets) } : {}),
+    ...(partial.shard !== undefined ? { shard: checkShard(partial.shard) } : {}),
     format: partial.format ?? {},
   };
 }

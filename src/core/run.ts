@@ -127,7 +127,7 @@ export async function scan(params: ScanParams): Promise<RunResult> {
     ...(params.concurrency ? { concurrency: params.concurrency } : {}),
   });
   const source: InputSource = { name: params.dirs.join(' '), directory: true, bytesRead: 0, peek: async () => Buffer.alloc(0), chunks: async function* () {} };
-  return convertWith(source, 'scan', { read }, to, params);
+  return convertWith(source, 'scan', { read }, to, params, undefined, true);
 }
 
 /**
@@ -153,7 +153,7 @@ function tempFolders(params: ConvertParams, to: FormatDescriptor): string[] {
   return folders;
 }
 
-async function convertWith(source: InputSource, fromId: string, reader: FormatImpl, to: FormatDescriptor, params: ConvertParams, check?: PipelineParams['check']): Promise<RunResult> {
+async function convertWith(source: InputSource, fromId: string, reader: FormatImpl, to: FormatDescriptor, params: ConvertParams, check?: PipelineParams['check'], shardInReader = false): Promise<RunResult> {
   const options = defaultOptions(params.options);
   const stale = await sweepStaleTemps(tempFolders(params, to));
   if (stale) params.onDiagnostic?.(stale);
@@ -190,6 +190,7 @@ async function convertWith(source: InputSource, fromId: string, reader: FormatIm
       ...(params.transform ? { transform: params.transform } : {}),
       ...(params.transformDataset ? { transformDataset: params.transformDataset } : {}),
       target: to,
+      ...(shardInReader ? { shardInReader } : {}),
     });
     // every file is finished and renamed into place in turn; if one fails, those already in place
     // are removed again, so that a failed run leaves no output at all
