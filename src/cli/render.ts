@@ -1,6 +1,10 @@
 /** How diagnostics, summaries and progress look on stderr. The only place that formats output for people. */
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { RunResult } from '../core/run.js';
+import type { SummaryTotals } from '../ops/summaries.js';
+
+/** A merge's result with the added-up summaries of the runs it merged. */
+type Totalled = RunResult & { totals?: SummaryTotals };
 
 export type DiagnosticsMode = 'text' | 'json';
 
@@ -92,6 +96,11 @@ export function summaryLine(name: string, r: RunResult, validating: boolean): st
   if (r.changes?.length) s += '; ' + r.changes.map((c) => `${n(c.count)} ${c.what}`).join(', ');
   if (r.losses.length) s += '; dropped ' + r.losses.map((l) => `${n(l.count)} ${l.what} (${l.reason})`).join(', ');
   if (r.outputSkipped) s += `; no output written: ${r.outputSkipped}`;
+  const t = (r as Totalled).totals;
+  if (t) {
+    s += `; over ${count(t.runs, 'run')}: read ${n(t.read)}, wrote ${n(t.written)}, rejected ${n(t.rejected)}${t.dropped ? `, left out by a transform ${n(t.dropped)}` : ''}`;
+    if (t.losses.length) s += ', dropped ' + t.losses.map((l) => `${n(l.count)} ${l.what} (${l.reason})`).join(', ');
+  }
   return escapeControls(s);
 }
 
@@ -121,6 +130,7 @@ export function summaryObject(name: string, r: RunResult, validating: boolean, s
       ...(r.dropped !== undefined ? { dropped: r.dropped } : {}),
       ...(shard !== undefined ? { shard } : {}),
       ...(r.leftOut !== undefined ? { leftOut: r.leftOut } : {}),
+      ...((r as Totalled).totals ? { totals: (r as Totalled).totals } : {}),
       exitCode: r.exitCode,
     },
   });

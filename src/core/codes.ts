@@ -49,6 +49,7 @@ export const CODES = {
   OPTION_INVALID: c('error', 'a command-line option or library option is invalid'),
   LABEL_MAP_INVALID: c('error', 'remap: the --labels map is not a JSON object of names nor a two-column CSV (usage error, exit 2)'),
   MERGE_CATEGORY_RENUMBERED: c('info', 'merge: a later input\'s category took another id in the output (its name was already there, or its id was taken)'),
+  MERGE_SHARDS_INCOMPLETE: c('warning', 'merge --summaries: the summaries are not of every shard of one input exactly once, so their totals are not one run\'s'),
   MERGE_DUPLICATE_ITEM: c('error', 'merge --on-duplicate error: an item (same URL, path or id) is already in an earlier input; it is refused'),
   LABEL_UNMAPPED: c('error', 'remap --unmapped error: an annotation has a label the map does not name; its item is rejected'),
   OPTION_FILE_NOT_REGULAR: c('error', 'a file named by an option (--categories, --task-map, --server-config, --gt, --annotto-config, --annotto-items) is a folder, pipe, socket or device: only regular files are read'),
