@@ -83,7 +83,7 @@ export async function convert(params: ConvertParams): Promise<RunResult> {
   const source = await resolveInput(params.input, options);
   const from = await resolveFormat(source, params.from, 'read');
   const check = watch(source, params.from, from);
-  return convertWith(check?.recorded.input ?? source, from.id, await from.load(), to, params, check);
+  return convertWith(check?.recorded.input ?? source, from.id, await from.load(), to, params, check, from.can.shardByPath === true && source.directory === true);
 }
 
 /** With --from given, the first records are watched for a wrong one (core/first-records.ts). */
@@ -280,6 +280,7 @@ export async function validate(params: CommonParams): Promise<RunResult> {
     onProgress: params.onProgress ? (s) => params.onProgress!(s, source) : undefined,
     ...(check ? { check } : {}),
     ...(params.transform ? { transform: params.transform } : {}),
+    ...(from.can.shardByPath === true && source.directory === true ? { shardInReader: true } : {}),
   }).catch((e: unknown) => {
     throw masked(e);
   });

@@ -10,6 +10,7 @@ import { labelStudio, labelStudioBulk, labelStudioMin } from './labelstudio/inde
 import { csv } from './csv/index.js';
 import { voc } from './voc/index.js';
 import { yolo } from './yolo/index.js';
+import { sa1b } from './sa1b/index.js';
 import { remoJson } from './remo/index.js';
 import { annottoAnnotations, annottoPredictions } from './annotto/index.js';
 
@@ -27,6 +28,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   csv,
   voc,
   yolo,
+  sa1b,
   remoJson,
   annottoPredictions,
   annottoAnnotations,
