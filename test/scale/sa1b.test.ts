@@ -2,7 +2,7 @@
  * sa1b: a generated SA-1B folder read to COCO, each mask's compressed RLE decoded by an independent
  * Python reader (maskApi.c's rleFrString rule, written here) and compared with the COCO run lengths
  * annoconv wrote, with bbox and area from the decoded mask; sa1b -> sa1b gives the same JSON; bad
- * files are SA1B_INVALID; the writer's refusals; 8 shards to COCO merged give the single run's COCO
+ * files are SA_JSON_INVALID; the writer's refusals; 8 shards to COCO merged give the single run's COCO
  * (same ids, categories pinned with --categories).
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -75,7 +75,7 @@ describe('sa1b', () => {
     for (const f of readdirSync(at('in'))) expect(JSON.parse(readFileSync(at(`back/${f}`), 'utf8'))).toEqual(JSON.parse(readFileSync(at(`in/${f}`), 'utf8')));
   }, 60_000);
 
-  it('bad files are SA1B_INVALID, located; the writer refuses items without size (SA1B_NO_SIZE) or with a taken name (SA1B_NAME_TAKEN)', async () => {
+  it('bad files are SA_JSON_INVALID, located; the writer refuses items without size (SA_JSON_NO_SIZE) or with a taken name (SA_JSON_NAME_TAKEN)', async () => {
     mkdirSync(at('bad'));
     const good = JSON.parse(readFileSync(at('in/sa_1.json'), 'utf8'));
     writeFileSync(at('bad/sa_1.json'), JSON.stringify(good));
@@ -84,15 +84,15 @@ describe('sa1b', () => {
     const r = await cli(['validate', at('bad'), '--from', 'sa1b', '--diagnostics', 'json']);
     expect(r.code).toBe(1);
     const d = jsonDiagnostics(r.stderr);
-    expect(d.map((x) => [x.code, x.file?.split('/').pop()])).toEqual([['SA1B_INVALID', 'sa_2.json'], ['SA1B_INVALID', 'sa_3.json']]);
+    expect(d.map((x) => [x.code, x.file?.split('/').pop()])).toEqual([['SA_JSON_INVALID', 'sa_2.json'], ['SA_JSON_INVALID', 'sa_3.json']]);
     expect(d[1]!.pointer).toBe('#/annotations/0/segmentation/size');
     writeFileSync(at('items.jsonl'), JSON.stringify({ uuid: 'a', datatype: 'image', data: { url: 'https://x/a.jpg' } }) + '\n');
     const w = await cli(['convert', at('items.jsonl'), '--from', 'jsonl', '--to', 'sa1b', '-o', at('w'), '--diagnostics', 'json']);
-    expect(jsonDiagnostics(w.stderr).map((x) => x.code).filter((c) => c.startsWith('SA1B'))).toEqual(['SA1B_NO_SIZE']);
+    expect(jsonDiagnostics(w.stderr).map((x) => x.code).filter((c) => c.startsWith('SA_JSON'))).toEqual(['SA_JSON_NO_SIZE']);
     const coco = { images: [{ id: 1, file_name: 'p.jpg', width: 4, height: 4 }, { id: 2, file_name: 'P.jpg', width: 4, height: 4 }], annotations: [], categories: [] };
     writeFileSync(at('two.json'), JSON.stringify(coco));
     const t = await cli(['convert', at('two.json'), '--from', 'coco', '--to', 'sa1b', '-o', at('w2'), '--diagnostics', 'json']);
-    expect(jsonDiagnostics(t.stderr).map((x) => x.code).filter((c) => c.startsWith('SA1B'))).toEqual(['SA1B_NAME_TAKEN']);
+    expect(jsonDiagnostics(t.stderr).map((x) => x.code).filter((c) => c.startsWith('SA_JSON'))).toEqual(['SA_JSON_NAME_TAKEN']);
     expect(readdirSync(at('w2')).filter((f) => !f.startsWith('.'))).toEqual(['p.json']);
   }, 60_000);
 

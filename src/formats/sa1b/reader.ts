@@ -48,7 +48,7 @@ export async function* readSa1b(input: InputSource, ctx: ReadContext): AsyncGene
     try {
       bytes = await readRegularFile(path);
     } catch (e) {
-      ctx.report(diag('SA1B_INVALID', `${rel} cannot be read (${(e as Error).message})`, { file: path }));
+      ctx.report(diag('SA_JSON_INVALID', `${rel} cannot be read (${(e as Error).message})`, { file: path }));
       batch.push({ type: 'reject', place: { file: path } });
       continue;
     }
@@ -61,11 +61,11 @@ export async function* readSa1b(input: InputSource, ctx: ReadContext): AsyncGene
 const isObj = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
-/** One file's item, or its rejection with a located SA1B_INVALID. */
+/** One file's item, or its rejection with a located SA_JSON_INVALID. */
 function onFile(bytes: Buffer, file: string, ctx: ReadContext): ReadEvent {
   const place: Place = { file };
   const bad = (why: string, pointer?: string): ReadEvent => {
-    ctx.report(diag('SA1B_INVALID', why, { ...place, ...(pointer ? { pointer } : {}) }));
+    ctx.report(diag('SA_JSON_INVALID', why, { ...place, ...(pointer ? { pointer } : {}) }));
     return { type: 'reject', place };
   };
   let doc: unknown;
