@@ -5,10 +5,12 @@
  * the single-process conversion (images, annotations, ids, categories) and the summed accounting
  * equals the single run's. In a second run the task of shard 3 kills its worker process on its
  * first attempt (a marker file says it did): Dask runs it again and the merged output is the same.
+ * Resume: with one shard's output removed, the driver run again runs that shard alone (the other
+ * shards' files keep their times) and the merged output is the same.
  * Skipped, and said so, when Python's `distributed` is not importable.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, ROOT } from '../helpers/run.js';
@@ -41,7 +43,7 @@ sys.exit(d.main(sys.argv[3:]))
 const sorted = (l: any[]): any[] => [...l].sort((x, y) => x.id - y.id);
 
 describe.runIf(has)('Dask', () => {
-  it('8 shards on 2 workers = the single run; a killed worker retried gives the same output', async () => {
+  it('8 shards on 2 workers = the single run; a killed worker retried gives the same output; a removed shard alone is run again', async () => {
     generate(at('in'), 2000, 3, 48);
     writeFileSync(at('cats.txt'), 'object\n');
     const conv = ['--', '--from', 'sa1b', '--sa1b-label', 'object', '--categories', at('cats.txt')];
@@ -61,5 +63,14 @@ describe.runIf(has)('Dask', () => {
       expect(merged.categories).toEqual(single.categories);
     }
     expect(existsSync(at('killed.marker'))).toBe(true);
+    // resume: with shard 5's output gone, a second run of the driver runs shard 5 alone again
+    const work = at('plain.json.shards');
+    const before = readdirSync(work).filter((f) => !f.startsWith('shard-5-')).map((f) => [f, statSync(join(work, f)).mtimeMs]);
+    rmSync(join(work, 'shard-5-of-8.json'));
+    const again = python(DRIVER, [join(ROOT, 'examples/dask'), '-', at('in'), '--to', 'coco', '-o', at('plain.json'), '--shards', '8', '--workers', '2', '--cli', join(ROOT, 'bin/annoconv.js'), ...conv]);
+    expect(again.status, again.stderr.slice(-3000)).toBe(0);
+    expect(existsSync(join(work, 'shard-5-of-8.json'))).toBe(true);
+    for (const [f, t] of before) if (String(f).startsWith('shard-')) expect(statSync(join(work, String(f))).mtimeMs, String(f)).toBe(t);
+    expect(sorted(JSON.parse(readFileSync(at('plain.json'), 'utf8')).annotations)).toEqual(sorted(single.annotations));
   }, 180_000);
 });
