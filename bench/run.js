@@ -12,6 +12,7 @@
 //   preview: draw 1,000 generated 640 x 480 images with boxes and polygons as a page and as PNGs, beside sharp alone
 //   startup: median wall time of `--version` and of validating a one-line file
 //   ops: stats and split on COCO L beside convert coco -> coco
+//   dask: a generated SA-1B folder to COCO, 1 process vs 2 Dask workers in 8 shards (needs python3-distributed)
 // usage: node bench/run.js [case ...]    (default: all, in this order)
 import { readdirSync } from 'node:fs';
 import { here } from './lib.js';

@@ -5,8 +5,10 @@ import { listFormats } from '../core/registry.js';
 import type { FormatOption } from '../core/format.js';
 import { AnnoconvError, diag } from '../core/diagnostics.js';
 import { checkMasks, checkMaxInflatedSize, checkTolerance, type Options } from '../core/options.js';
+import { parseShard } from '../core/shard.js';
 import { createProgress } from './progress.js';
-import { summaryJson, summaryLine } from './render.js';
+import { summaryJson, summaryLine, summaryObject } from './render.js';
+import { openOutput } from '../core/output.js';
 import { err, handleError, printerFor, type Globals } from './output.js';
 
 export type Args = Globals & Record<string, unknown>;
@@ -30,7 +32,9 @@ export function runOptions(y: Argv): Argv {
     .option('max-diagnostics', { type: 'number', default: 1000, describe: 'print at most N diagnostics, count the rest (0 = all)' })
     .option('max-record-size', { type: 'number', default: 16 * 1024 * 1024, describe: 'largest record (line) in bytes a reader holds in memory; larger ones are reported and skipped' })
     .option('max-inflated-size', { type: 'number', describe: 'most bytes a gzip input may inflate to (default 64 GiB); reading stops there with INPUT_GZIP_TOO_LARGE' })
-    .option('workers', { type: 'number', default: 0, describe: 'threads for parallel stages (joining large COCO files): 0 or 1 = a single thread (default), 2 = the reader thread and one worker (faster, more memory)' });
+    .option('workers', { type: 'number', default: 0, describe: 'threads for parallel stages (joining large COCO files): 0 or 1 = a single thread (default), 2 = the reader thread and one worker (faster, more memory)' })
+    .option('shard', { type: 'string', describe: 'I/N: read only shard I (counted from 0) of N disjoint parts of the input, chosen by a stable hash of the item id (scan: of the file path); the N runs together cover the input once' })
+    .option('summary', { type: 'string', describe: "also write the run's summary as one JSON object to FILE (atomically), as --diagnostics json prints it" });
 }
 
 /**
@@ -106,6 +110,7 @@ export function optionsFrom(args: Args): Partial<Options> {
     keepCrowd: args.keepCrowd === true,
     ...(args.masks !== undefined ? { masks: checkMasks(args.masks) } : {}),
     ...(args.polygonTolerance !== undefined ? { polygonTolerance: checkTolerance(args.polygonTolerance) } : {}),
+    ...(args.shard !== undefined ? { shard: parseShard(String(args.shard)) } : {}),
     ...(args.annotations !== undefined || args.predictions !== undefined ? { sets: { ...(args.annotations !== undefined ? { annotations: String(args.annotations) } : {}), ...(args.predictions !== undefined ? { predictions: String(args.predictions) } : {}) } } : {}),
     format: collectFormatOptions(args),
   };
@@ -129,12 +134,32 @@ export async function reporting(a: Args, input: string | undefined, validating: 
     progress.clear();
     printer.finish();
     const name = input === undefined || input === '-' ? '<stdin>' : input;
-    if (!a.quiet) err((a.diagnostics === 'json' ? summaryJson(name, r, validating) : summaryLine(name, r, validating)) + '\n');
+    const shard = a.shard !== undefined ? String(a.shard).replace(/\s+/g, '') : undefined;
+    if (typeof a.summary === 'string') await writeSummary(a.summary, JSON.stringify(summaryObject(name, r, validating, shard)) + '\n');
+    if (!a.quiet) err((a.diagnostics === 'json' ? summaryJson(name, r, validating, shard) : summaryLine(name, r, validating)) + '\n');
     return r.exitCode;
   } catch (e) {
     progress.clear();
     printer.finish();
     if (e instanceof AnnoconvError && e.exitCode === 2) throw e; // usage: reported once, with the help hint
     return handleError(e, a.diagnostics);
+  }
+}
+
+/**
+ * `--summary FILE`: the summary object written atomically (a temporary file renamed into place),
+ * so that a reader such as a shard driver never sees half of it.
+ */
+async function writeSummary(file: string, text: string): Promise<void> {
+  const sink = await openOutput(file);
+  try {
+    sink.write(text);
+    if (sink.finish && sink.commit) {
+      await sink.finish();
+      await sink.commit();
+    } else await sink.close();
+  } catch (e) {
+    await sink.abort();
+    throw e;
   }
 }

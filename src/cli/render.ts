@@ -1,6 +1,10 @@
 /** How diagnostics, summaries and progress look on stderr. The only place that formats output for people. */
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { RunResult } from '../core/run.js';
+import type { SummaryTotals } from '../ops/summaries.js';
+
+/** A merge's result with the added-up summaries of the runs it merged. */
+type Totalled = RunResult & { totals?: SummaryTotals };
 
 export type DiagnosticsMode = 'text' | 'json';
 
@@ -88,15 +92,29 @@ export function summaryLine(name: string, r: RunResult, validating: boolean): st
     : [`read ${n(r.read)}`, `wrote ${n(r.written)}`, `rejected ${n(r.rejected)}`];
   parts.push(count(r.errors, 'error'), count(r.warnings, 'warning'));
   let s = `${name} (${r.from}${r.to ? ' -> ' + r.to : ''}): ${parts.join(', ')}`;
+  if (r.leftOut !== undefined) s += `; left out ${count(r.leftOut, 'record')} of other shards`;
   if (r.changes?.length) s += '; ' + r.changes.map((c) => `${n(c.count)} ${c.what}`).join(', ');
   if (r.losses.length) s += '; dropped ' + r.losses.map((l) => `${n(l.count)} ${l.what} (${l.reason})`).join(', ');
   if (r.outputSkipped) s += `; no output written: ${r.outputSkipped}`;
+  const t = (r as Totalled).totals;
+  if (t) {
+    s += `; over ${count(t.runs, 'run')}: read ${n(t.read)}, wrote ${n(t.written)}, rejected ${n(t.rejected)}${t.dropped ? `, left out by a transform ${n(t.dropped)}` : ''}`;
+    if (t.losses.length) s += ', dropped ' + t.losses.map((l) => `${n(l.count)} ${l.what} (${l.reason})`).join(', ');
+  }
   return escapeControls(s);
 }
 
 /** The summary as one JSON object, `{"summary": {...}}`, so that stderr stays NDJSON. */
-export function summaryJson(name: string, r: RunResult, validating: boolean): string {
-  return JSON.stringify({
+export function summaryJson(name: string, r: RunResult, validating: boolean, shard?: string): string {
+  return JSON.stringify(summaryObject(name, r, validating, shard));
+}
+
+/**
+ * The summary object. With `--shard`, `shard` ("I/N") and `leftOut` (records of other shards,
+ * not in `read`); `dropped` when a transform left items out: read = written + rejected + dropped.
+ */
+export function summaryObject(name: string, r: RunResult, validating: boolean, shard?: string): { summary: Record<string, unknown> } {
+  return ({
     summary: {
       file: name,
       command: validating ? 'validate' : 'convert',
@@ -109,6 +127,10 @@ export function summaryJson(name: string, r: RunResult, validating: boolean): st
       losses: r.losses.map((l) => ({ what: l.what, count: l.count, reason: l.reason })),
       ...(r.changes ? { changes: r.changes } : {}),
       ...(r.outputSkipped ? { outputSkipped: r.outputSkipped } : {}),
+      ...(r.dropped !== undefined ? { dropped: r.dropped } : {}),
+      ...(shard !== undefined ? { shard } : {}),
+      ...(r.leftOut !== undefined ? { leftOut: r.leftOut } : {}),
+      ...((r as Totalled).totals ? { totals: (r as Totalled).totals } : {}),
       exitCode: r.exitCode,
     },
   });

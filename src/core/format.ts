@@ -41,6 +41,11 @@ export interface ReadContext {
    * counts the records yielded from here, against `total` when known, in `unit`s.
    */
   phase?(name: string, total?: number, unit?: string): void;
+  /**
+   * A reader that selects `options.shard` itself (scan, before probing files) counts here the
+   * records of other shards it left out.
+   */
+  leftOut?(count: number): void;
 }
 
 export type FormatReader = (input: InputSource, ctx: ReadContext) => AsyncIterable<ReadEvent[]>;
@@ -161,6 +166,12 @@ export interface FormatDescriptor {
     oneSet?: boolean;
     /** The target writes pixel geometry: items with shapes not placed in pixels (`unplaced`) are refused. */
     pixels?: boolean;
+    /**
+     * The reader selects `options.shard` itself, by each file's path below the input folder, before
+     * reading the file (counting the others through `ReadContext.leftOut`): a shard of a folder of
+     * millions of files reads only its own.
+     */
+    shardByPath?: boolean;
   };
   /**
    * Facts of the model the format's writer keeps that most targets do not. `crowd`: crowd regions

@@ -1,5 +1,6 @@
 import { AnnoconvError, diag } from './diagnostics.js';
 import { checkSetChoice, type SetChoice } from './annotation-sets.js';
+import { checkShard, type Shard } from './shard.js';
 /** Options shared by every command and format. Formats read their own keys from `format`. */
 export interface Options {
   /** skip (default): report and drop invalid records; fail: stop at the first. */
@@ -37,6 +38,11 @@ export interface Options {
   masks?: MasksChoice;
   /** Douglas-Peucker tolerance in pixels for traced masks (`--polygon-tolerance`); 0 (default) = the exact pixel boundary. */
   polygonTolerance?: number;
+  /**
+   * `--shard I/N`: only the items of shard `index` (from 0) of `count` are read, by a stable hash
+   * of the item id (core/shard.ts); the others are counted in `leftOut`.
+   */
+  shard?: Shard;
   /** Format-specific options by name (camelCase), e.g. projectType, urlPrefix. */
   format: Record<string, unknown>;
 }
@@ -66,6 +72,7 @@ export function defaultOptions(partial: Partial<Options> = {}): Options {
     ...(partial.sets !== undefined ? { sets: checkSetChoice(partial.sets) } : {}),
     ...(partial.masks !== undefined ? { masks: checkMasks(partial.masks) } : {}),
     ...(partial.polygonTolerance !== undefined ? { polygonTolerance: checkTolerance(partial.polygonTolerance) } : {}),
+    ...(partial.shard !== undefined ? { shard: checkShard(partial.shard) } : {}),
     format: partial.format ?? {},
   };
 }

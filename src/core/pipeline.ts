@@ -10,6 +10,7 @@ import { rejectLine } from './reject-line.js';
 import { agree, type Noun } from './noun.js';
 import { FirstRecords, type RecordedInput } from './first-records.js';
 import { beforeWrite } from './before-write.js';
+import { inShard, type Shard } from './shard.js';
 import type { FormatDescriptor } from './format.js';
 import type { Dataset, Item } from '../model/types.js';
 import { AnnoconvError, diag, type Diagnostic, type DiagnosticSink, type Place } from './diagnostics.js';
@@ -47,6 +48,11 @@ export interface RunStats {
    * polygons, mean IoU 1"), and what a dataset operation did ("12 annotations relabelled").
    */
   changes?: RunChange[];
+  /**
+   * With `--shard`: records of the other shards, seen and left out (not in `read`), so that `read`
+   * summed over the N shard runs is the input's record count.
+   */
+  leftOut?: number;
   /** Set while a reader is in a phase after reading its input (progress only). */
   phase?: RunPhase;
 }
@@ -98,6 +104,8 @@ export interface PipelineParams {
   transform?: ItemTransform;
   /** Sees the dataset header (categories) before the writer does; returns the one to write. */
   transformDataset?: (dataset: Dataset) => Dataset;
+  /** The reader selects `options.shard` itself (scan, before probing files): items are not checked again. */
+  shardInReader?: boolean;
 }
 
 /** A step between reader and writer (dataset operations: stats, filter, remap, split). */
@@ -127,7 +135,15 @@ async function run(p: PipelineParams, first: FirstRecords | undefined): Promise<
   let stop: Diagnostic | undefined;
   // JSON documents place problems by byte offset: line and column are added for the first ones
   let located = 0;
+  // --shard: what the reader reports while it reads a batch waits for the batch, so that the
+  // diagnostics of records left out of this shard are not counted here (core/shard.ts)
+  let reading = false;
+  const held: Diagnostic[] = [];
   const report: DiagnosticSink = (d) => {
+    if (reading) {
+      held.push(d);
+      return;
+    }
     d = redactDiagnostic(d);
     if (d.offset !== undefined && d.line === undefined && p.input.locate && located < MAX_LOCATED) {
       located++;
@@ -185,7 +201,13 @@ async function run(p: PipelineParams, first: FirstRecords | undefined): Promise<
   };
 
   // items serialized in workers skip writer.write, and so the fitting step: only without one
-  const serializer = writer && p.output && !fit && !p.transform ? p.writer?.serializer : undefined;
+  // --shard: items are built to be selected by id, so none arrive serialized or merely counted
+  const shard = p.shardInReader ? undefined : options.shard;
+  const leftOut = (n: number): void => {
+    stats.leftOut = (stats.leftOut ?? 0) + n;
+  };
+  if (options.shard) stats.leftOut = 0;
+  const serializer = writer && p.output && !fit && !p.transform && !shard ? p.writer?.serializer : undefined;
   // --media-root: sizes from the image files for items that lack them
   const mediaRoot = typeof options.format.mediaRoot === 'string' ? options.format.mediaRoot : undefined;
   const { fillSizes } = mediaRoot !== undefined ? await import('../media/fill-sizes.js') : { fillSizes: undefined as never };
@@ -193,7 +215,12 @@ async function run(p: PipelineParams, first: FirstRecords | undefined): Promise<
     stats.phase = { name, ...(total !== undefined ? { total } : {}), unit, startRead: stats.read, startedAt: Date.now() };
     p.onProgress?.(stats);
   };
-  for await (const batch of read(p.input, { file: p.input.name, options, report, materialize: writer !== undefined || p.transform !== undefined, ...(serializer ? { serializer } : {}), phase })) {
+  const batches = read(p.input, { file: p.input.name, options, report, materialize: writer !== undefined || p.transform !== undefined || shard !== undefined, ...(serializer ? { serializer } : {}), phase, leftOut });
+  for await (const batch of shard ? holding(batches, (on) => (reading = on)) : batches) {
+    if (shard) {
+      const own = releaseHeld(held.splice(0), batch as ReadEvent[], shard);
+      for (const d of own) report(d);
+    }
     for (const ev of batch as ReadEvent[]) {
       if (ev.type === 'dataset') {
         if (writer?.dataset) await writer.dataset(p.transformDataset ? p.transformDataset(ev.dataset) : ev.dataset);
@@ -211,8 +238,14 @@ async function run(p: PipelineParams, first: FirstRecords | undefined): Promise<
         if (first?.due) first.decide();
         continue;
       }
-      stats.read++;
       first?.record(1, ev.type === 'item');
+      // records without an id belong to shard 0 (core/shard.ts)
+      if (shard && (ev.type === 'reject' ? shard.index !== 0 : !inShard(ev.item.id, shard))) {
+        leftOut(1);
+        if (first?.due) first.decide();
+        continue;
+      }
+      stats.read++;
       if (ev.type === 'reject') {
         reject(ev);
       } else if (writer || p.transform) {
@@ -265,4 +298,46 @@ async function noFurtherFiles(path: string): Promise<never> {
 function placeOf(d: Diagnostic): Place {
   const { file, line, column, record, pointer, offset, row } = d;
   return { file, line, column, record, pointer, offset, row };
+}
+
+/** A reader's batches, with `set(true)` while the reader produces each (see `held` in run). */
+async function* holding(batches: AsyncIterable<ReadEvent[]>, set: (on: boolean) => void): AsyncGenerator<ReadEvent[]> {
+  const it = batches[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      set(true);
+      let r: IteratorResult<ReadEvent[]>;
+      try {
+        r = await it.next();
+      } finally {
+        set(false);
+      }
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    await it.return?.();
+  }
+}
+
+/**
+ * The diagnostics a reader gave while producing a batch, less those of the batch's records that
+ * belong to other shards (matched by line, record number or byte offset). Diagnostics that name
+ * no record (end of input, whole-file warnings) are kept.
+ */
+function releaseHeld(held: Diagnostic[], batch: ReadEvent[], shard: Shard): Diagnostic[] {
+  if (held.length === 0) return held;
+  const lines = new Set<number>();
+  const records = new Set<number>();
+  const offsets = new Set<number>();
+  for (const ev of batch) {
+    if (ev.type !== 'reject' && ev.type !== 'item') continue;
+    const other = ev.type === 'reject' ? shard.index !== 0 : !inShard(ev.item.id, shard);
+    if (!other) continue;
+    if (ev.place.line !== undefined) lines.add(ev.place.line);
+    else if (ev.place.record !== undefined) records.add(ev.place.record);
+    else if (ev.place.offset !== undefined) offsets.add(ev.place.offset);
+  }
+  if (!lines.size && !records.size && !offsets.size) return held;
+  return held.filter((d) => !(d.line !== undefined ? lines.has(d.line) : d.record !== undefined ? records.has(d.record) : d.offset !== undefined && offsets.has(d.offset)));
 }

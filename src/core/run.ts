@@ -81,7 +81,7 @@ export async function convert(params: ConvertParams): Promise<RunResult> {
   const source = await resolveInput(params.input, options);
   const from = await resolveFormat(source, params.from, 'read');
   const check = watch(source, params.from, from);
-  return convertWith(check?.recorded.input ?? source, from.id, await from.load(), to, params, check);
+  return convertWith(check?.recorded.input ?? source, from.id, await from.load(), to, params, check, from.can.shardByPath === true && source.directory === true);
 }
 
 /** With --from given, the first records are watched for a wrong one (core/first-records.ts). */
@@ -125,7 +125,7 @@ export async function scan(params: ScanParams): Promise<RunResult> {
     ...(params.concurrency ? { concurrency: params.concurrency } : {}),
   });
   const source: InputSource = { name: params.dirs.join(' '), directory: true, bytesRead: 0, peek: async () => Buffer.alloc(0), chunks: async function* () {} };
-  return convertWith(source, 'scan', { read }, to, params);
+  return convertWith(source, 'scan', { read }, to, params, undefined, true);
 }
 
 /**
@@ -151,7 +151,7 @@ function tempFolders(params: ConvertParams, to: FormatDescriptor): string[] {
   return folders;
 }
 
-async function convertWith(source: InputSource, fromId: string, reader: FormatImpl, to: FormatDescriptor, params: ConvertParams, check?: PipelineParams['check']): Promise<RunResult> {
+async function convertWith(source: InputSource, fromId: string, reader: FormatImpl, to: FormatDescriptor, params: ConvertParams, check?: PipelineParams['check'], shardInReader = false): Promise<RunResult> {
   const options = defaultOptions(params.options);
   const stale = await sweepStaleTemps(tempFolders(params, to));
   if (stale) params.onDiagnostic?.(stale);
@@ -188,6 +188,7 @@ async function convertWith(source: InputSource, fromId: string, reader: FormatIm
       ...(params.transform ? { transform: params.transform } : {}),
       ...(params.transformDataset ? { transformDataset: params.transformDataset } : {}),
       target: to,
+      ...(shardInReader ? { shardInReader } : {}),
     });
     // every file is finished and renamed into place in turn; if one fails, those already in place
     // are removed again, so that a failed run leaves no output at all
@@ -278,6 +279,7 @@ export async function validate(params: CommonParams): Promise<RunResult> {
     ...(check ? { check } : {}),
     ...(params.transform ? { transform: params.transform } : {}),
     ...(params.transformDataset ? { transformDataset: params.transformDataset } : {}),
+    ...(from.can.shardByPath === true && source.directory === true ? { shardInReader: true } : {}),
   }).catch((e: unknown) => {
     throw masked(e);
   });

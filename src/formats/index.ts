@@ -12,6 +12,7 @@ import { csv } from './csv/index.js';
 import { voc } from './voc/index.js';
 import { yolo } from './yolo/index.js';
 import { masks } from './masks/index.js';
+import { sa1b } from './sa1b/index.js';
 import { remoJson } from './remo/index.js';
 import { annottoAnnotations, annottoPredictions } from './annotto/index.js';
 
@@ -31,6 +32,7 @@ export const FORMATS: readonly FormatDescriptor[] = [
   voc,
   yolo,
   masks,
+  sa1b,
   remoJson,
   annottoPredictions,
   annottoAnnotations,

@@ -4,6 +4,9 @@
  * `dicom_series` per SeriesInstanceUID, ordered by InstanceNumber, then by position along the
  * slice axis, then by path; `--group-by-folder` makes an image group or sequence of each
  * subfolder's images (images directly in a scanned folder stay single). Symbolic links are not followed unless asked. Unreadable files are reported and skipped.
+ * `--shard I/N` selects files before probing them, by their path below the scanned folder, or by
+ * their folder's path where files are put together by folder (--group-by-folder) or may be DICOM
+ * (.dcm and files without a known extension: a series is expected to sit in one folder).
  */
 import { opendir, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
@@ -15,6 +18,7 @@ import { slicePosition } from '../model/geometry.js';
 import type { Item, ItemKind } from '../model/types.js';
 import { probe, type DicomFacts, type ProbeResult } from './probe.js';
 import { objectUrls, type UrlStyle } from '../core/object-url.js';
+import { inShard, type Shard } from '../core/shard.js';
 
 export interface ScanOptions {
   dirs: string[];
@@ -89,6 +93,15 @@ async function* walk(root: string, dir: string, follow: boolean, report: WalkRep
   }
 }
 
+
+/** What a file is sharded by: its path below the scanned folder, or its folder's (see the module comment). */
+function shardKey(f: Found, grouped: boolean): string {
+  const k = kindFromName(f.path);
+  const byFolder = grouped || k === 'dicom' || k === undefined;
+  const rel = relative(f.root, byFolder ? join(f.path, '..') : f.path);
+  // '/' on every system, so that a shard holds the same files wherever it runs
+  return (byFolder ? 'dir:' : '') + rel.split(sep).join('/');
+}
 
 /** The scan as a reader: items for the files found, series and groups at the end. */
 export function scanReader(o: ScanOptions): (input: InputSource, ctx: ReadContext) => AsyncGenerator<ReadEvent[]> {
@@ -181,7 +194,12 @@ export function scanReader(o: ScanOptions): (input: InputSource, ctx: ReadContex
       const files = st.isDirectory() ? walk(dir, dir, o.followSymlinks === true, unreadable) : (async function* () {
         yield { root: join(dir, '..'), path: dir };
       })();
+      const shard = ctx.options.shard;
       for await (const f of files) {
+        if (shard && !inShard(shardKey(f, o.groupByFolder !== undefined), shard)) {
+          ctx.leftOut?.(1);
+          continue;
+        }
         start(f);
         if (pending.length >= concurrency) await finish();
         if (events.length >= 256) yield events.splice(0);

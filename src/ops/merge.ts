@@ -23,6 +23,7 @@ import { diag, type Place } from '../core/diagnostics.js';
 import { convertFromReader, type ConvertParams, type RunResult } from '../core/run.js';
 import { ChangeCounter, type Change } from './operation.js';
 import { noun } from '../core/noun.js';
+import { sumSummaries, type SummaryTotals } from './summaries.js';
 
 export type OnDuplicate = 'merge' | 'rename' | 'error';
 
@@ -32,10 +33,17 @@ export interface MergeParams extends Omit<ConvertParams, 'input' | 'from' | 'tra
   /** One format for every input, or one per input; detected when absent. */
   from?: string | string[];
   onDuplicate?: OnDuplicate;
+  /**
+   * `--summary` files of the runs that wrote the inputs (the shards of one input): added up into
+   * `totals` (ops/summaries.ts). Read before anything else: a bad one is a usage error.
+   */
+  summaries?: string[];
 }
 
 export interface MergeResult extends RunResult {
   changes: Change[];
+  /** The added-up accounting of `summaries`. */
+  totals?: SummaryTotals;
 }
 
 /** The identity of an item across inputs. */
@@ -112,6 +120,7 @@ async function* eachInput(params: MergeParams, ctx: ReadContext): AsyncGenerator
 /** Merges inputs into one output (see the module comment). */
 export async function merge(params: MergeParams): Promise<MergeResult> {
   const onDuplicate = params.onDuplicate ?? 'merge';
+  const totals = params.summaries?.length ? await sumSummaries(params.summaries, params.onDiagnostic ?? (() => undefined)) : undefined;
   const changes = new ChangeCounter();
   const read: FormatReader = async function* (_input, ctx) {
     // pass 1 (merge only): which keys repeat
@@ -189,7 +198,7 @@ export async function merge(params: MergeParams): Promise<MergeResult> {
     if (held.size) yield [...held.values()].map(({ item, place }): ReadEvent => ({ type: 'item', item, place }));
   };
   const r = await convertFromReader(read, params.inputs.join(' + '), 'merge', params);
-  return { ...r, changes: [...(r.changes ?? []), ...changes.list()] };
+  return { ...r, changes: [...(r.changes ?? []), ...changes.list()], ...(totals ? { totals } : {}) };
 }
 
 const describe = (item: Item): string => (item.url ?? item.path ?? `id ${item.id}`);

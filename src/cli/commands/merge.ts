@@ -13,6 +13,7 @@ export function builder(c: Argv): Argv {
       .option('output', { alias: 'o', type: 'string', describe: 'output file (a folder for voc and yolo); "-" or absent: stdout' })
       .option('on-duplicate', { choices: ['merge', 'rename', 'error'] as const, default: 'merge' as const, describe: 'an item already in an earlier input (same URL, path or id): united with it, kept apart with a suffixed id, or refused' })
       .option('rejects', { type: 'string', describe: 'write every rejected input record verbatim to this file' })
+      .option('summaries', { type: 'string', array: true, describe: 'the --summary files of the runs that wrote the inputs (shards): added up into totals in this summary (read = written + rejected over the whole input, losses by kind)' })
       .option('strict', { type: 'boolean', default: false, describe: 'treat loss and lenient cases as errors' })
       .example('$0 merge a.json b.json --to coco -o both.json', 'two COCO exports as one; categories reconciled by name')
       .epilogue(EXIT_CODES),
@@ -22,7 +23,8 @@ export function builder(c: Argv): Argv {
 
 export async function handler(a: Args): Promise<number> {
   const inputs = ((a.inputs as string[] | undefined) ?? []).map((v) => path(v)!);
-  if (inputs.length < 2) throw new AnnoconvError(diag('OPTION_INVALID', 'merge needs two or more input files'), 2);
+  const summaries = (a.summaries as string[] | undefined) ?? [];
+  if (inputs.length < (summaries.length ? 1 : 2)) throw new AnnoconvError(diag('OPTION_INVALID', 'merge needs two or more input files (one with --summaries)'), 2);
   if (inputs.includes('-')) throw new AnnoconvError(diag('OPTION_INVALID', 'merge reads files (each may be read twice): stdin cannot be one of them'), 2);
   const from = a.from as string[] | undefined;
   if (from && from.length !== 1 && from.length !== inputs.length) throw new AnnoconvError(diag('OPTION_INVALID', `--from: give one format for every input or one per input (${inputs.length})`), 2);
@@ -35,6 +37,7 @@ export async function handler(a: Args): Promise<number> {
       output: path(a.output),
       ...(a.rejects !== undefined ? { rejects: a.rejects as string } : {}),
       onDuplicate: a.onDuplicate as OnDuplicate,
+      ...(summaries.length ? { summaries } : {}),
       options,
       ...hooks,
     }),
