@@ -7,17 +7,12 @@
 import { basename, isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fileUnder } from '../media/media-root.js';
+import { decodeOrKeep } from '../core/url-decode.js';
 import type { Item } from '../model/types.js';
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 
-function decode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
+const decode = decodeOrKeep;
 
 /** The path part of a URL, percent-decoded and without its leading slash; undefined when none. */
 function urlPath(url: string): string | undefined {

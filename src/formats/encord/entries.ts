@@ -17,6 +17,7 @@ import { setOwn } from '../../core/safe.js';
 import { pointer } from '../../core/diagnostics.js';
 import { objectUrl } from './urls.js';
 import { mediaUrl } from '../../core/object-url.js';
+import { decodeOrKeep as decodeURIComponentSafe } from '../../core/url-decode.js';
 
 export interface Finding {
   code: Code;
@@ -293,10 +294,3 @@ export function basename(url: string): string {
   return decodeURIComponentSafe(path.slice(path.lastIndexOf('/') + 1)) || path;
 }
 
-function decodeURIComponentSafe(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}

@@ -18,16 +18,11 @@
  * - `data:` URLs, and URLs whose path ends in `/`: no file name.
  */
 
+import { decodeOrKeep } from '../../core/url-decode.js';
+
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 
-/** `s` percent-decoded; `s` itself when it holds a broken escape. */
-function decode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
+const decode = decodeOrKeep;
 
 /** The last segment of a URL path, percent-decoded; undefined when empty. */
 function lastSegment(path: string): string | undefined {

@@ -11,6 +11,7 @@
  */
 import { posix } from 'node:path';
 import type { Item } from '../../model/types.js';
+import { decodeOrKeep } from '../../core/url-decode.js';
 
 /** Folder names below `images/` that are a split, and their data.yaml key. */
 const SPLITS = new Map<string, 'train' | 'val' | 'test'>([['train', 'train'], ['val', 'val'], ['valid', 'val'], ['validation', 'val'], ['test', 'test']]);
@@ -24,13 +25,7 @@ export interface LabelPlace {
 
 const URL_LIKE = /^[a-z][a-z0-9+.-]+:\/\//i;
 
-const decode = (s: string): string => {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-};
+const decode = decodeOrKeep;
 
 /** The path segments an item's name gives: a URL its last segment, a path all of them. */
 function segmentsOf(item: Item): string[] {
