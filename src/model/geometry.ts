@@ -218,6 +218,15 @@ export function ringArea(flat: readonly number[]): number {
   return Math.abs(sum) / 2;
 }
 
+/** Intersection over union of two axis-aligned boxes; 1 for two equal empty boxes. */
+export function boxIou(a: Xywh, b: Xywh): number {
+  const iw = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
+  const ih = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
+  const inter = iw * ih;
+  const union = a.w * a.h + b.w * b.h - inter;
+  return union > 0 ? inter / union : a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h ? 1 : 0;
+}
+
 /** Sum of the ring areas of a multi-part polygon. */
 export function polygonArea(rings: readonly (readonly number[])[]): number {
   let a = 0;
@@ -448,4 +457,20 @@ export function rectangleOf(flat: readonly number[]): Xywh | undefined {
   const [xmin, xmax] = [Math.min(...xs), Math.max(...xs)];
   const [ymin, ymax] = [Math.min(...ys), Math.max(...ys)];
   return { x: xmin, y: ymin, w: xmax - xmin, h: ymax - ymin };
+}
+
+/** Pixel area of a shape (box w·h, polygon ring areas, mask pixels, ellipse π·rx·ry); undefined for annotations without geometry. */
+export function shapeArea(a: Annotation): number | undefined {
+  switch (a.kind) {
+    case 'box':
+      return a.w * a.h;
+    case 'polygon':
+      return polygonArea(a.rings);
+    case 'mask':
+      return rleArea(a.rle);
+    case 'ellipse':
+      return Math.PI * a.rx * a.ry;
+    default:
+      return undefined;
+  }
 }

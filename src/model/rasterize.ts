@@ -23,7 +23,7 @@
  * Masks are COCO RLE (column-major, zeros first). Memory is O(crossings + runs), never a bitmap,
  * so a polygon on a 10,000 x 10,000 image costs its boundary, not its image.
  */
-import { rotatedCorners } from './geometry.js';
+import { boxIou, envelopeOf, rotatedCorners } from './geometry.js';
 import type { Annotation, Rle } from './types.js';
 
 const SCALE = 5;
@@ -252,4 +252,19 @@ export function rasterizeAnnotation(a: Annotation, h: number, w: number): Rle | 
     default:
       return null;
   }
+}
+
+/**
+ * IoU of two shapes on a width x height image: boxes without rotation by their overlap, other
+ * shapes by their masks (this module's rule), by their envelopes when the size is unknown.
+ */
+export function shapeIou(a: Annotation, b: Annotation, width?: number, height?: number): number {
+  if (a.kind === 'box' && b.kind === 'box' && !a.rotation && !b.rotation) return boxIou(a, b);
+  if (width! > 0 && height! > 0) {
+    const ra = rasterizeAnnotation(a, height!, width!);
+    const rb = rasterizeAnnotation(b, height!, width!);
+    if (ra && rb) return rleIou(ra, rb);
+  }
+  const ea = envelopeOf(a), eb = envelopeOf(b);
+  return ea && eb ? boxIou(ea, eb) : 0;
 }

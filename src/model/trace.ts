@@ -20,6 +20,7 @@
  * corner through the writers), for one mask at a time; masks of more than MAX_MASK_PIXELS pixels or
  * MAX_TRACE_RUNS runs are refused (the caller reports it).
  */
+import { rleBbox } from './geometry.js';
 import type { Rle } from './types.js';
 
 /** Largest mask (height x width) traced, rasterized or turned into a bitmap (8K frames are 33 M). */
@@ -69,33 +70,6 @@ export interface Trace {
 const DX = [1, 0, -1, 0];
 const DY = [0, 1, 0, -1];
 
-/** The tight box of the set pixels [x0, y0, x1, y1) of an RLE, or undefined when empty. */
-function rleExtent(rle: Rle): [number, number, number, number] | undefined {
-  const h = rle.size[0];
-  let pos = 0;
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  const c = rle.counts;
-  for (let i = 0; i < c.length; i++) {
-    const run = c[i]!;
-    if (i & 1 && run > 0) {
-      const first = pos, last = pos + run - 1;
-      const ca = Math.floor(first / h), cb = Math.floor(last / h);
-      if (ca < x0) x0 = ca;
-      if (cb > x1) x1 = cb;
-      if (ca === cb) {
-        y0 = Math.min(y0, first % h);
-        y1 = Math.max(y1, last % h);
-      } else {
-        // a run over a column end covers that column's bottom and the next one's top
-        y0 = 0;
-        y1 = h - 1;
-      }
-    }
-    pos += run;
-  }
-  return x0 === Infinity ? undefined : [x0, y0, x1 + 1, y1 + 1];
-}
-
 /**
  * Traces an RLE mask. Returns undefined for a mask with no set pixel. Throws RangeError for a mask
  * over MAX_MASK_PIXELS (callers check first). `bridges`: also find, for each component, the ring
@@ -105,10 +79,9 @@ export function traceRle(rle: Rle, bridges = false): Trace | undefined {
   const [h, w] = rle.size;
   if (h * w > MAX_MASK_PIXELS) throw new RangeError(`a ${w} x ${h} mask is larger than ${MAX_MASK_PIXELS} pixels`);
   if (rle.counts.length > MAX_TRACE_RUNS) throw new RangeError(`a mask of ${rle.counts.length} runs has more than ${MAX_TRACE_RUNS}`);
-  const ext = rleExtent(rle);
-  if (!ext) return undefined;
-  const [ox, oy, ex, ey] = ext;
-  const cw = ex - ox, ch = ey - oy;
+  const box = rleBbox(rle);
+  if (box.w === 0) return undefined;
+  const { x: ox, y: oy, w: cw, h: ch } = box;
   const pw = cw + 2; // padded row width: a frame of unset pixels saves the bounds checks
   const bm = new Uint8Array(pw * (ch + 2));
   let pos = 0;

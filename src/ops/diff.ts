@@ -15,9 +15,8 @@
  */
 import { statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { envelopeOf } from '../model/geometry.js';
-import { rasterizeAnnotation, rleIou } from '../model/rasterize.js';
-import type { Annotation, Item } from '../model/types.js';
+import { shapeIou } from '../model/rasterize.js';
+import type { Annotation } from '../model/types.js';
 import { SpillDir, type SpillFile } from '../core/spill.js';
 import { validate, type CommonParams, type RunResult } from '../core/run.js';
 import { itemKey } from './merge.js';
@@ -93,26 +92,6 @@ function partitions(input: unknown): number {
 export const showKey = (key: string): string => (key.startsWith('i:') ? `id ${key.slice(2)}` : key.slice(2));
 
 const partOf = (key: string, n: number): number => (n === 1 ? 0 : createHash('md5').update(key).digest().readUInt32BE(0) % n);
-
-/** IoU of two shapes on an item (see the module comment). */
-export function shapeIou(a: Annotation, b: Annotation, width?: number, height?: number): number {
-  if (a.kind === 'box' && b.kind === 'box' && !a.rotation && !b.rotation) return boxIou(a, b);
-  if (width! > 0 && height! > 0) {
-    const ra = rasterizeAnnotation(a, height!, width!);
-    const rb = rasterizeAnnotation(b, height!, width!);
-    if (ra && rb) return rleIou(ra, rb);
-  }
-  const ea = envelopeOf(a), eb = envelopeOf(b);
-  return ea && eb ? boxIou(ea, eb) : 0;
-}
-
-function boxIou(a: { x: number; y: number; w: number; h: number }, b: { x: number; y: number; w: number; h: number }): number {
-  const iw = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
-  const ih = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-  const inter = iw * ih;
-  const union = a.w * a.h + b.w * b.h - inter;
-  return union > 0 ? inter / union : a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h ? 1 : 0;
-}
 
 /** An annotation without what does not make it another annotation (id, author, time, extras). */
 function content(a: Annotation): string {

@@ -8,7 +8,7 @@
  * (the item's id), `hasAnnotations` (the item had an annotation before the annotation tests).
  * Items left without annotations stay unless `dropEmpty`.
  */
-import { polygonArea, rleArea } from '../model/geometry.js';
+import { shapeArea } from '../model/geometry.js';
 import type { Annotation, Item } from '../model/types.js';
 import type { ItemTransform } from '../core/pipeline.js';
 import { noun } from '../core/noun.js';
@@ -24,22 +24,6 @@ export interface FilterSpec {
   ids?: ReadonlySet<string>;
   hasAnnotations?: boolean;
   dropEmpty?: boolean;
-}
-
-/** Pixel area of a shape; undefined for annotations without geometry (classification, span...). */
-export function shapeArea(a: Annotation): number | undefined {
-  switch (a.kind) {
-    case 'box':
-      return a.w * a.h;
-    case 'polygon':
-      return polygonArea(a.rings);
-    case 'mask':
-      return rleArea(a.rle);
-    case 'ellipse':
-      return Math.PI * a.rx * a.ry;
-    default:
-      return undefined;
-  }
 }
 
 const ANNOTATION = noun('annotation');
